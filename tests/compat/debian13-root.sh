@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Make (if absent) a Debian 13 "trixie" root with Wireshark 4.4 development
+# packages, for building and testing the plugin against 4.4.
+#
+#   tests/compat/debian13-root.sh          # make or reuse the root
+#   tests/compat/debian13-root.sh --force  # remove it and make it again
+#
+# The root is <repository top>/.roots/debian13 (git-ignored), or $DEBIAN13_ROOT.
+# The Debian mirror is the one this machine's apt is configured with
+# (/etc/apt/sources.list and /etc/apt/sources.list.d), or $DEBIAN_MIRROR.
+# Idempotent: a complete root is reused (missing packages are added); a
+# half-made one (no completion marker) is removed and made again.
+# Needs root. Logs of the long steps go to <root>.log/.
+set -euo pipefail
+
+# shellcheck source=tests/compat/root-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/root-lib.sh"
+
+force=0
+case "${1:-}" in
+    --force) force=1 ;;
+    "") ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1 (try --help)" ;;
+esac
+
+require_root
+enter_private_mount_ns "$@"
+trap unmount_all EXIT
+trap 'msg "interrupted"; exit 130' INT TERM
+
+SUITE=trixie
+LOG_DIR=$ROOT.log
+
+# Print the URI of the host's main Debian archive, and on a second line the
+# URI of its security archive (may be empty). Reads both the one-line
+# (*.list) and the deb822 (*.sources) formats; only files apt itself reads.
+host_debian_uris() {
+    local files=() f
+    [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
+    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && files+=("$f")
+    done
+    [ ${#files[@]} -gt 0 ] || return 0
+    awk '
+    function consider(uri, suites,   n, s, i) {
+        n = split(suites, s, /[ \t]+/)
+        for (i = 1; i <= n; i++) {
+            if (s[i] == "") continue
+            if (s[i] ~ /-security$/ || uri ~ /debian-security\/?$/) {
+                if (sec == "") sec = uri
+            } else if (s[i] ~ /^(oldoldstable|oldstable|stable|testing|unstable|sid|buster|bullseye|bookworm|trixie|forky|duke)(-updates|-backports)?$/) {
+                if (main == "" || (s[i] !~ /-/ && mainbare == "")) {
+                    if (s[i] !~ /-/) mainbare = 1
+                    main = uri
+                }
+            }
+        }
+    }
+    function flush() {
+        if (uris != "" && types ~ /(^|[ \t])deb([ \t]|$)/ && enabled != "no") {
+            n = split(uris, u, /[ \t]+/)
+            for (k = 1; k <= n; k++) if (u[k] != "") consider(u[k], suites)
+        }
+        types = uris = suites = enabled = ""
+    }
+    FNR == 1 { flush(); deb822 = (FILENAME ~ /\.sources$/) }
+    deb822 {
+        if ($0 ~ /^[ \t]*$/) { flush(); next }
+        if ($0 ~ /^#/) next
+        line = $0; key = tolower(line); sub(/:.*/, "", key)
+        val = line; sub(/^[^:]*:[ \t]*/, "", val)
+        if (key == "types") types = val
+        else if (key == "uris") uris = val
+        else if (key == "suites") suites = val
+        else if (key == "enabled") enabled = tolower(val)
+        next
+    }
+    {
+        sub(/#.*/, "")
+        if ($1 != "deb") next
+        i = 2
+        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        if (i + 1 <= NF) consider($i, $(i + 1))
+    }
+    END { flush(); print main; print sec }
+    ' "${files[@]}"
+}
+
+install_host_debootstrap() {
+    command -v debootstrap >/dev/null && return 0
+    msg "installing debootstrap on the host"
+    local apt=(apt-get -o DPkg::Lock::Timeout=600 -q)
+    # On a machine whose package lists were never fetched, update and retry.
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap >"$LOG_DIR/host-apt.log" 2>&1 \
+        || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap; } \
+            >>"$LOG_DIR/host-apt.log" 2>&1 \
+        || { tail -n 20 "$LOG_DIR/host-apt.log" >&2; die "could not install debootstrap on the host (log: $LOG_DIR/host-apt.log)"; }
+}
+
+# Remove the root, refusing if anything is still mounted below it.
+remove_root() {
+    [ -e "$ROOT" ] || return 0
+    local left
+    left=$(mounts_below "$(realpath "$ROOT")")
+    [ -z "$left" ] || die "refusing to remove $ROOT: still mounted below it: $left"
+    rm -rf --one-file-system "$ROOT"
+}
+
+# Copy the host's Valid-Until/Date checking into the root, so a root made
+# from a frozen (snapshot) archive behaves as the host's apt does.
+write_root_apt_conf() {
+    local conf=$ROOT/etc/apt/apt.conf.d/90mwg502-from-host v
+    : >"$conf"
+    for v in Acquire::Check-Valid-Until Acquire::Check-Date; do
+        if apt-config dump | grep -q "^$v \"false\";"; then
+            echo "$v \"false\";" >>"$conf"
+        fi
+    done
+    cat >>"$conf" <<'EOF'
+APT::Install-Recommends "false";
+APT::Install-Suggests "false";
+Dpkg::Use-Pty "false";
+EOF
+}
+
+write_root_sources() {
+    local mirror=$1 security=$2
+    {
+        echo "deb $mirror $SUITE main"
+        echo "deb $mirror $SUITE-updates main"
+        [ -n "$security" ] && echo "deb $security $SUITE-security main"
+    } >"$ROOT/etc/apt/sources.list"
+}
+
+in_root() {
+    chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+install_packages() {
+    local t0=$SECONDS
+    msg "installing in the root: ${ROOT_PACKAGES[*]}"
+    cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+    # Keep package scripts from starting services in the chroot.
+    printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+    chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+    mount_basics
+    in_root apt-get -o DPkg::Lock::Timeout=600 -q update >"$LOG_DIR/apt-update.log" 2>&1 \
+        || { tail -n 20 "$LOG_DIR/apt-update.log" >&2; die "apt-get update in the root failed (log: $LOG_DIR/apt-update.log)"; }
+    in_root apt-get -o DPkg::Lock::Timeout=600 -q -y install "${ROOT_PACKAGES[@]}" \
+        >"$LOG_DIR/apt-install.log" 2>&1 \
+        || { tail -n 30 "$LOG_DIR/apt-install.log" >&2; die "package install in the root failed (log: $LOG_DIR/apt-install.log)"; }
+    in_root apt-get -q clean >/dev/null 2>&1 || true
+    unmount_all
+    msg "packages installed in $((SECONDS - t0)) s"
+}
+
+write_marker() {
+    {
+        echo "suite=$SUITE"
+        echo "packages=${ROOT_PACKAGES[*]}"
+        echo "made=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        # shellcheck disable=SC2016
+        chroot "$ROOT" dpkg-query -W -f='${Package}=${Version}\n' tshark libwireshark-dev wireshark-dev
+    } >"$ROOT_MARKER"
+}
+
+main() {
+    mkdir -p "$(dirname "$ROOT")"
+    # Users of the root (in-debian13.sh) hold the lock shared; changing the
+    # root takes it exclusively (a developer and CI may share the machine).
+    exec 9>"$ROOT_LOCK"
+    if ! flock -n -s 9; then
+        msg "another run is making the root; waiting for it"
+        flock -s 9
+    fi
+    if [ "$force" -eq 0 ] && root_is_complete \
+        && grep -qxF "packages=${ROOT_PACKAGES[*]}" "$ROOT_MARKER"; then
+        msg "reusing complete root $ROOT ($(grep '^tshark=' "$ROOT_MARKER"))"
+        return 0
+    fi
+    if ! flock -n -x 9; then
+        msg "waiting for other users of the root to finish"
+        flock -x 9
+    fi
+    mkdir -p "$LOG_DIR"
+
+    if [ "$force" -eq 1 ]; then
+        msg "--force: removing $ROOT"
+        remove_root
+    fi
+
+    if root_is_complete; then
+        if grep -qxF "packages=${ROOT_PACKAGES[*]}" "$ROOT_MARKER"; then
+            msg "reusing complete root $ROOT ($(grep '^tshark=' "$ROOT_MARKER"))"
+            return 0
+        fi
+        msg "root exists but its package list is older; adding packages"
+        rm -f "$ROOT_MARKER"
+        install_packages
+        write_marker
+        msg "root ready: $ROOT"
+        return 0
+    fi
+
+    if [ -e "$ROOT" ]; then
+        msg "found a half-made root (no completion marker); removing it"
+        remove_root
+    fi
+
+    install_host_debootstrap
+    local uris mirror security
+    uris=$(host_debian_uris)
+    mirror=${DEBIAN_MIRROR:-$(sed -n 1p <<<"$uris")}
+    security=${DEBIAN_SECURITY_MIRROR-$(sed -n 2p <<<"$uris")}
+    [ -n "$mirror" ] || die "no Debian archive found in /etc/apt/sources.list(.d); set DEBIAN_MIRROR"
+    msg "mirror: $mirror${security:+ (security: $security)}"
+
+    local t0=$SECONDS
+    msg "debootstrap --variant=minbase $SUITE (a few minutes; log: $LOG_DIR/debootstrap.log)"
+    if ! debootstrap --variant=minbase "$SUITE" "$ROOT" "$mirror" >"$LOG_DIR/debootstrap.log" 2>&1; then
+        tail -n 20 "$LOG_DIR/debootstrap.log" >&2
+        die "debootstrap failed (log: $LOG_DIR/debootstrap.log); the half-made root will be redone next run"
+    fi
+    msg "debootstrap done in $((SECONDS - t0)) s"
+
+    write_root_sources "$mirror" "$security"
+    write_root_apt_conf
+    install_packages
+    write_marker
+    msg "root ready: $ROOT ($(du -sh --one-file-system "$ROOT" | cut -f1), $((SECONDS - t0)) s in all)"
+    sed -n 's/^\(tshark\|libwireshark-dev\|wireshark-dev\)=/  \1 /p' "$ROOT_MARKER" >&2
+}
+
+main
