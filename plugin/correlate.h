@@ -1,0 +1,49 @@
+/* correlate.h - from the facts of each frame, in capture order, to verdicts.
+ *
+ * The engine keeps a bounded picture of what the gateway is doing upstream
+ * (DNS transactions per name, TCP connection attempts per destination,
+ * forwarded requests and their replies) and, when the gateway sends a client
+ * an error response, decides which upstream attempt failed and how.
+ * Plain C and GLib only.
+ */
+#ifndef MWG502_CORRELATE_H
+#define MWG502_CORRELATE_H
+
+#include <glib.h>
+
+#include "facts.h"
+
+typedef struct {
+    uint8_t proxy_ports[65536 / 8];     /* bit set: the gateway listens there */
+    uint8_t error_statuses[1000 / 8];   /* bit set: explain this status */
+    double dns_window_s;        /* a name's answers are remembered this long */
+    double connect_window_s;    /* SYNs this much older than the request are ignored */
+    double response_timeout_s;  /* the gateway's own wait for a reply */
+    unsigned max_conns;         /* capacities: memory bound under hostile input */
+    unsigned max_names;
+} mwg_config;
+
+/* Defaults: proxy port 9090, status 502, windows as on the gateway. */
+void mwg_config_defaults(mwg_config *cfg);
+void mwg_config_set_proxy_port(mwg_config *cfg, unsigned port, bool on);
+void mwg_config_set_error_status(mwg_config *cfg, unsigned status, bool on);
+bool mwg_config_is_proxy_port(const mwg_config *cfg, unsigned port);
+bool mwg_config_is_error_status(const mwg_config *cfg, unsigned status);
+
+typedef struct mwg_correlator mwg_correlator;
+
+mwg_correlator *mwg_correlator_new(const mwg_config *cfg);
+void mwg_correlator_free(mwg_correlator *c);
+
+/* Feeds one frame, frames in increasing number.  For each gateway error
+ * response in it, appends a newly allocated verdict to 'out' (the caller
+ * owns them: mwg_verdict_free). Returns the number appended. */
+unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *out);
+
+/* Live state, for tests and the memory benchmark. */
+typedef struct {
+    unsigned conns, names, dns_flows;
+} mwg_correlator_stats;
+void mwg_correlator_get_stats(const mwg_correlator *c, mwg_correlator_stats *s);
+
+#endif

@@ -1,0 +1,41 @@
+/* lru.h - a hash table whose entries are dropped when idle or when full.
+ *
+ * Every table of the correlation engine is one of these, so that its memory
+ * stays bounded on long or hostile captures: an entry not touched for the
+ * table's window is dropped, and beyond the table's capacity the least
+ * recently touched entry goes first.  Expiry only looks at the head of the
+ * recency queue, so its cost is O(1) amortised per packet.
+ */
+#ifndef MWG502_LRU_H
+#define MWG502_LRU_H
+
+#include <glib.h>
+#include <stdint.h>
+
+/* Embed as the first member of every entry. */
+typedef struct {
+    GList link;                 /* node in the recency queue; data = entry */
+    const void *key;            /* points into the entry itself */
+    int64_t last;               /* engine clock at the last touch */
+} mwg_lru_entry;
+
+typedef struct {
+    GHashTable *map;            /* key -> entry */
+    GQueue order;               /* least recently touched at the head */
+    unsigned capacity;
+    void (*free_entry)(void *entry);
+} mwg_lru;
+
+void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity,
+                  void (*free_entry)(void *entry));
+void mwg_lru_destroy(mwg_lru *t);
+void *mwg_lru_lookup(const mwg_lru *t, const void *key);
+/* Inserts an entry whose key is not in the table; may evict the oldest. */
+void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now);
+void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now);
+void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e);
+/* Drops every entry last touched before 'horizon'. */
+void mwg_lru_expire(mwg_lru *t, int64_t horizon);
+unsigned mwg_lru_size(const mwg_lru *t);
+
+#endif

@@ -1,0 +1,209 @@
+/* render.c - see render.h. */
+#include "render.h"
+
+#include <string.h>
+
+#include <epan/expert.h>
+
+static int proto_mwg502 = -1;
+
+static int hf_mwg502_category = -1;
+static int hf_mwg502_cause = -1;
+static int hf_mwg502_summary = -1;
+static int hf_mwg502_advice = -1;
+static int hf_mwg502_host = -1;
+static int hf_mwg502_status = -1;
+static int hf_mwg502_request_frame = -1;
+static int hf_mwg502_attempt_frame = -1;
+static int hf_mwg502_evidence_frame = -1;
+static int hf_mwg502_upstream_addr = -1;
+static int hf_mwg502_upstream_addr6 = -1;
+static int hf_mwg502_upstream_port = -1;
+static int hf_mwg502_upstream_status = -1;
+static int hf_mwg502_attempts = -1;
+static int hf_mwg502_elapsed = -1;
+static int hf_mwg502_block_page = -1;
+static int hf_mwg502_dns_rcode = -1;
+static int hf_mwg502_icmp_type = -1;
+static int hf_mwg502_icmp_code = -1;
+static int hf_mwg502_incident = -1;
+static int hf_mwg502_explains = -1;
+
+static gint ett_mwg502 = -1;
+static gint ett_mwg502_upstream = -1;
+
+static expert_field ei_mwg502[MWG_CAT_COUNT] = {
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+};
+
+static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
+{
+    proto_item *it = proto_tree_add_string(tree, hf, tvb, 0, 0, s);
+    proto_item_set_generated(it);
+    return it;
+}
+
+static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 value)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
+}
+
+static void add_upstream(proto_tree *tree, tvbuff_t *tvb, const mwg_verdict *v)
+{
+    if (v->upstream.family == 4) {
+        guint32 a;
+        memcpy(&a, v->upstream.bytes, 4);   /* network order, as Wireshark wants */
+        proto_item_set_generated(proto_tree_add_ipv4(tree, hf_mwg502_upstream_addr, tvb, 0, 0, a));
+    } else if (v->upstream.family == 6) {
+        ws_in6_addr a;
+        memcpy(a.bytes, v->upstream.bytes, 16);
+        proto_item_set_generated(proto_tree_add_ipv6(tree, hf_mwg502_upstream_addr6, tvb, 0, 0, &a));
+    }
+    if (v->upstream_port)
+        add_uint(tree, hf_mwg502_upstream_port, tvb, v->upstream_port);
+}
+
+void mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
+{
+    const char *cause = mwg_cause_token(v->cause);
+    const char *host = v->host ? v->host : "?";
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u: %s, %s]", v->status, cause, host);
+
+    proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(ti, ": %s", v->summary ? v->summary : cause);
+    proto_item_set_generated(ti);
+    proto_tree *t = proto_item_add_subtree(ti, ett_mwg502);
+
+    add_string(t, hf_mwg502_category, tvb, mwg_category_token(v->category));
+    proto_item *cause_item = add_string(t, hf_mwg502_cause, tvb, cause);
+    add_string(t, hf_mwg502_summary, tvb, v->summary ? v->summary : "");
+    add_string(t, hf_mwg502_advice, tvb, mwg_verdict_advice(v));
+    if (v->host)
+        add_string(t, hf_mwg502_host, tvb, v->host);
+    add_uint(t, hf_mwg502_status, tvb, v->status);
+    if (v->request_frame)
+        add_uint(t, hf_mwg502_request_frame, tvb, v->request_frame);
+    if (v->attempt_frame)
+        add_uint(t, hf_mwg502_attempt_frame, tvb, v->attempt_frame);
+    if (v->evidence_frame)
+        add_uint(t, hf_mwg502_evidence_frame, tvb, v->evidence_frame);
+    if (v->upstream.family || v->upstream_port || v->attempts || v->upstream_status) {
+        proto_tree *u = proto_tree_add_subtree(t, tvb, 0, 0, ett_mwg502_upstream, NULL, "Upstream");
+        add_upstream(u, tvb, v);
+        if (v->attempts)
+            add_uint(u, hf_mwg502_attempts, tvb, v->attempts);
+        if (v->upstream_status)
+            add_uint(u, hf_mwg502_upstream_status, tvb, v->upstream_status);
+        if (mwg_cause_category(v->cause) == MWG_CAT_HOST_NOT_RESOLVABLE && v->cause != MWG_CAUSE_DNS_NO_RESPONSE &&
+            v->cause != MWG_CAUSE_DNS_SERVER_UNREACHABLE)
+            add_uint(u, hf_mwg502_dns_rcode, tvb, v->dns_rcode);
+        if (v->icmp_version) {
+            add_uint(u, hf_mwg502_icmp_type, tvb, v->icmp_type);
+            add_uint(u, hf_mwg502_icmp_code, tvb, v->icmp_code);
+        }
+    }
+    if (v->request_frame) {
+        nstime_t elapsed;
+        elapsed.secs = (time_t)(v->elapsed_ns / 1000000000);
+        elapsed.nsecs = (int)(v->elapsed_ns % 1000000000);
+        proto_item_set_generated(proto_tree_add_time(t, hf_mwg502_elapsed, tvb, 0, 0, &elapsed));
+    }
+    if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
+        add_string(t, hf_mwg502_block_page, tvb, mwg_category_token(v->block_page));
+    unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
+    expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
+}
+
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, const GArray *incidents, const GArray *explains)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_tree *t = proto_item_add_subtree(ti, ett_mwg502);
+    for (guint i = 0; incidents && i < incidents->len; i++)
+        add_uint(t, hf_mwg502_incident, tvb, g_array_index(incidents, guint32, i));
+    for (guint i = 0; explains && i < explains->len; i++)
+        add_uint(t, hf_mwg502_explains, tvb, g_array_index(explains, guint32, i));
+    if (incidents && incidents->len)
+        proto_item_append_text(ti, ": part of the incident of frame %u", g_array_index(incidents, guint32, 0));
+}
+
+void mwg_render_register(int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_mwg502_category,
+          { "Category", "mwg502.category", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Block-page family: host_not_resolvable, cannot_connect, bad_response, upstream_error, unknown", HFILL } },
+        { &hf_mwg502_cause,
+          { "Cause", "mwg502.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Why the gateway answered with an error", HFILL } },
+        { &hf_mwg502_summary,
+          { "Summary", "mwg502.summary", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_mwg502_advice,
+          { "Advice", "mwg502.advice", FT_STRING, BASE_NONE, NULL, 0x0, "The usual fix", HFILL } },
+        { &hf_mwg502_host,
+          { "Host", "mwg502.host", FT_STRING, BASE_NONE, NULL, 0x0, "The requested host", HFILL } },
+        { &hf_mwg502_status,
+          { "Gateway status", "mwg502.status", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The error status the gateway sent the client", HFILL } },
+        { &hf_mwg502_request_frame,
+          { "Client request in frame", "mwg502.request_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
+        { &hf_mwg502_attempt_frame,
+          { "Upstream attempt in frame", "mwg502.attempt_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "First frame of the decisive upstream attempt", HFILL } },
+        { &hf_mwg502_evidence_frame,
+          { "Evidence in frame", "mwg502.evidence_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The frame that decides the cause", HFILL } },
+        { &hf_mwg502_upstream_addr,
+          { "Upstream address", "mwg502.upstream.addr", FT_IPv4, BASE_NONE, NULL, 0x0,
+            "The destination, or the DNS server for DNS causes", HFILL } },
+        { &hf_mwg502_upstream_addr6,
+          { "Upstream address", "mwg502.upstream.addr6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            "The destination, or the DNS server for DNS causes", HFILL } },
+        { &hf_mwg502_upstream_port,
+          { "Upstream port", "mwg502.upstream.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_mwg502_upstream_status,
+          { "Origin status", "mwg502.upstream.status", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The status the origin server itself answered", HFILL } },
+        { &hf_mwg502_attempts,
+          { "Attempts", "mwg502.attempts", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "SYNs or DNS queries sent", HFILL } },
+        { &hf_mwg502_elapsed,
+          { "Elapsed", "mwg502.elapsed", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Client request to gateway error", HFILL } },
+        { &hf_mwg502_block_page,
+          { "Block page", "mwg502.block_page", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Family named by the gateway's error page", HFILL } },
+        { &hf_mwg502_dns_rcode,
+          { "DNS reply code", "mwg502.dns.rcode", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_mwg502_icmp_type,
+          { "ICMP type", "mwg502.icmp.type", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_mwg502_icmp_code,
+          { "ICMP code", "mwg502.icmp.code", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_mwg502_incident,
+          { "Incident", "mwg502.incident", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The gateway error frame whose incident this frame belongs to", HFILL } },
+        { &hf_mwg502_explains,
+          { "Explains", "mwg502.explains", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "A gateway error this frame is the evidence of", HFILL } },
+    };
+    static gint *ett[] = { &ett_mwg502, &ett_mwg502_upstream };
+    static ei_register_info ei[] = {
+        { &ei_mwg502[MWG_CAT_HOST_NOT_RESOLVABLE],
+          { "mwg502.expert.host_not_resolvable", PI_RESPONSE_CODE, PI_ERROR, "Host not resolvable", EXPFILL } },
+        { &ei_mwg502[MWG_CAT_CANNOT_CONNECT],
+          { "mwg502.expert.cannot_connect", PI_SEQUENCE, PI_ERROR, "Cannot connect", EXPFILL } },
+        { &ei_mwg502[MWG_CAT_BAD_RESPONSE],
+          { "mwg502.expert.bad_response", PI_RESPONSE_CODE, PI_ERROR, "Bad response", EXPFILL } },
+        { &ei_mwg502[MWG_CAT_UPSTREAM_ERROR],
+          { "mwg502.expert.upstream_error", PI_RESPONSE_CODE, PI_ERROR, "Error relayed from the origin", EXPFILL } },
+        { &ei_mwg502[MWG_CAT_UNKNOWN],
+          { "mwg502.expert.unknown", PI_RESPONSE_CODE, PI_ERROR, "Gateway error without upstream evidence",
+            EXPFILL } },
+    };
+    proto_mwg502 = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+}
