@@ -197,6 +197,8 @@ class Capture:
         fr = self.frames
         rows = [(fr[e], cat, cause, fr[r], fr[ev] if ev is not None else "-", host)
                 for e, cat, cause, r, ev, host in self._verdicts]
+        for error, _, _, request, evidence, _ in rows:
+            assert request < error and (evidence == "-" or request < evidence < error), rows
         return sorted(rows)
 
     def expected_text(self):
@@ -1155,9 +1157,10 @@ Linux backoff 1, 2, 4, 8 s (5 SYNs); the gateway gives up 15 s after the last.
           "Connection timed out"))
 
     add("tcp-syn-timeout-kb.pcap", """
-Cannot Connect as in the KB's screenshot: SYN retransmitted after 3, 6 and 12 s
-(4 SYNs), never answered; the 502 follows 24 s after the last SYN.  The
-gateway asked only for the A record.
+Cannot Connect as in the KB's screenshot: the SYN follows the client's request
+at once (the name is in the gateway's DNS cache: no query), is retransmitted
+after 3, 6 and 12 s (4 SYNs), never answered; the 502 follows 24 s after the
+last SYN.
 """, play(connect_incident, CLIENT, Req("example.local"), DEST, unanswered(3, 6, 12, 24), "tcp_syn_timeout",
           "Connection timed out", lookup=False))
 
