@@ -517,9 +517,10 @@ static void feed_tcp(mwg_correlator *c, const mwg_facts *f)
     uint8_t fl = f->tcp_flags;
     if ((fl & MWG_TCP_SYN) && !(fl & MWG_TCP_ACK)) {
         conn *cn = conn_lookup(c, &f->flow);
-        /* A SYN on a 4-tuple that already got somewhere is a new connection. */
-        if (!cn || !endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame ||
-            cn->rst_frame || cn->icmp_frame || cn->n_fwd || cn->pending)
+        /* A SYN on a 4-tuple that was once connected starts a new
+         * connection; after a RST or an ICMP error it is a retry, counted
+         * with the SYNs before it. */
+        if (!cn || !endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->pending)
             cn = conn_create(c, &f->flow, true);
         if (!cn->first_syn_frame) {
             cn->first_syn_frame = f->frame;
@@ -543,7 +544,7 @@ static void feed_tcp(mwg_correlator *c, const mwg_facts *f)
     if (!from_server)
         return;
     if ((fl & MWG_TCP_SYN) && (fl & MWG_TCP_ACK)) {
-        if (!cn->synack_frame && !cn->rst_frame) {
+        if (!cn->synack_frame) {
             cn->synack_frame = f->frame;
             conn_add_frame(cn, f->frame);
         }
@@ -857,13 +858,22 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
     return true;
 }
 
+typedef enum { CONNECT_PENDING, CONNECT_REFUSED, CONNECT_UNREACHABLE, CONNECT_ESTABLISHED } connect_outcome;
+
+/* How the attempt ended: the latest answer to its SYNs. */
+static connect_outcome conn_outcome(const conn *cn)
+{
+    uint32_t failed = MAX(cn->rst_frame, cn->icmp_frame);
+    if (cn->synack_frame > failed)
+        return CONNECT_ESTABLISHED;
+    if (failed)
+        return cn->rst_frame > cn->icmp_frame ? CONNECT_REFUSED : CONNECT_UNREACHABLE;
+    return CONNECT_PENDING;
+}
+
 static uint32_t conn_outcome_frame(const conn *cn)
 {
-    if (cn->rst_frame)
-        return cn->rst_frame;
-    if (cn->icmp_frame)
-        return cn->icmp_frame;
-    return cn->synack_frame;
+    return MAX(MAX(cn->rst_frame, cn->icmp_frame), cn->synack_frame);
 }
 
 /* Connection attempts to the host's addresses while the client waited. */
@@ -888,14 +898,14 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
         return false;
     uint32_t evidence = 0, attempts = 0, first = 0;
     mwg_cause cause;
-    if (latest->rst_frame)
-        cause = MWG_CAUSE_TCP_RST;
-    else if (latest->icmp_frame)
-        cause = MWG_CAUSE_ICMP_UNREACHABLE;
-    else if (latest->synack_frame)
+    switch (conn_outcome(latest)) {
+    case CONNECT_REFUSED: cause = MWG_CAUSE_TCP_RST; break;
+    case CONNECT_UNREACHABLE: cause = MWG_CAUSE_ICMP_UNREACHABLE; break;
+    case CONNECT_ESTABLISHED:
         cause = latest->close_frame ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
-    else
-        cause = MWG_CAUSE_TCP_SYN_TIMEOUT;
+        break;
+    default: cause = MWG_CAUSE_TCP_SYN_TIMEOUT; break;
+    }
     for (unsigned i = 0; i < n_rel; i++) {
         conn *cn = relevant[i];
         uint32_t e = 0;
@@ -903,7 +913,7 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
         case MWG_CAUSE_TCP_RST: e = cn->rst_frame; break;
         case MWG_CAUSE_ICMP_UNREACHABLE: e = cn->icmp_frame; break;
         case MWG_CAUSE_UPSTREAM_CLOSED: e = cn == latest ? cn->close_frame : 0; break;
-        case MWG_CAUSE_TCP_SYN_TIMEOUT: e = cn->synack_frame || cn->rst_frame || cn->icmp_frame ? 0 : cn->last_syn_frame; break;
+        case MWG_CAUSE_TCP_SYN_TIMEOUT: e = conn_outcome(cn) == CONNECT_PENDING ? cn->last_syn_frame : 0; break;
         default: break;
         }
         if (e && e < v->error_frame && e > evidence)
