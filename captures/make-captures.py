@@ -396,11 +396,16 @@ def soa(name):
                     serial=2013030801, refresh=10800, retry=3600, expire=604800, minimum=900)
 
 
-def resolve(st, site, name, addrs, ask_aaaa=True):
+def resolve(st, site, name, addrs, ask_aaaa=True, lost=False):
     """A successful lookup: A (and AAAA) asked together, both answered; the
-    family without an address gets an empty NOERROR answer with a SOA."""
+    family without an address gets an empty NOERROR answer with a SOA.
+    lost: the first queries go unanswered and are sent again after 1 s."""
     res = Resolver(st, site.source(site.dns), site.dns)
     queries = res.query_pair(name) if ask_aaaa else (res.query(name, "A"),)
+    if lost:
+        st.wait(1.0)
+        for q in queries:
+            res.resend(q)
     st.wait(DNS_RTT)
     for q in queries:
         wanted = [a for a in addrs if is_v6(a) == (q.qtype == "AAAA")]
@@ -685,12 +690,12 @@ def fetch(st, site, req, dst, status=200, reason="OK", body=None, delay=0.041, s
 
 
 def healthy(st, site, client, req, dst, status=200, reason="OK", conn=None, close=True,
-            lookup=True, delay=0.041, body=None):
+            lookup=True, delay=0.041, body=None, dns_lost=False):
     """A request that works: lookup, upstream fetch, relayed answer.  No verdict."""
     c = conn or client_connects(st, site, client)
     client_asks(c, req)
     if lookup:
-        resolve(st, site, req.host, [dst])
+        resolve(st, site, req.host, [dst], lost=dns_lost)
     u, _, _ = fetch(st, site, req, dst, status, reason, body, delay)
     gateway_replies(c, relayed(st.t, status, reason, body), close=False)
     if close:
@@ -954,6 +959,8 @@ def play(fn, *args, **kw):
 KINDS = {
     "ok": lambda st, site, c, host, dst: healthy(st, site, c, Req(host), dst),
     "okc": lambda st, site, c, host, dst: healthy(st, site, c, Req(host, "/index.html"), dst, lookup=False),
+    "okdns": lambda st, site, c, host, dst: healthy(st, site, c, Req(host), dst, dns_lost=True),
+    "okport": lambda st, site, c, host, dst: healthy(st, site, c, Req(host, "/status", port=8081), dst),
     "404": lambda st, site, c, host, dst: healthy(st, site, c, Req(host, "/old/page.html"), dst, 404, "Not Found"),
     "404c": lambda st, site, c, host, dst: healthy(st, site, c, Req(host, "/gone.html"), dst, 404, "Not Found",
                                                    lookup=False),
@@ -968,6 +975,8 @@ KINDS = {
     "syntimeout": lambda st, site, c, host, dst: connect_incident(st, site, c, Req(host), dst,
                                                                   unanswered(1, 2, 4, 8, 10), "tcp_syn_timeout"),
     "rst": lambda st, site, c, host, dst: connect_incident(st, site, c, Req(host), dst, refused(2), "tcp_rst"),
+    "portrst": lambda st, site, c, host, dst: connect_incident(st, site, c, Req(host, "/", port=8443), dst,
+                                                               refused(2), "tcp_rst", "Connection refused"),
     "connectrst": lambda st, site, c, host, dst: connect_incident(st, site, c, Req(host, method="CONNECT"), dst,
                                                                   refused(3), "tcp_rst"),
     "icmp13": lambda st, site, c, host, dst: connect_incident(st, site, c, Req(host), dst,
@@ -1062,11 +1071,13 @@ def mixed(cap):
         (13.9, 6, "ok", "weather.example.org"), (15.5, 7, "nodata", "mail.example.org"),
         (17.0, 8, "okc", "www.example.com"), (18.8, 9, "origin502", "shop.example.org"),
         (20.0, 0, "okc", "cdn.example.net"), (25.0, 1, "ok", "intranet.example.local"),
-        (31.0, 2, "404c", "docs.example.com"), (40.0, 3, "okc", "weather.example.org"),
+        (31.0, 2, "404c", "docs.example.com"), (33.9, 4, "okdns", "tickets.example.com"),
+        (36.0, 6, "okport", "monitor.example.net"), (40.0, 3, "okc", "weather.example.org"),
         (55.0, 4, "okc", "www.example.com"), (70.0, 5, "ok", "portal.example.local"),
         (90.0, 6, "okc", "news.example.org"), (110.0, 7, "okc", "intranet.example.local"),
         (126.0, 8, "ok", "static.example.com"), (140.0, 9, "404c", "docs.example.com"),
-        (160.0, 2, "okc", "www.example.com"), (200.0, 5, "okc", "portal.example.local"),
+        (160.0, 2, "okc", "www.example.com"), (180.0, 1, "portrst", "admin.example.net"),
+        (200.0, 5, "okc", "portal.example.local"),
         (230.0, 3, "okc", "static.example.com"),
     ]
     for start, who, kind, host in plan:
@@ -1363,13 +1374,14 @@ Healthy: the origin needs 60 s to answer, within the gateway's 120 s timeout.  N
 
     # ---- many clients ----
     add("mixed-10-clients.pcap", """
-Ten clients and many hosts interleaved over four minutes: ten incidents of
-different causes (NXDOMAIN, SERVFAIL, no DNS answer, NOERROR without address,
-unanswered SYNs, RST on CONNECT, ICMP prohibited, non-HTTP reply, response
-timeout, destination FIN, an origin's own 502) among 200s and 404s, and
-decoys: a NXDOMAIN for a name no client asked for (wpad), an RST on a
-connection the gateway opened for itself, an ICMP port unreachable for its
-NTP query.
+Ten clients and many hosts interleaved over four minutes: twelve incidents
+of different causes (NXDOMAIN, SERVFAIL, no DNS answer, NOERROR without
+address, unanswered SYNs, RST on CONNECT, RST on port 8443 of an absolute URI
+with a port, ICMP prohibited, non-HTTP reply, response timeout, destination
+FIN, an origin's own 502) among 200s (one to port 8081, one whose DNS queries
+were lost once and resent) and 404s, and decoys: a NXDOMAIN for a name no
+client asked for (wpad), an RST on a connection the gateway opened for
+itself, an ICMP port unreachable for its NTP query.
 """, mixed)
 
 
