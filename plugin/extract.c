@@ -130,18 +130,18 @@ static bool read_icmp_error(field_info *type_fi, bool v6, mwg_facts *f)
     if (!v6) {
         if (avail < 20)
             return false;
-        guint8 vihl = tvb_get_guint8(tvb, ip);
+        guint8 vihl = tvb_get_uint8(tvb, ip);
         if (vihl >> 4 != 4 || (vihl & 0x0f) < 5)
             return false;
-        proto = tvb_get_guint8(tvb, ip + 9);
+        proto = tvb_get_uint8(tvb, ip + 9);
         q->src.addr.family = q->dst.addr.family = 4;
         tvb_memcpy(tvb, q->src.addr.bytes, ip + 12, 4);
         tvb_memcpy(tvb, q->dst.addr.bytes, ip + 16, 4);
         l4 = ip + (vihl & 0x0f) * 4;
     } else {
-        if (avail < 40 || tvb_get_guint8(tvb, ip) >> 4 != 6)
+        if (avail < 40 || tvb_get_uint8(tvb, ip) >> 4 != 6)
             return false;
-        proto = tvb_get_guint8(tvb, ip + 6);
+        proto = tvb_get_uint8(tvb, ip + 6);
         q->src.addr.family = q->dst.addr.family = 6;
         tvb_memcpy(tvb, q->src.addr.bytes, ip + 8, 16);
         tvb_memcpy(tvb, q->dst.addr.bytes, ip + 24, 16);

@@ -10,14 +10,17 @@
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/tap.h>
 
 #include "correlate.h"
 #include "extract.h"
 #include "render.h"
+#include "stats.h"
 
 static int proto_mwg502 = -1;
 static dissector_handle_t mwg502_handle;
 static dissector_handle_t http_handle;
+static int mwg502_tap = -1;
 
 /* Preferences. */
 static range_t *pref_proxy_ports;
@@ -118,8 +121,11 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!verdicts_by_frame)
         return 0;
     GPtrArray *verdicts = g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(pinfo->num));
-    for (guint i = 0; verdicts && i < verdicts->len; i++)
-        mwg_render_verdict(tvb, pinfo, tree, g_ptr_array_index(verdicts, i));
+    for (guint i = 0; verdicts && i < verdicts->len; i++) {
+        const mwg_verdict *v = g_ptr_array_index(verdicts, i);
+        mwg_render_verdict(tvb, pinfo, tree, v);
+        tap_queue_packet(mwg502_tap, pinfo, v);
+    }
     GArray *incidents = g_hash_table_lookup(incidents_by_frame, GUINT_TO_POINTER(pinfo->num));
     GArray *explains = g_hash_table_lookup(explains_by_frame, GUINT_TO_POINTER(pinfo->num));
     if (incidents || explains)
@@ -168,6 +174,8 @@ void proto_register_mwg502(void)
     register_cleanup_routine(mwg502_cleanup);
     mwg502_handle = create_dissector_handle(dissect_mwg502, proto_mwg502);
     register_postdissector(mwg502_handle);
+    mwg502_tap = register_tap(MWG502_TAP_NAME);
+    mwg_stats_register();
 }
 
 void proto_reg_handoff_mwg502(void)
