@@ -126,6 +126,10 @@ class Capture:
         self._verdicts = []
         self._ports = set()
         self.frames = None      # handle -> frame number, after write()
+        self.recording_from = None  # tcpdump started late: packets before are not in the file
+
+    def start_recording(self, t):
+        self.recording_from = t
 
     def story(self, at=0.0):
         return Story(self, self.start + at)
@@ -172,7 +176,9 @@ class Capture:
     # -- output -------------------------------------------------------------
 
     def write(self, out_dir):
-        order = sorted(range(len(self._packets)), key=lambda h: (self._packets[h][0], h))
+        first = self.recording_from if self.recording_from is not None else self.start
+        order = sorted((h for h in range(len(self._packets)) if self._packets[h][0] >= first),
+                       key=lambda h: (self._packets[h][0], h))
         self.frames = {h: n + 1 for n, h in enumerate(order)}
         packets = []
         for h in order:
@@ -599,6 +605,36 @@ Please check the address or call the service desk on 4357.</p></body></html>
 """ % url).encode()
 
 
+def squid_page(status, reason, error, text, detail=""):
+    """Another forward proxy: Squid's error response, with its X-Squid-Error
+    header; Squid answers 503 or 504 where MWG answers 502.  Returns a
+    page(t, req, close) for gateway_error."""
+    def page(t, req, close):
+        body = ("""<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">
+<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>ERROR: The requested URL could not be retrieved</title>
+</head><body id="%(error)s">
+<div id="titles"><h1>ERROR</h1><h2>The requested URL could not be retrieved</h2></div>
+<div id="content">
+<p>The following error was encountered while trying to retrieve the URL: <a href="%(url)s">%(url)s</a></p>
+<blockquote id="error"><p><b>%(text)s</b></p></blockquote>
+%(detail)s<p>Your cache administrator is <a href="mailto:webmaster">webmaster</a>.</p>
+</div>
+<div id="footer"><p>Generated %(date)s by proxy.example.local (squid/3.5.27)</p></div>
+</body></html>
+""" % dict(error=error, url=req.url, text=text, date=http_date(t),
+           detail="<p>%s</p>\n" % detail if detail else "")).encode()
+        return http_head("HTTP/1.1 %d %s" % (status, reason), [
+            ("Server", "squid/3.5.27"), ("Mime-Version", "1.0"), ("Date", http_date(t)),
+            ("Content-Type", "text/html;charset=utf-8"), ("Content-Length", str(len(body))),
+            ("X-Squid-Error", "%s 0" % error), ("Vary", "Accept-Language"), ("Content-Language", "en"),
+            ("X-Cache", "MISS from proxy.example.local"),
+            ("Via", "1.1 proxy.example.local (squid/3.5.27)"),
+            ("Connection", "close" if close else "keep-alive")]) + body
+    return page
+
+
 def block_page(t, family, req, client, detail, inline_style=False, body=None, close=True):
     """The gateway's whole 502 response; close: it closes the client connection."""
     if body is None:
@@ -651,17 +687,21 @@ def gateway_replies(c, resp, close):
 
 
 def gateway_error(st, site, client, req, family, category, cause, upstream, detail,
-                  conn=None, close=True, inline_style=False, body=None):
+                  conn=None, close=True, inline_style=False, body=None, page=None):
     """A client asks through the gateway; upstream(st) plays what the gateway
     then does and returns the evidence handle (None: no upstream evidence);
-    the gateway answers with its block page.  Records the verdict; returns
-    the client connection."""
+    the gateway answers with its block page (or page(t, req, close), another
+    proxy's error response).  Records the verdict; returns the client
+    connection."""
     c = conn or client_connects(st, site, client)
     request = client_asks(c, req)
     evidence = upstream(st) if upstream else None
     st.wait(THINK)
-    page = block_page(st.t, family, req, client, detail, inline_style, body, close)
-    error = gateway_replies(c, page, close)
+    if page is None:
+        response = block_page(st.t, family, req, client, detail, inline_style, body, close)
+    else:
+        response = page(st.t, req, close)
+    error = gateway_replies(c, response, close)
     st.cap.expect(error, category, cause, request, evidence, req.host)
     while st.later:
         st.wait(THINK)
@@ -1094,6 +1134,41 @@ def mixed(cap):
     icmp_error(st, ntp, query, 3)
 
 
+def squid(cap):
+    """Squid on port 3128: 503 for DNS and connect failures, 504 for a
+    connect timeout, 502 for an invalid reply."""
+    site = cap.site
+    dns_incident(cap.story(0.0), site, "10.10.67.4", Req("intranet-old.example.local"), answered(NXDOMAIN),
+                 "dns_nxdomain", page=squid_page(503, "Service Unavailable", "ERR_DNS_FAIL",
+                                                 "Unable to determine IP address from host name",
+                                                 "The DNS server returned: Name Error: The domain name does not exist."))
+    connect_incident(cap.story(0.8), site, "10.10.67.5", Req("app.example.local"), "10.10.67.131", refused(1),
+                     "tcp_rst", page=squid_page(503, "Service Unavailable", "ERR_CONNECT_FAIL",
+                                                "Connection to 10.10.67.131 failed.",
+                                                "The system returned: (111) Connection refused"))
+    connect_incident(cap.story(1.5), site, "10.10.67.6", Req("erp.example.com"), "10.10.70.60",
+                     unanswered(1, 2, 4, 8, 16, 29), "tcp_syn_timeout",
+                     page=squid_page(504, "Gateway Timeout", "ERR_CONNECT_FAIL", "Connection to 10.10.70.60 failed.",
+                                     "The system returned: (110) Connection timed out"))
+    reply_incident(cap.story(2.4), site, "10.10.67.7", Req("echo.example.local"), "10.10.67.140",
+                   raw_reply(b"hello\r\n", fin=True), "http_invalid_response", "",
+                   page=squid_page(502, "Bad Gateway", "ERR_INVALID_RESP", "Invalid Response"))
+
+
+def midstream(cap):
+    """tcpdump started while a client's keep-alive connection was open."""
+    st, site, client = cap.story(), cap.site, "10.10.67.44"
+    c = healthy(st, site, client, Req("www.example.com"), "10.10.70.50", close=False)
+    st.wait(3.0)
+    cap.start_recording(st.t)
+    healthy(cap.story(st.t - cap.start + 0.6), site, "10.10.67.45", Req("news.example.org"), "10.10.70.51")
+    st.wait(4.0)
+    connect_incident(st, site, client, Req("app.example.local", "/login"), "10.10.67.131", refused(2), "tcp_rst",
+                     "Connection refused", conn=c, close=False)
+    st.wait(2.0)
+    c.close(0, LAN)
+
+
 # --------------------------------------------------------------------------
 # The list of captures
 # --------------------------------------------------------------------------
@@ -1358,6 +1433,19 @@ A proxy listening on port 8080 instead of 9090: an unanswered-SYN Cannot
 Connect, a 200 and a SERVFAIL.  Needs the proxy_ports preference.
 """, several(["syntimeout", "ok", "servfail"]), site=Site(port=8080), options="-o mwg502.proxy_ports:8080")
 
+    add("midstream-start.pcap", """
+tcpdump started while a client's keep-alive connection to the proxy was open:
+its handshake and first request are not in the file.  Another client's 200,
+then the open connection's next request: the SYNs to the destination are
+refused (RST).
+""", midstream)
+
+    add("squid-3128.pcap", """
+Another forward proxy: Squid on port 3128, which answers 503 (DNS failure,
+connection refused), 504 (connect timeout, 6 SYNs) and 502 (invalid reply)
+with its own error pages.  Needs the proxy_ports and status_codes preferences.
+""", squid, site=Site(port=3128), options="-o mwg502.proxy_ports:3128 -o mwg502.status_codes:502-504")
+
     # ---- healthy ----
     add("healthy-200.pcap", """
 Healthy traffic only: three clients get 200s (one of them two, on a
@@ -1416,6 +1504,16 @@ EVIDENCE_TEST = {
 }
 
 
+def status_codes(options):
+    """The status codes the plugin explains, from an -o mwg502.status_codes:... option."""
+    codes = set()
+    spec = options.split("mwg502.status_codes:")[1].split()[0] if "mwg502.status_codes:" in options else "502"
+    for part in spec.split(","):
+        low, _, high = part.partition("-")
+        codes.update(str(c) for c in range(int(low), int(high or low) + 1))
+    return codes
+
+
 def check(cap, path):
     """Compare what tshark dissects with the expected verdicts; return problems."""
     port = cap.site.port
@@ -1430,8 +1528,9 @@ def check(cap, path):
         r["_all"] = dict(zip(names, values))
         rows[int(r["frame.number"])] = r
     problems = []
+    codes = status_codes(cap.options)
     errors = {n for n, r in rows.items() if r["tcp.srcport"] == str(port) and
-              any(code == "502" for code in r["_all"]["http.response.code"].split(","))}
+              any(code in codes for code in r["_all"]["http.response.code"].split(","))}
     listed = {row[0] for row in cap.verdict_lines()}
     if errors != listed:
         problems.append("502 frames %s, expected %s" % (sorted(errors), sorted(listed)))
