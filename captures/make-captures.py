@@ -1169,6 +1169,55 @@ def midstream(cap):
     c.close(0, LAN)
 
 
+def client_abort(st, site, client, req, dst):
+    """The client gives up (RST) while the origin is slow; the gateway resets
+    its upstream connection.  No error response, no verdict."""
+    c = client_connects(st, site, client)
+    client_asks(c, req)
+    resolve(st, site, req.host, [dst])
+    u = upstream_conn(st, site, dst, req.port)
+    u.handshake(WAN)
+    st.wait(THINK)
+    u.deliver(0, req.to_origin(), WAN)
+    st.wait(2.5)
+    c.rst(0)
+    st.wait(THINK)
+    u.rst(0)
+
+
+KINDS["abort"] = lambda st, site, c, host, dst: client_abort(st, site, c, Req(host, "/slow"), dst)
+
+
+def mixed_large(cap):
+    """Forty clients over ten minutes: fifteen incidents, about a hundred
+    healthy requests, decoys; the plan is drawn from the capture's seeded
+    random generator."""
+    rng = cap.rng
+    clients = ["10.10.%d.%d" % (67 + i % 2, 20 + 5 * i) for i in range(40)]
+    incidents = ["nxdomain", "nxdomain", "servfail", "nodata", "dnssilent", "syntimeout", "syntimeout", "rst",
+                 "portrst", "connectrst", "icmp13", "hello", "timeout", "fin", "origin502"]
+    names = ["www", "news", "docs", "cdn", "static", "portal", "intranet", "mail", "wiki", "tickets", "crm", "hr",
+             "files", "maps", "video", "search", "weather", "sports", "shop", "travel"]
+    domains = ["example.com", "example.net", "example.org", "example.local"]
+    healthy_hosts = ["%s.%s" % (n, d) for n in names for d in domains[:2]]
+    plan = [(20.0 + 36.0 * n + rng.uniform(0, 20), kind, "srv%02d.%s" % (n + 1, rng.choice(domains)))
+            for n, kind in enumerate(incidents)]
+    for n in range(120):
+        kind = rng.choice(["ok"] * 8 + ["404", "okport", "okdns", "abort"])
+        plan.append((rng.uniform(0, 600), kind, rng.choice(healthy_hosts)))
+    resolved = set()
+    for start, kind, host in sorted(plan):
+        if kind in ("ok", "404") and host in resolved:
+            kind += "c"         # the gateway has the name in its cache
+        if kind in ("ok", "404", "okport", "okdns", "abort"):
+            resolved.add(host)
+        incident(cap, cap.story(start), kind, rng.choice(clients), host)
+    # Decoys: the gateway's own lookups and connections, no client request.
+    for n in range(4):
+        dns_failure(cap.story(70.0 + 150 * n + rng.uniform(0, 60)), cap.site, "wpad.example.local", NXDOMAIN)
+        syn_refused(cap.story(40.0 + 150 * n + rng.uniform(0, 60)), cap.site, "10.10.70.200", 443, 1)
+
+
 # --------------------------------------------------------------------------
 # The list of captures
 # --------------------------------------------------------------------------
@@ -1461,6 +1510,14 @@ Healthy: the origin needs 60 s to answer, within the gateway's 120 s timeout.  N
 """, play(healthy, CLIENT, Req("reports.example.com", "/q1"), "10.10.70.80", delay=60.0))
 
     # ---- many clients ----
+    add("mixed-large.pcap", """
+Forty clients over ten minutes, about 3,000 frames: fifteen incidents of the
+causes above (two NXDOMAIN, two SYN timeouts, an RST on a URI with a port,
+...) among about 120 healthy requests (200s, 404s, a port-8081 URI,
+DNS queries resent once, clients that abort while the origin is slow),
+and the gateway's own failing lookups (wpad) and refused connections.
+""", mixed_large)
+
     add("mixed-10-clients.pcap", """
 Ten clients and many hosts interleaved over four minutes: twelve incidents
 of different causes (NXDOMAIN, SERVFAIL, no DNS answer, NOERROR without
