@@ -34,10 +34,18 @@ mkdir -p "$dest/epan"
 cp "$plugin" "$dest/epan/mwg502.so"
 chmod -R a+rX "$work"
 
+# A sanitizer build of the plugin needs the sanitizer runtime loaded first
+# in the uninstrumented tshark: MWG502_TSHARK_PRELOAD names it.
+run_env=(HOME="$work" WIRESHARK_PLUGIN_DIR="$work/plugins")
+if [ -n "${MWG502_TSHARK_PRELOAD:-}" ]; then
+    run_env+=(LD_PRELOAD="$MWG502_TSHARK_PRELOAD"
+              ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
+              UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}")
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
     # The unprivileged user must read the inputs: tshark gets them as given.
-    exec setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-        env HOME="$work" WIRESHARK_PLUGIN_DIR="$work/plugins" tshark "$@"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all env "${run_env[@]}" tshark "$@"
 else
-    HOME="$work" WIRESHARK_PLUGIN_DIR="$work/plugins" tshark "$@"
+    env "${run_env[@]}" tshark "$@"
 fi
