@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# The mwg502 benchmark: tshark with the plugin against tshark without it.
+#
+# usage: bench/run.sh [-r ROUNDS] [-c CAPTURE] [-a ADVERSARIAL] [PATH/TO/mwg502.so]
+#
+# Defaults: 5 rounds, bench/out/gateway.pcap and bench/out/adversarial.pcap
+# (made by bench/make-capture.py and bench/make-adversarial.py when missing),
+# build/mwg502.so.  Every measured command runs as the same user with the
+# same throw-away HOME, in three set-ups:
+#
+#   plugin   tests/tshark-with-plugin.sh (the plugin loaded and enabled)
+#   disabled the same, with --disable-protocol mwg502
+#   plain    tshark with its global plugins only (mwg502 not loaded)
+#
+# Rounds alternate the set-ups, so that a slow spell of the machine hits all
+# of them alike.  Each command's wall time and peak RSS come from
+# /usr/bin/time -f '%e %M' around tshark itself (not around the wrapper's
+# own set-up).  Printed: medians, and the ratios plugin/plain and
+# disabled/plain (targets: <= 1.10 and <= 1.02).
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+root=$(dirname "$here")
+rounds=5
+capture="$here/out/gateway.pcap"
+adversarial="$here/out/adversarial.pcap"
+while getopts r:c:a: opt; do
+    case $opt in
+    r) rounds=$OPTARG ;;
+    c) capture=$OPTARG ;;
+    a) adversarial=$OPTARG ;;
+    *) exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+plugin=$(readlink -f "${1:-$root/build/mwg502.so}")
+[ -f "$plugin" ] || { echo "no plugin at $plugin (build it first)" >&2; exit 2; }
+
+py=/usr/bin/python3
+[ -f "$capture" ] || "$py" "$here/make-capture.py" -o "$capture"
+[ -f "$adversarial" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
+chmod a+r "$capture" "$adversarial"
+# tshark runs as nobody when we are root: it must reach the inputs.
+d=$(dirname "$(readlink -f "$capture")")
+while [ "$d" != / ]; do chmod a+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 777 "$work"
+mkdir -p "$work/bin" "$work/home"
+chmod 777 "$work/home"
+real_tshark=$(command -v tshark)
+# A tshark that times itself, except for the wrapper's "tshark -G folders".
+cat >"$work/bin/tshark" <<EOF
+#!/bin/sh
+if [ "\$1" = -G ] || [ -z "\${BENCH_TIME_FILE:-}" ]; then exec "$real_tshark" "\$@"; fi
+exec /usr/bin/time -o "\$BENCH_TIME_FILE" -f '%e %M' "$real_tshark" "\$@"
+EOF
+chmod 755 "$work/bin/tshark"
+export PATH="$work/bin:$PATH"
+
+as_user() {
+    if [ "$(id -u)" -eq 0 ]; then
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all env HOME="$work/home" "$@"
+    else
+        env HOME="$work/home" "$@"
+    fi
+}
+
+# run SETUP NAME tshark-args... : appends "time rss" to $work/NAME.SETUP
+run() {
+    local setup=$1 name=$2
+    shift 2
+    local tf="$work/t.$setup.$name"
+    rm -f "$tf"
+    case $setup in
+    plugin) BENCH_TIME_FILE=$tf "$root/tests/tshark-with-plugin.sh" "$plugin" "$@" >/dev/null 2>&1 ;;
+    disabled) BENCH_TIME_FILE=$tf "$root/tests/tshark-with-plugin.sh" "$plugin" --disable-protocol mwg502 "$@" >/dev/null 2>&1 ;;
+    plain) as_user BENCH_TIME_FILE="$tf" tshark "$@" >/dev/null 2>&1 ;;
+    esac
+    tail -n 1 "$tf" >>"$work/$name.$setup"
+}
+
+cap=$capture
+# name, then the arguments for plugin/disabled, then ':::' and those for plain
+tests=(
+    "read|-r $cap|-r $cap"
+    "filter|-r $cap -Y mwg502.cause|-r $cap -Y http.response.code==502"
+    "fields|-r $cap -T fields -e frame.number -e mwg502.cause|-r $cap -T fields -e frame.number -e http.response.code"
+    "two-pass|-2 -r $cap|-2 -r $cap"
+)
+
+echo "capture: $capture ($(capinfos -c -M "$capture" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}') frames)"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+echo "rounds: $rounds"
+for ((r = 1; r <= rounds; r++)); do
+    for t in "${tests[@]}"; do
+        IFS='|' read -r name with without <<<"$t"
+        # alternate the order of the set-ups from round to round
+        if ((r % 2)); then order="plugin disabled plain"; else order="plain disabled plugin"; fi
+        for s in $order; do
+            # shellcheck disable=SC2086
+            if [ "$s" = plain ]; then run plain "$name" $without; else
+                if [ "$s" = disabled ]; then run disabled "$name" $without; else run plugin "$name" $with; fi
+            fi
+        done
+    done
+    echo "round $r done" >&2
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v c="$2" '{ print $c }' "$1"; }
+
+printf '\n%-9s %9s %9s %9s %8s %8s | %9s %9s %9s %8s %8s\n' test "t plugin" "t disab" "t plain" "ratio" "dis/pl" \
+    "MB plugin" "MB disab" "MB plain" "ratio" "dis/pl"
+status=0
+for t in "${tests[@]}"; do
+    IFS='|' read -r name _ _ <<<"$t"
+    tp=$(col "$work/$name.plugin" 1 | median); td=$(col "$work/$name.disabled" 1 | median); tn=$(col "$work/$name.plain" 1 | median)
+    mp=$(col "$work/$name.plugin" 2 | median); md=$(col "$work/$name.disabled" 2 | median); mn=$(col "$work/$name.plain" 2 | median)
+    read -r rt rtd rm rmd <<<"$(awk -v a="$tp" -v b="$td" -v c="$tn" -v d="$mp" -v e="$md" -v f="$mn" \
+        'BEGIN { printf "%.3f %.3f %.3f %.3f", a / c, b / c, d / f, e / f }')"
+    printf '%-9s %9.2f %9.2f %9.2f %8s %8s | %9.1f %9.1f %9.1f %8s %8s\n' "$name" "$tp" "$td" "$tn" "$rt" "$rtd" \
+        "$(awk -v k="$mp" 'BEGIN { print k / 1024 }')" "$(awk -v k="$md" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$mn" 'BEGIN { print k / 1024 }')" "$rm" "$rmd"
+    awk -v a="$rt" -v b="$rm" -v c="$rtd" 'BEGIN { exit !(a > 1.10 || b > 1.10 || c > 1.02) }' && status=1
+done
+echo "(times: median seconds; MB: median peak RSS; ratio = plugin/plain; dis/pl = disabled/plain;"
+echo " targets: ratio <= 1.10, dis/pl <= 1.02)"
+
+echo
+echo "adversarial: $adversarial ($(capinfos -c -M "$adversarial" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}') frames)"
+for ((r = 1; r <= 2; r++)); do
+    run plugin adv -r "$adversarial"
+    run plain adv -r "$adversarial"
+done
+ap=$(col "$work/adv.plugin" 2 | sort -n | tail -n 1); an=$(col "$work/adv.plain" 2 | sort -n | tail -n 1)
+atp=$(col "$work/adv.plugin" 1 | median); atn=$(col "$work/adv.plain" 1 | median)
+awk -v p="$ap" -v n="$an" -v tp="$atp" -v tn="$atn" 'BEGIN {
+    printf "peak RSS plugin %.1f MB, plain %.1f MB: the plugin adds %.1f MB (%.3f); time %.2f s vs %.2f s (%.3f)\n",
+        p / 1024, n / 1024, (p - n) / 1024, p / n, tp, tn, tp / tn }'
+[ "$status" = 0 ] && echo "all targets met" || echo "SOME TARGETS MISSED"
+exit "$status"
