@@ -794,13 +794,22 @@ def syn_icmp(st, site, dst, port, sender, code, quote=None, tries=3, delay=0.002
     return last
 
 
-def dns_failure(st, site, name, rcode, aaaa=True, an=(), ns=None):
-    """A (and AAAA) queries answered with rcode; the last answer."""
+def dns_failure(st, site, name, rcode, aaaa=True, an=(), ns=None, sequential=False):
+    """A (and AAAA) queries answered with rcode; the last answer.
+    sequential: AAAA is asked only once A is answered (glibc's single-request)."""
     res = Resolver(st, site.source(site.dns), site.dns)
+    ns = [soa(name)] if ns is None else ns
+    if sequential:
+        for qtype in ("A", "AAAA") if aaaa else ("A",):
+            q = res.query(name, qtype)
+            st.wait(DNS_RTT)
+            last = res.answer(q, rcode, an=an, ns=ns)
+            st.wait(0.00019)
+        return last
     queries = res.query_pair(name) if aaaa else (res.query(name, "A"),)
     st.wait(DNS_RTT)
     for q in queries:
-        last = res.answer(q, rcode, an=an, ns=[soa(name)] if ns is None else ns)
+        last = res.answer(q, rcode, an=an, ns=ns)
         st.wait(0.00023)
     return last
 
@@ -994,6 +1003,22 @@ def play(fn, *args, **kw):
     return lambda cap: fn(cap.story(), cap.site, *args, **kw)
 
 
+def client_abort(st, site, client, req, dst):
+    """The client gives up (RST) while the origin is slow; the gateway resets
+    its upstream connection.  No error response, no verdict."""
+    c = client_connects(st, site, client)
+    client_asks(c, req)
+    resolve(st, site, req.host, [dst])
+    u = upstream_conn(st, site, dst, req.port)
+    u.handshake(WAN)
+    st.wait(THINK)
+    u.deliver(0, req.to_origin(), WAN)
+    st.wait(2.5)
+    c.rst(0)
+    st.wait(THINK)
+    u.rst(0)
+
+
 # Incidents by kind, for the captures that hold several: (st, site, client, host, dst).
 # "okc" and "404c": the name is in the gateway's DNS cache (no lookup).
 KINDS = {
@@ -1031,6 +1056,7 @@ KINDS = {
     "fin": lambda st, site, c, host, dst: reply_incident(st, site, c, Req(host, "/app"), dst, peer_closes("fin"),
                                                          "upstream_closed", "Connection closed by peer"),
     "origin502": lambda st, site, c, host, dst: origin_error(st, site, c, Req(host, "/api"), dst),
+    "abort": lambda st, site, c, host, dst: client_abort(st, site, c, Req(host, "/slow"), dst),
 }
 
 # A host name per kind, for several().
@@ -1169,25 +1195,6 @@ def midstream(cap):
     c.close(0, LAN)
 
 
-def client_abort(st, site, client, req, dst):
-    """The client gives up (RST) while the origin is slow; the gateway resets
-    its upstream connection.  No error response, no verdict."""
-    c = client_connects(st, site, client)
-    client_asks(c, req)
-    resolve(st, site, req.host, [dst])
-    u = upstream_conn(st, site, dst, req.port)
-    u.handshake(WAN)
-    st.wait(THINK)
-    u.deliver(0, req.to_origin(), WAN)
-    st.wait(2.5)
-    c.rst(0)
-    st.wait(THINK)
-    u.rst(0)
-
-
-KINDS["abort"] = lambda st, site, c, host, dst: client_abort(st, site, c, Req(host, "/slow"), dst)
-
-
 def mixed_large(cap):
     """Forty clients over ten minutes: fifteen incidents, about a hundred
     healthy requests, decoys; the plan is drawn from the capture's seeded
@@ -1240,6 +1247,12 @@ for the A record of example.local only and gets No such name (SOA in authority).
 Host Not Resolvable: A and AAAA asked together, both answered No such name;
 the evidence is the last NXDOMAIN (the AAAA answer) before the 502.
 """, play(dns_incident, "10.10.67.21", Req("intranet.example.local"), answered(NXDOMAIN), "dns_nxdomain"))
+
+    add("dns-nxdomain-sequential.pcap", """
+Host Not Resolvable as the KB's frames 74-77 show it: query A, No such name,
+then query AAAA, No such name (the resolver asks one after the other).
+Evidence: the second NXDOMAIN.
+""", play(dns_incident, "10.10.67.4", Req("example.local"), answered(NXDOMAIN, sequential=True), "dns_nxdomain"))
 
     add("dns-servfail.pcap", """
 Host Not Resolvable: the DNS server answers Server failure to A and AAAA.
@@ -1617,8 +1630,8 @@ def main():
     if args.check and not shutil.which("tshark"):
         sys.exit("tshark is not installed")
     failed = 0
-    for n, (name, about, site, link, options, play) in enumerate(SCENARIOS):
-        cap = Capture(name, about, site, link, options, start=KB_TIME + 3600 * n)
+    for name, about, site, link, options, play in SCENARIOS:
+        cap = Capture(name, about, site, link, options)
         play(cap)
         path = cap.write(args.out)
         line = "%-40s %4d frames %2d errors" % (name, len(cap.frames), len(cap.verdict_lines()))
