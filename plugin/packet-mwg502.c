@@ -121,15 +121,22 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!verdicts_by_frame)
         return 0;
     GPtrArray *verdicts = g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(pinfo->num));
+    proto_tree *verdict_tree = NULL;
     for (guint i = 0; verdicts && i < verdicts->len; i++) {
         const mwg_verdict *v = g_ptr_array_index(verdicts, i);
-        mwg_render_verdict(tvb, pinfo, tree, v);
+        proto_tree *t = mwg_render_verdict(tvb, pinfo, tree, v);
+        if (!verdict_tree)
+            verdict_tree = t;
         tap_queue_packet(mwg502_tap, pinfo, v);
     }
+    /* Links are known for every frame of an incident only once the error
+     * frame was seen: show them on later passes only, the same on all. */
+    if (!PINFO_FD_VISITED(pinfo))
+        return 0;
     GArray *incidents = g_hash_table_lookup(incidents_by_frame, GUINT_TO_POINTER(pinfo->num));
     GArray *explains = g_hash_table_lookup(explains_by_frame, GUINT_TO_POINTER(pinfo->num));
     if (incidents || explains)
-        mwg_render_links(tvb, tree, incidents, explains);
+        mwg_render_links(tvb, tree, verdict_tree, incidents, explains);
     return 0;
 }
 

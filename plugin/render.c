@@ -63,7 +63,7 @@ static void add_upstream(proto_tree *tree, tvbuff_t *tvb, const mwg_verdict *v)
         add_uint(tree, hf_mwg502_upstream_port, tvb, v->upstream_port);
 }
 
-void mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
+proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
 {
     const char *cause = mwg_cause_token(v->cause);
     const char *host = v->host ? v->host : "?";
@@ -112,13 +112,23 @@ void mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         add_string(t, hf_mwg502_block_page, tvb, mwg_category_token(v->block_page));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
     expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
+    return t;
 }
 
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, const GArray *incidents, const GArray *explains)
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const GArray *incidents,
+                      const GArray *explains)
 {
+    proto_tree *t = verdict_tree;
+    if (t) {
+        for (guint i = 0; incidents && i < incidents->len; i++)
+            add_uint(t, hf_mwg502_incident, tvb, g_array_index(incidents, guint32, i));
+        for (guint i = 0; explains && i < explains->len; i++)
+            add_uint(t, hf_mwg502_explains, tvb, g_array_index(explains, guint32, i));
+        return;
+    }
     proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
-    proto_tree *t = proto_item_add_subtree(ti, ett_mwg502);
+    t = proto_item_add_subtree(ti, ett_mwg502);
     for (guint i = 0; incidents && i < incidents->len; i++)
         add_uint(t, hf_mwg502_incident, tvb, g_array_index(incidents, guint32, i));
     for (guint i = 0; explains && i < explains->len; i++)

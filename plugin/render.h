@@ -12,11 +12,15 @@
 
 void mwg_render_register(int proto);
 
-/* The explanation of a gateway error response in this frame. */
-void mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v);
+/* The explanation of a gateway error response in this frame; returns its
+ * subtree. */
+proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v);
 
 /* This frame belongs to the incidents of these error frames and is the
- * evidence of those (either may be NULL). */
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, const GArray *incidents, const GArray *explains);
+ * evidence of those (either may be NULL).  'verdict_tree' is the frame's own
+ * verdict subtree, if it has one, so that an error frame shows one mwg502
+ * tree. */
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const GArray *incidents,
+                      const GArray *explains);
 
 #endif
