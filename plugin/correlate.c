@@ -15,6 +15,7 @@
 #include "correlate.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "blockpage.h"
@@ -414,6 +415,10 @@ static void expire(mwg_correlator *c)
     }
 }
 
+/* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
+#define LRU_OBTAIN(table, type, key_ptr, now) \
+    ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), offsetof(type, key), (now)))
+
 static void ring_push(ref_ring *r, const conn *cn)
 {
     for (unsigned i = 0; i < r->n; i++)
@@ -464,14 +469,7 @@ static void endpoint_remember(mwg_correlator *c, conn *cn)
 {
     ep_key k;
     ep_serialise(&cn->server, k.b);
-    endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
-    if (!e) {
-        e = g_new0(endpoint_entry, 1);
-        e->key = k;
-        mwg_lru_insert(&c->endpoints, &e->lru, &e->key, c->clock);
-    } else {
-        mwg_lru_touch(&c->endpoints, &e->lru, c->clock);
-    }
+    endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
     ring_push(&e->conns, cn);
 }
 
@@ -615,14 +613,7 @@ static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *nam
 {
     ep_key k;
     addr_key(a, &k);
-    addr_owner *o = mwg_lru_lookup(&c->owners, &k);
-    if (!o) {
-        o = g_new0(addr_owner, 1);
-        o->key = k;
-        mwg_lru_insert(&c->owners, &o->lru, &o->key, c->clock);
-    } else {
-        mwg_lru_touch(&c->owners, &o->lru, c->clock);
-    }
+    addr_owner *o = LRU_OBTAIN(&c->owners, addr_owner, &k, c->clock);
     o->name_hash = g_str_hash(name);
 }
 
@@ -670,14 +661,7 @@ static void feed_dns(mwg_correlator *c, const mwg_facts *f)
         if (f->is_udp) {
             flow_key k;
             flow_key_make(&f->flow.src, &f->flow.dst, &k);
-            dns_flow_entry *fe = mwg_lru_lookup(&c->dns_flows, &k);
-            if (!fe) {
-                fe = g_new0(dns_flow_entry, 1);
-                fe->key = k;
-                mwg_lru_insert(&c->dns_flows, &fe->lru, &fe->key, c->clock);
-            } else {
-                mwg_lru_touch(&c->dns_flows, &fe->lru, c->clock);
-            }
+            dns_flow_entry *fe = LRU_OBTAIN(&c->dns_flows, dns_flow_entry, &k, c->clock);
             g_strlcpy(fe->name, name, sizeof fe->name);
         }
         return;

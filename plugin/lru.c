@@ -1,6 +1,8 @@
 /* lru.c - see lru.h. */
 #include "lru.h"
 
+#include <string.h>
+
 void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity,
                   void (*free_entry)(void *entry))
 {
@@ -50,6 +52,21 @@ void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
         g_queue_unlink(&t->order, &e->link);
         g_queue_push_tail_link(&t->order, &e->link);
     }
+}
+
+void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, size_t key_offset,
+                     int64_t now)
+{
+    mwg_lru_entry *e = g_hash_table_lookup(t->map, key);
+    if (e) {
+        mwg_lru_touch(t, e, now);
+        return e;
+    }
+    e = g_malloc0(entry_size);
+    uint8_t *stored_key = (uint8_t *)e + key_offset;
+    memcpy(stored_key, key, key_size);
+    mwg_lru_insert(t, e, stored_key, now);
+    return e;
 }
 
 void mwg_lru_expire(mwg_lru *t, int64_t horizon)

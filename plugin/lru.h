@@ -33,6 +33,10 @@ void *mwg_lru_lookup(const mwg_lru *t, const void *key);
 /* Inserts an entry whose key is not in the table; may evict the oldest. */
 void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now);
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now);
+/* The entry for 'key', touched; made zeroed (entry_size bytes, the key copied
+ * to key_offset) when absent.  For entries that g_free releases. */
+void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, size_t key_offset,
+                     int64_t now);
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e);
 /* Drops every entry last touched before 'horizon'. */
 void mwg_lru_expire(mwg_lru *t, int64_t horizon);

@@ -3,36 +3,23 @@
 #
 # usage: tshark-with-plugin.sh PATH/TO/mwg502.so [tshark arguments...]
 #
-# tshark reads WIRESHARK_PLUGIN_DIR only when not run as root (CI runs as
-# root), and that folder then replaces the global one.  So we lay out a
-# throw-away plugin folder: links to every global plugin but mwg502, plus the
-# one just built, and run tshark as an unprivileged user when we are root.
+# tshark reads WIRESHARK_PLUGIN_DIR only when not run as root, and that
+# folder then replaces the global one.  So we lay out a throw-away plugin
+# folder (links to every global plugin but mwg502, plus the one just built)
+# and give it to tshark: as WIRESHARK_PLUGIN_DIR for a user; for root (as CI
+# runs) bind-mounted over the global folder in a private mount namespace, so
+# that no system folder changes and tshark still reads every input root can.
 set -euo pipefail
 
 plugin=$(readlink -f "$1")
 shift
 [ -f "$plugin" ] || { echo "tshark-with-plugin: no plugin at $plugin" >&2; exit 2; }
 
-global=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Global Plugins:/ {print $2}' | sed 's/[[:space:]]*$//')
-[ -d "$global" ] || { echo "tshark-with-plugin: cannot find tshark's global plugin folder" >&2; exit 2; }
-version=$(basename "$global")
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
-dest="$work/plugins/$version"
-for kind in "$global"/*/; do
-    kind=$(basename "$kind")
-    mkdir -p "$dest/$kind"
-    for so in "$global/$kind"/*.so; do
-        [ -e "$so" ] || continue
-        [ "$(basename "$so")" = mwg502.so ] && continue
-        ln -s "$so" "$dest/$kind/"
-    done
-done
-mkdir -p "$dest/epan"
-cp "$plugin" "$dest/epan/mwg502.so"
-chmod -R a+rX "$work"
+source "$(dirname "$(readlink -f "$0")")/plugin-folder.sh"
+mwg502_plugin_folder "$plugin" "$work"
 
 # A sanitizer build of the plugin needs the sanitizer runtime loaded first
 # in the uninstrumented tshark: MWG502_TSHARK_PRELOAD names it.
@@ -44,8 +31,9 @@ if [ -n "${MWG502_TSHARK_PRELOAD:-}" ]; then
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
-    # The unprivileged user must read the inputs: tshark gets them as given.
-    setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all env "${run_env[@]}" tshark "$@"
+    unshare --mount --propagation private sh -c \
+        'mount --bind "$1" "$2" && shift 2 && exec env "$@"' \
+        sh "$MWG502_LOCAL_PLUGINS" "$MWG502_GLOBAL_PLUGINS" "${run_env[@]}" tshark "$@"
 else
     env "${run_env[@]}" tshark "$@"
 fi

@@ -54,21 +54,8 @@ cleanup() {
 trap cleanup EXIT
 chmod 755 "$work"
 
-# The plugin folder, as tests/tshark-with-plugin.sh lays it out.
-global=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Global Plugins:/ {print $2}' | sed 's/[[:space:]]*$//')
-version=$(basename "$global")
-dest="$work/plugins/$version"
-for kind in "$global"/*/; do
-    kind=$(basename "$kind")
-    mkdir -p "$dest/$kind"
-    for so in "$global/$kind"/*.so; do
-        [ -e "$so" ] || continue
-        [ "$(basename "$so")" = mwg502.so ] && continue
-        ln -s "$so" "$dest/$kind/"
-    done
-done
-mkdir -p "$dest/epan"
-cp "$plugin" "$dest/epan/mwg502.so"
+source "$(dirname "$(readlink -f "$0")")/../plugin-folder.sh"
+mwg502_plugin_folder "$plugin" "$work"
 cp "$capture" "$work/capture.pcap"
 
 # HOME: the profile as a user gets it, and a window that fills the screen.
