@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the markdown table "proxy x failure -> status the client got, cause
+# mwg502 reports" from the lab recordings, by running the plugin over them.
+#
+# usage: tests/lab/proxy-table.sh PATH/TO/mwg502.so [CAPTURE_DIR]
+#   CAPTURE_DIR defaults to captures/lab of this repository.
+# Prints markdown on stdout (captures/lab/RESULTS.md holds its output).
+#
+# The failure of each request is known from the host it asked for (the lab's
+# names, see tests/lab/record.sh); the status is the proxy's answer on port
+# 9090 and the cause is mwg502's verdict on that answer (-o
+# mwg502.status_codes:500-504), "-" when it gives none.
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+plugin=$(readlink -f "$1")
+dir=$(readlink -f "${2:-$here/../../captures/lab}")
+
+label() {
+    case $1 in
+        ok.lab)          echo "healthy origin" ;;
+        nx.lab)          echo "DNS: NXDOMAIN" ;;
+        servfail.lab)    echo "DNS: SERVFAIL" ;;
+        noanswer.lab)    echo "DNS: never answered" ;;
+        drop.lab)        echo "SYNs dropped (firewall DROP)" ;;
+        closed.lab)      echo "closed port (RST)" ;;
+        dual.lab)        echo "closed port on A and AAAA (127.0.1.12, ::1)" ;;
+        adminprohib.lab) echo "ICMP admin-prohibited" ;;
+        hostunreach.lab) echo "ICMP host-unreachable" ;;
+        portunreach.lab) echo "ICMP port-unreachable" ;;
+        garbage.lab)     echo "answers bytes that are not HTTP" ;;
+        badstatus.lab)   echo "answers a broken status line" ;;
+        silent.lab)      echo "accepts, never answers" ;;
+        close.lab)       echo "closes without answering" ;;
+        err502.lab)      echo "origin answers its own 502" ;;
+        *)               echo "$1" ;;
+    esac
+}
+
+# One line per client request: proxy<TAB>kind<TAB>host<TAB>status<TAB>cause
+rows() {
+    local cap=$1 proxy=$2
+    "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" -o mwg502.status_codes:500-504 \
+        -Y 'tcp.port == 9090 && (http.request || http.response)' -T fields -E separator='|' \
+        -e frame.number -e http.request.method -e http.request.uri -e http.request_in \
+        -e http.response.code -e mwg502.cause 2>/dev/null |
+    awk -F'|' -v proxy="$proxy" '
+        $2 != "" { method[$1] = $2; uri[$1] = $3; order[++n] = $1; next }
+        $5 != "" { split($4, rq, ","); r = rq[1]; code[r] = $5; cause[r] = ($6 == "" ? "-" : $6) }
+        END {
+            for (i = 1; i <= n; i++) {
+                f = order[i]; u = uri[f]
+                if (method[f] == "CONNECT") { kind = "CONNECT"; host = u; sub(/:[0-9]+$/, "", host) }
+                else { kind = method[f]; host = u; sub(/^[a-z]+:\/\//, "", host); sub(/[:\/].*$/, "", host) }
+                c = (f in code) ? code[f] : "no answer"
+                k = (f in cause) ? cause[f] : "-"
+                printf "%s\t%s\t%s\t%s\t%s\n", proxy, kind, host, c, k
+            }
+        }'
+}
+
+all=$(mktemp)
+trap 'rm -f "$all"' EXIT
+proxies=()
+for cap in "$dir"/*-all.pcap "$dir"/*-all.pcapng; do
+    [ -e "$cap" ] || continue
+    proxy=$(basename "$cap"); proxy=${proxy%-all.*}
+    proxies+=("$proxy")
+    rows "$cap" "$proxy" >>"$all"
+done
+
+echo "| failure | request |$(printf ' %s |' "${proxies[@]}")"
+echo "|---|---|$(printf -- '---|%.0s' "${proxies[@]}")"
+# Failures in the order the lab drives them (first capture's order).
+awk -F'\t' '!seen[$2 FS $3]++ { print $2 "\t" $3 }' "$all" | while IFS=$'\t' read -r kind host; do
+    line="| $(label "$host") | $kind $host |"
+    for p in "${proxies[@]}"; do
+        cell=$(awk -F'\t' -v p="$p" -v k="$kind" -v h="$host" \
+            '$1 == p && $2 == k && $3 == h { c = $4 ($5 == "-" ? "" : " `" $5 "`"); if (!seen[c]++) out = out (out == "" ? "" : ", ") c }
+             END { print (out == "" ? "not tried" : out) }' "$all")
+        line="$line $cell |"
+    done
+    echo "$line"
+done
+
+# The other recordings (one proxy, one scenario, or another capture format).
+others=()
+for cap in "$dir"/*.pcap "$dir"/*.pcapng; do
+    [ -e "$cap" ] || continue
+    case $cap in *-all.pcap|*-all.pcapng) continue ;; esac
+    others+=("$cap")
+done
+if [ ${#others[@]} -gt 0 ]; then
+    echo
+    echo "Other recordings:"
+    echo
+    echo "| capture | request | status | mwg502 cause |"
+    echo "|---|---|---|---|"
+    for cap in "${others[@]}"; do
+        rows "$cap" x | awk -F'\t' -v c="$(basename "$cap")" '$4 != "200" { printf "| %s | %s %s | %s | %s |\n", c, $2, $3, $4, ($5 == "-" ? "-" : "`" $5 "`") }'
+    done
+fi
