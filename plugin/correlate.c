@@ -30,6 +30,9 @@
 #define MAX_TXN_FRAMES 8
 #define MAX_REFS 8               /* attempts remembered per endpoint or name */
 #define RECENT_ATTEMPTS 1024     /* latest connection attempts, for hosts of unknown address */
+/* Connections considered for one verdict: those of every address of the
+ * name, and those that carried a request for it. */
+#define MAX_CANDIDATES (MAX_REFS * (MWG_MAX_DNS_ADDRS + 1) + MAX_REFS)
 
 /* ---------------------------------------------------------------- config */
 
@@ -866,7 +869,7 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
     mwg_verdict *v = j->v;
     conn *latest = NULL;
     int64_t horizon = j->req->ts - seconds(j->c->cfg.connect_window_s);
-    conn *relevant[MAX_REFS * (MWG_MAX_DNS_ADDRS + 1)];
+    conn *relevant[MAX_CANDIDATES];
     unsigned n_rel = 0;
     for (unsigned i = 0; i < n; i++) {
         conn *cn = cands[i];
@@ -1046,7 +1049,8 @@ static unsigned candidate_conns(mwg_correlator *c, const name_entry *ne, const m
 static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < c->n_recent && n < cap; i++) {
+    for (unsigned k = 0; k < c->n_recent && n < cap; k++) {     /* newest first */
+        unsigned i = (c->next_recent + RECENT_ATTEMPTS - 1 - k) % RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
         if (!cn || cn->server.port != j->req->port || cn->first_syn_frame <= j->req->frame ||
             cn->first_syn_frame >= j->v->error_frame)
@@ -1075,7 +1079,7 @@ static void explain(mwg_correlator *c, judge *j)
     bool resolved = is_literal;
     if (ne && !is_literal && judge_dns(j, ne, &resolved))
         return;
-    conn *cands[MAX_REFS * (MWG_MAX_DNS_ADDRS + 1) + MAX_REFS];
+    conn *cands[MAX_CANDIDATES];
     unsigned n = candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands, G_N_ELEMENTS(cands));
     if (!is_literal && (!ne || ne->n_addrs == 0))
         n += unowned_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);

@@ -441,6 +441,25 @@ static void test_state_is_bounded(void)
     cap_close(&k);
 }
 
+/* More attempts than any one address or name keeps: the gateway (or an
+ * attacker) tries hundreds of addresses while the client waits.  Under
+ * AddressSanitizer this guards the verdict's working arrays. */
+static void test_many_unowned_attempts(void)
+{
+    cap k;
+    cap_open(&k, NULL);
+    uint32_t req = client_asks(&k, "http://spray.example/");
+    uint32_t last = 0;
+    for (unsigned i = 0; i < 300; i++) {
+        mwg_addr d = { 4, { 203, 0, (uint8_t)(i >> 8), (uint8_t)i } };
+        last = tcp(&k, 0.001, flow(UPLINK, (uint16_t)(20000 + i), d, 80), MWG_TCP_SYN, NULL);
+    }
+    response(&k, 1, G2C, 502, NULL);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_syn_timeout", req, last);
+    cap_close(&k);
+}
+
 /* Hostile values: no request, time going backwards, absurd names. */
 static void test_hostile_facts(void)
 {
@@ -495,6 +514,7 @@ int main(void)
         { "connect_tunnel_and_status_pref", test_connect_tunnel_and_status_pref },
         { "decoys_are_ignored", test_decoys_are_ignored },
         { "state_is_bounded", test_state_is_bounded },
+        { "many_unowned_attempts", test_many_unowned_attempts },
         { "hostile_facts", test_hostile_facts },
         { "blockpage_markers", test_blockpage_markers },
     };
