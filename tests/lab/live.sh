@@ -6,19 +6,19 @@
 #
 # In a private network namespace (loopback only) it starts dnsmasq, an HTTP
 # upstream, and nginx as a forward proxy on 127.0.0.1:9090; then starts
-#   tcpdump -i lo -U -w - | tshark -i - -l -Y mwg502 -T fields
+#   tcpdump -i lo -U -w - | tshark -i - -l -o mwg502.status_codes:500-504 -Y mwg502 -T fields
 #       -e frame.number -e mwg502.cause -e mwg502.host
 # and drives curl through an NXDOMAIN name, a closed port (RST), a host
 # whose SYNs are dropped and a healthy request, and checks that each
-# failure's verdict line appears while the capture is still running.
+# failure's verdict line appears while the capture is still running (nginx
+# answers 504 to the dropped SYNs, hence the status_codes option).
 #
-# Why a pipe: tshark only loads a freshly built plugin from
-# WIRESHARK_PLUGIN_DIR, which it ignores when run as root, so tshark runs as
-# nobody (tests/tshark-with-plugin.sh) and the capture itself is done by
-# root's tcpdump inside the namespace, written to the pipe that tshark reads
-# with `-i -`.  Capturing as root with the plugin copied into root's personal
-# plugin folder (~/.local/lib/wireshark/plugins/4.0/epan/) also works, but
-# touches root's home; this test does not.
+# Why a pipe: tests/tshark-with-plugin.sh is what gives tshark the fresh
+# plugin (as WIRESHARK_PLUGIN_DIR for a user, bind-mounted in a private
+# mount namespace for root); the capture itself is done by root's tcpdump
+# inside the lab namespace and written to the pipe that tshark reads with
+# `-i -`, so it works whichever user tshark ends up as (nobody cannot open
+# lo).  Set MWG502_LIVE_KEEP=FILE to keep what was captured when it fails.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -104,8 +104,8 @@ done
 # The live capture: root's tcpdump in the namespace -> pipe -> nobody's tshark.
 out="$work/verdicts.txt"
 : >"$out"; chmod 666 "$out"
-( inns 120 tcpdump -i lo -U -s 0 -w - 2>/dev/null |
-  timeout 120 "$here/../tshark-with-plugin.sh" "$plugin" -i - -l -Y mwg502 -T fields \
+( inns 120 tcpdump -i lo -U -s 0 -w - 2>/dev/null | tee "$work/live.pcap" |
+  timeout 120 "$here/../tshark-with-plugin.sh" "$plugin" -i - -l -o mwg502.status_codes:500-504 -Y mwg502 -T fields \
       -e frame.number -e mwg502.cause -e mwg502.host >"$out" 2>"$work/tshark.err" ) &
 pids+=($!)
 sleep 4   # tshark and its dumpcap must be reading before the first failure
@@ -133,4 +133,5 @@ if [ "$status" = 0 ] && [ "$lines" = ${#want[@]} ]; then
 fi
 echo "FAIL live capture: wanted exactly: ${want[*]}" >&2
 sed 's/^/  tshark: /' "$work/tshark.err" >&2
+[ -n "${MWG502_LIVE_KEEP:-}" ] && cp "$work/live.pcap" "$MWG502_LIVE_KEEP"
 exit 1
