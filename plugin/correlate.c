@@ -1049,8 +1049,8 @@ static unsigned candidate_conns(mwg_correlator *c, const name_entry *ne, const m
 static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
 {
     unsigned n = 0;
-    for (unsigned k = 0; k < c->n_recent && n < cap; k++) {     /* newest first */
-        unsigned i = (c->next_recent + RECENT_ATTEMPTS - 1 - k) % RECENT_ATTEMPTS;
+    for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
+        unsigned i = (c->next_recent + RECENT_ATTEMPTS - 1 - age) % RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
         if (!cn || cn->server.port != j->req->port || cn->first_syn_frame <= j->req->frame ||
             cn->first_syn_frame >= j->v->error_frame)
