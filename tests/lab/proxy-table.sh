@@ -9,7 +9,8 @@
 # The failure of each request is known from the host it asked for (the lab's
 # names, see tests/lab/record.sh); the status is the proxy's answer on port
 # 9090 and the cause is mwg502's verdict on that answer (-o
-# mwg502.status_codes:500-504), "-" when it gives none.
+# mwg502.status_codes:500-504), "-" when it gives none; where the verdict
+# differs from the capture's .expected file, the expected cause is shown too.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -38,21 +39,30 @@ label() {
 }
 
 # One line per client request: proxy<TAB>kind<TAB>host<TAB>status<TAB>cause
+# The cause is mwg502's; where it differs from the capture's .expected file
+# (the correct verdict) both are shown: "got (expected: right)".
 rows() {
-    local cap=$1 proxy=$2
+    local cap=$1 proxy=$2 expected="${1%.*}.expected"
+    [ -f "$expected" ] || expected=/dev/null
     "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" -o mwg502.status_codes:500-504 \
         -Y 'tcp.port == 9090 && (http.request || http.response)' -T fields -E separator='|' \
         -e frame.number -e http.request.method -e http.request.uri -e http.request_in \
         -e http.response.code -e mwg502.cause 2>/dev/null |
-    awk -F'|' -v proxy="$proxy" '
+    awk -F'|' -v proxy="$proxy" -v expected="$expected" '
+        BEGIN { while ((getline line < expected) > 0) if (line !~ /^#/ && split(line, w, " ") >= 3) want[w[1]] = w[3] }
         $2 != "" { method[$1] = $2; uri[$1] = $3; order[++n] = $1; next }
-        $5 != "" { split($4, rq, ","); r = rq[1]; code[r] = $5; cause[r] = ($6 == "" ? "-" : $6) }
+        $5 != "" {
+            split($4, rq, ","); r = rq[1]; code[r] = ($5 == "0" ? "unparsable status line" : $5)
+            got = ($6 == "" ? "-" : $6)
+            ex = ($1 in want) ? want[$1] : "-"
+            cause[r] = (got == ex) ? got : got " (expected: " ex ")"
+        }
         END {
             for (i = 1; i <= n; i++) {
                 f = order[i]; u = uri[f]
                 if (method[f] == "CONNECT") { kind = "CONNECT"; host = u; sub(/:[0-9]+$/, "", host) }
                 else { kind = method[f]; host = u; sub(/^[a-z]+:\/\//, "", host); sub(/[:\/].*$/, "", host) }
-                c = (f in code) ? code[f] : "no answer"
+                c = (f in code) ? code[f] : "no HTTP response"
                 k = (f in cause) ? cause[f] : "-"
                 printf "%s\t%s\t%s\t%s\t%s\n", proxy, kind, host, c, k
             }
@@ -76,7 +86,7 @@ awk -F'\t' '!seen[$2 FS $3]++ { print $2 "\t" $3 }' "$all" | while IFS=$'\t' rea
     line="| $(label "$host") | $kind $host |"
     for p in "${proxies[@]}"; do
         cell=$(awk -F'\t' -v p="$p" -v k="$kind" -v h="$host" \
-            '$1 == p && $2 == k && $3 == h { c = $4 ($5 == "-" ? "" : " `" $5 "`"); if (!seen[c]++) out = out (out == "" ? "" : ", ") c }
+            '$1 == p && $2 == k && $3 == h { c = $4 ($5 == "-" ? "" : " `" $5 "`"); gsub(/ \(expected: /, "` (expected `", c); sub(/\)`$/, "`)", c); if (!seen[c]++) out = out (out == "" ? "" : ", ") c }
              END { print (out == "" ? "not tried" : out) }' "$all")
         line="$line $cell |"
     done
