@@ -71,10 +71,13 @@ rows() {
 
 all=$(mktemp)
 trap 'rm -f "$all"' EXIT
+# One column per capture: the proxies' "-all" runs first, then the others
+# (other capture formats, the long connect timeout).
 proxies=()
-for cap in "$dir"/*-all.pcap "$dir"/*-all.pcapng; do
+for cap in "$dir"/*-all.pcap "$dir"/*-all.pcapng "$dir"/*.pcap "$dir"/*.pcapng; do
     [ -e "$cap" ] || continue
-    proxy=$(basename "$cap"); proxy=${proxy%-all.*}
+    proxy=$(basename "$cap"); proxy=${proxy%.*}; proxy=${proxy%-all}
+    case " ${proxies[*]-} " in *" $proxy "*) continue ;; esac
     proxies+=("$proxy")
     rows "$cap" "$proxy" >>"$all"
 done
@@ -93,20 +96,3 @@ awk -F'\t' '!seen[$2 FS $3]++ { print $2 "\t" $3 }' "$all" | while IFS=$'\t' rea
     echo "$line"
 done
 
-# The other recordings (one proxy, one scenario, or another capture format).
-others=()
-for cap in "$dir"/*.pcap "$dir"/*.pcapng; do
-    [ -e "$cap" ] || continue
-    case $cap in *-all.pcap|*-all.pcapng) continue ;; esac
-    others+=("$cap")
-done
-if [ ${#others[@]} -gt 0 ]; then
-    echo
-    echo "Other recordings:"
-    echo
-    echo "| capture | request | status | mwg502 cause |"
-    echo "|---|---|---|---|"
-    for cap in "${others[@]}"; do
-        rows "$cap" x | awk -F'\t' -v c="$(basename "$cap")" '$4 != "200" { printf "| %s | %s %s | %s | %s |\n", c, $2, $3, $4, ($5 == "-" ? "-" : "`" $5 "`") }'
-    done
-fi

@@ -3,8 +3,8 @@
 #
 # usage (as root): tests/lab/record.sh [OUTDIR [PROXY...]]
 #   OUTDIR  where the captures go (default: captures/lab of this repository)
-#   PROXY   any of: squid nginx apache tinyproxy squid-longconnect squid-sll1
-#           squid-pcapng (default: all of them)
+#   PROXY   any of: squid nginx apache tinyproxy squid-longconnect
+#           squid-negcache squid-sll1 squid-pcapng (default: all of them)
 #
 # Everything happens inside a private network namespace made here with
 # `ip netns add` (loopback only: no interface, no route leaves it; firewall
@@ -40,7 +40,7 @@ repo=$(readlink -f "$here/../..")
 out=$(readlink -f "${1:-$repo/captures/lab}")
 shift || true
 proxies=("$@")
-[ ${#proxies[@]} -gt 0 ] || proxies=(squid nginx apache tinyproxy squid-longconnect squid-sll1 squid-pcapng)
+[ ${#proxies[@]} -gt 0 ] || proxies=(squid nginx apache tinyproxy squid-longconnect squid-negcache squid-sll1 squid-pcapng)
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh: run as root (it makes a network namespace)" >&2; exit 2; }
 
@@ -336,6 +336,14 @@ scenario_all() {
     get http://ok.lab/last
 }
 
+scenario_negcache() {   # the second asks hit the proxy's negative DNS cache
+    get http://ok.lab/
+    get http://nx.lab/
+    get http://nx.lab/again
+    get https://nx.lab/
+    get http://ok.lab/last
+}
+
 scenario_longconnect() {
     get http://ok.lab/
     get http://drop.lab/ 90
@@ -391,6 +399,7 @@ for p in "${proxies[@]}"; do
         apache)            record apache-all start_apache tcpdump scenario_all ;;
         tinyproxy)         record tinyproxy-all start_tinyproxy tcpdump scenario_all ;;
         squid-longconnect) record squid-longconnect "start_squid 60" tcpdump scenario_longconnect ;;
+        squid-negcache)    record squid-negcache "start_squid 3" tcpdump scenario_negcache ;;
         squid-sll1)        record squid-sll1 "start_squid 3" tcpdump1 scenario_all ;;
         squid-pcapng)      record squid-pcapng "start_squid 3" dumpcap scenario_all ;;
         *) echo "record.sh: unknown proxy $p" >&2; exit 2 ;;
