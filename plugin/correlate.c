@@ -506,11 +506,17 @@ static forward *awaiting_reply(conn *cn)
     return NULL;
 }
 
+/* Whether the first bytes of a reply can start "HTTP/1.1 200": as far as
+ * they go, "HTTP/", digit, ".", digit, space, three digits. */
 static bool looks_like_status_line(const uint8_t *p, unsigned n)
 {
-    static const char magic[] = "HTTP/";
-    unsigned m = n < 5 ? n : 5;
-    return memcmp(p, magic, m) == 0;
+    static const char shape[] = "HTTP/9.9 999";
+    for (unsigned i = 0; i < n && i < sizeof shape - 1; i++) {
+        bool ok = shape[i] == '9' ? g_ascii_isdigit(p[i]) : p[i] == (uint8_t)shape[i];
+        if (!ok)
+            return false;
+    }
+    return true;
 }
 
 static void feed_tcp(mwg_correlator *c, const mwg_facts *f)

@@ -273,7 +273,9 @@ bool mwg_extract(packet_info *pinfo, proto_tree *tree, mwg_facts *f)
         return false;
     memset(f, 0, sizeof *f);
     f->frame = pinfo->num;
-    f->ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    /* Clamped: a pcapng time stamp may lie centuries away, past int64 ns. */
+    int64_t secs = CLAMP((int64_t)pinfo->abs_ts.secs, -(INT64_C(1) << 32), INT64_C(1) << 32);
+    f->ts_ns = secs * 1000000000 + pinfo->abs_ts.nsecs;
 
     if (l.icmp || l.icmpv6) {
         field_info *type = first_field(tree, l.icmp ? F_ICMP_TYPE : F_ICMPV6_TYPE);

@@ -22,7 +22,7 @@
 /* Bounds on what one frame may contribute, whatever the capture claims. */
 #define MWG_MAX_HTTP_PER_FRAME 4
 #define MWG_MAX_DNS_ADDRS 16
-#define MWG_PAYLOAD_HEAD 8
+#define MWG_PAYLOAD_HEAD 16
 
 typedef struct {
     mwg_addr addr;
@@ -53,7 +53,7 @@ typedef enum {
 
 typedef struct {
     uint32_t frame;
-    int64_t ts_ns;              /* absolute time; may go backwards in bad captures */
+    int64_t ts_ns;              /* absolute time, |ts| < 2^62; may go backwards in bad captures */
 
     /* The outer transport flow: TCP or UDP, from pinfo. */
     bool is_tcp, is_udp;

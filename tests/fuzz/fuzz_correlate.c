@@ -249,7 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             f.tcp_payload_len = (op & 8) ? u32(&r) : u8(&r);
             f.payload_head_len = u8(&r) % (MWG_PAYLOAD_HEAD + 1);
             if (op & 0x10)
-                memcpy(f.payload_head, "HTTP/1.1", MWG_PAYLOAD_HEAD);
+                memcpy(f.payload_head, "HTTP/1.1 200 OK\r\n", MWG_PAYLOAD_HEAD);
             else
                 for (unsigned i = 0; i < MWG_PAYLOAD_HEAD; i++)
                     f.payload_head[i] = u8(&r);
