@@ -1,4 +1,5 @@
 /* extract.c - see extract.h. */
+#define _GNU_SOURCE     /* memmem */
 #include "extract.h"
 
 #include <string.h>
@@ -9,7 +10,7 @@
 
 enum {
     F_TCP_FLAGS, F_TCP_PAYLOAD,
-    F_HTTP_METHOD, F_HTTP_URI, F_HTTP_HOST, F_HTTP_CODE, F_HTTP_FILE_DATA,
+    F_HTTP_METHOD, F_HTTP_URI, F_HTTP_HOST, F_HTTP_CODE,
     F_DNS_ID, F_DNS_QRY_NAME, F_DNS_QRY_TYPE, F_DNS_A, F_DNS_AAAA,
     F_ICMP_TYPE, F_ICMPV6_TYPE,
     F_COUNT
@@ -22,7 +23,6 @@ static const char *const field_names[F_COUNT] = {
     [F_HTTP_URI] = "http.request.uri",
     [F_HTTP_HOST] = "http.host",
     [F_HTTP_CODE] = "http.response.code",
-    [F_HTTP_FILE_DATA] = "http.file_data",
     [F_DNS_ID] = "dns.id",
     [F_DNS_QRY_NAME] = "dns.qry.name",
     [F_DNS_QRY_TYPE] = "dns.qry.type",
@@ -33,17 +33,26 @@ static const char *const field_names[F_COUNT] = {
 };
 
 static int hf[F_COUNT];
+
+#define MAX_MESSAGE_SCAN (64 * 1024)    /* of an error response: headers and page */
 static int proto_tcp, proto_udp, proto_dns, proto_http, proto_icmp, proto_icmpv6;
 
-void mwg_extract_init(dissector_handle_t postdissector)
+void mwg_extract_want_fields(dissector_handle_t postdissector, bool enabled)
 {
-    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (int i = 0; i < F_COUNT; i++) {
-        hf[i] = proto_registrar_get_id_byname(field_names[i]);
-        if (hf[i] > 0)
-            g_array_append_val(wanted, hf[i]);
+    GArray *wanted = NULL;
+    if (enabled) {
+        wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+        for (int i = 0; i < F_COUNT; i++)
+            if (hf[i] > 0)
+                g_array_append_val(wanted, hf[i]);
     }
-    set_postdissector_wanted_hfids(postdissector, wanted);
+    set_postdissector_wanted_hfids(postdissector, wanted);   /* takes ownership */
+}
+
+void mwg_extract_init(void)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        hf[i] = proto_registrar_get_id_byname(field_names[i]);
     proto_tcp = proto_get_id_by_filter_name("tcp");
     proto_udp = proto_get_id_by_filter_name("udp");
     proto_dns = proto_get_id_by_filter_name("dns");
@@ -214,15 +223,18 @@ static void read_http(proto_tree *tree, mwg_facts *f)
         r->body = NULL;
         r->body_len = 0;
     }
-    /* Bodies are wanted only to name the block page of a single response. */
-    if (f->n_responses == 1) {
-        field_info *body = first_field(tree, F_HTTP_FILE_DATA);
-        if (body && body->length > 0) {
-            gint n = MIN(body->length, tvb_captured_length_remaining(body->ds_tvb, body->start));
-            if (n > 0) {
-                f->responses[0].body = tvb_get_ptr(body->ds_tvb, body->start, n);
-                f->responses[0].body_len = (size_t)n;
-            }
+    /* The body names the block page of an error response.  It follows the
+     * headers in the message's own data source (reassembled when the
+     * response spans segments); asking for http.file_data instead would make
+     * Wireshark copy every body of the capture into a string. */
+    if (f->n_responses == 1 && f->responses[0].status >= 400) {
+        field_info *code = g_ptr_array_index(codes, 0);
+        gint avail = MIN(tvb_captured_length_remaining(code->ds_tvb, code->start), MAX_MESSAGE_SCAN);
+        const guint8 *msg = avail > 0 ? tvb_get_ptr(code->ds_tvb, code->start, avail) : NULL;
+        const guint8 *end = msg ? memmem(msg, (size_t)avail, "\r\n\r\n", 4) : NULL;
+        if (end) {
+            f->responses[0].body = end + 4;
+            f->responses[0].body_len = (size_t)(msg + avail - (end + 4));
         }
     }
 }

@@ -12,9 +12,14 @@
 
 #include "facts.h"
 
-/* Looks up the field ids (call from the handoff, once all dissectors are
- * registered) and tells Wireshark which ones the post-dissector reads. */
-void mwg_extract_init(dissector_handle_t postdissector);
+/* Looks up the field ids; call from the handoff, once all dissectors are
+ * registered. */
+void mwg_extract_init(void);
+
+/* Tells Wireshark which fields the post-dissector reads, or none when it is
+ * disabled: any wanted field makes Wireshark build a tree for every frame,
+ * which is most of what the plugin costs. */
+void mwg_extract_want_fields(dissector_handle_t postdissector, bool enabled);
 
 /* Fills 'out' from the frame.  Returns false when the frame holds nothing the
  * correlation engine could use, so that most frames cost no more. */

@@ -63,6 +63,7 @@ static void free_frame_list(gpointer p)
 
 static void mwg502_init(void)
 {
+    mwg_extract_want_fields(mwg502_handle, proto_is_protocol_enabled(find_protocol_by_id(proto_mwg502)));
     mwg_config cfg;
     config_from_prefs(&cfg);
     correlator = mwg_correlator_new(&cfg);
@@ -193,5 +194,5 @@ void proto_reg_handoff_mwg502(void)
     if (!http_handle)
         http_handle = find_dissector("http");
     apply_proxy_ports();
-    mwg_extract_init(mwg502_handle);
+    mwg_extract_init();
 }
