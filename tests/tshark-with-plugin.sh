@@ -31,7 +31,11 @@ if [ -n "${MWG502_TSHARK_PRELOAD:-}" ]; then
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
-    unshare --mount --propagation private sh -c \
+    # In a chroot (the Debian 13 leg) / is no mount point and cannot be made
+    # private; that chroot already runs in a mount namespace of its own.
+    propagation=private
+    unshare --mount --propagation private true 2>/dev/null || propagation=unchanged
+    unshare --mount --propagation "$propagation" sh -c \
         'mount --bind "$1" "$2" && shift 2 && exec env "$@"' \
         sh "$MWG502_LOCAL_PLUGINS" "$MWG502_GLOBAL_PLUGINS" "${run_env[@]}" tshark "$@"
 else
