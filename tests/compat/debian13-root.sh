@@ -32,72 +32,6 @@ trap 'msg "interrupted"; exit 130' INT TERM
 SUITE=trixie
 LOG_DIR=$ROOT.log
 
-# Print the URI of the host's main Debian archive, and on a second line the
-# URI of its security archive (may be empty). Reads both the one-line
-# (*.list) and the deb822 (*.sources) formats; only files apt itself reads.
-host_debian_uris() {
-    local files=() f
-    [ -f /etc/apt/sources.list ] && files+=(/etc/apt/sources.list)
-    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] && files+=("$f")
-    done
-    [ ${#files[@]} -gt 0 ] || return 0
-    awk '
-    function consider(uri, suites,   n, s, i) {
-        n = split(suites, s, /[ \t]+/)
-        for (i = 1; i <= n; i++) {
-            if (s[i] == "") continue
-            if (s[i] ~ /-security$/ || uri ~ /debian-security\/?$/) {
-                if (sec == "") sec = uri
-            } else if (s[i] ~ /^(oldoldstable|oldstable|stable|testing|unstable|sid|buster|bullseye|bookworm|trixie|forky|duke)(-updates|-backports)?$/) {
-                if (main == "" || (s[i] !~ /-/ && mainbare == "")) {
-                    if (s[i] !~ /-/) mainbare = 1
-                    main = uri
-                }
-            }
-        }
-    }
-    function flush() {
-        if (uris != "" && types ~ /(^|[ \t])deb([ \t]|$)/ && enabled != "no") {
-            n = split(uris, u, /[ \t]+/)
-            for (k = 1; k <= n; k++) if (u[k] != "") consider(u[k], suites)
-        }
-        types = uris = suites = enabled = ""
-    }
-    FNR == 1 { flush(); deb822 = (FILENAME ~ /\.sources$/) }
-    deb822 {
-        if ($0 ~ /^[ \t]*$/) { flush(); next }
-        if ($0 ~ /^#/) next
-        line = $0; key = tolower(line); sub(/:.*/, "", key)
-        val = line; sub(/^[^:]*:[ \t]*/, "", val)
-        if (key == "types") types = val
-        else if (key == "uris") uris = val
-        else if (key == "suites") suites = val
-        else if (key == "enabled") enabled = tolower(val)
-        next
-    }
-    {
-        sub(/#.*/, "")
-        if ($1 != "deb") next
-        i = 2
-        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-        if (i + 1 <= NF) consider($i, $(i + 1))
-    }
-    END { flush(); print main; print sec }
-    ' "${files[@]}"
-}
-
-install_host_debootstrap() {
-    command -v debootstrap >/dev/null && return 0
-    msg "installing debootstrap on the host"
-    local apt=(apt-get -o DPkg::Lock::Timeout=600 -q)
-    # On a machine whose package lists were never fetched, update and retry.
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap >"$LOG_DIR/host-apt.log" 2>&1 \
-        || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap; } \
-            >>"$LOG_DIR/host-apt.log" 2>&1 \
-        || { tail -n 20 "$LOG_DIR/host-apt.log" >&2; die "could not install debootstrap on the host (log: $LOG_DIR/host-apt.log)"; }
-}
-
 # Remove the root, refusing if anything is still mounted below it.
 remove_root() {
     [ -e "$ROOT" ] || return 0
@@ -105,37 +39,6 @@ remove_root() {
     left=$(mounts_below "$(realpath "$ROOT")")
     [ -z "$left" ] || die "refusing to remove $ROOT: still mounted below it: $left"
     rm -rf --one-file-system "$ROOT"
-}
-
-# Copy the host's Valid-Until/Date checking into the root, so a root made
-# from a frozen (snapshot) archive behaves as the host's apt does.
-write_root_apt_conf() {
-    local conf=$ROOT/etc/apt/apt.conf.d/90mwg502-from-host v
-    : >"$conf"
-    for v in Acquire::Check-Valid-Until Acquire::Check-Date; do
-        if apt-config dump | grep -q "^$v \"false\";"; then
-            echo "$v \"false\";" >>"$conf"
-        fi
-    done
-    cat >>"$conf" <<'EOF'
-APT::Install-Recommends "false";
-APT::Install-Suggests "false";
-Dpkg::Use-Pty "false";
-EOF
-}
-
-write_root_sources() {
-    local mirror=$1 security=$2
-    {
-        echo "deb $mirror $SUITE main"
-        echo "deb $mirror $SUITE-updates main"
-        [ -n "$security" ] && echo "deb $security $SUITE-security main"
-    } >"$ROOT/etc/apt/sources.list"
-}
-
-in_root() {
-    chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 
 install_packages() {
