@@ -2,9 +2,10 @@
 # Runs the whole test suite: builds with warnings as errors, runs the unit
 # tests and every bundled capture through real tshark with the plugin just
 # built, then the same under AddressSanitizer/UBSan, then again against
-# Wireshark 4.4 in a Debian 13 root (made on first use, reused after; set
-# MWG502_SKIP_DEBIAN13=1 to skip that leg).  Installs missing Debian packages
-# first (as root).  CI runs exactly this.
+# Wireshark 4.4 in a Debian 13 root (made on first use, reused after), then
+# the .deb of each version installed with apt in a fresh root of its Debian
+# (MWG502_SKIP_DEBIAN13=1 skips those two legs).  Installs missing Debian
+# packages first (as root).  CI runs exactly this.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -32,6 +33,8 @@ if [ "${MWG502_SKIP_DEBIAN13:-0}" != 1 ]; then
         echo "could not make the Debian 13 root" >&2
         status=1
     fi
+    echo "==> Debian packages, installed with apt in fresh Debian 12 and 13 roots"
+    bash "$MWG502_TOP/tests/package/deb-install.sh" || status=1
 fi
 
 exit "$status"
