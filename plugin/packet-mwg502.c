@@ -112,11 +112,15 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!PINFO_FD_VISITED(pinfo) && correlator) {
         mwg_facts facts;
         if (mwg_extract(pinfo, tree, &facts)) {
-            GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
-            if (mwg_correlator_feed(correlator, &facts, found))
+            /* Almost every frame finds nothing: one array serves them all and
+             * is handed over only when it holds verdicts. */
+            static GPtrArray *found;
+            if (!found)
+                found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
+            if (mwg_correlator_feed(correlator, &facts, found)) {
                 remember(pinfo->num, found);
-            else
-                g_ptr_array_free(found, TRUE);
+                found = NULL;
+            }
         }
     }
     if (!verdicts_by_frame)
