@@ -262,6 +262,7 @@ typedef struct {
     flow_key key;
     uint32_t serial;
     bool oriented;
+    bool client_leg;            /* a client talking to the gateway as a proxy */
     mwg_endpoint client, server;
     /* client leg: requests not answered yet, oldest first */
     GQueue *pending;
@@ -562,7 +563,7 @@ static void feed_tcp(mwg_correlator *c, const mwg_facts *f)
         conn_add_frame(cn, f->frame);
         return;
     }
-    if (mwg_config_is_proxy_port(&c->cfg, cn->server.port))
+    if (cn->client_leg)
         return;                 /* the client leg's replies come as HTTP facts */
     forward *fw = awaiting_reply(cn);
     if (f->tcp_payload_len > 0 && fw && !fw->reply_started) {
@@ -732,16 +733,28 @@ static void feed_icmp(mwg_correlator *c, const mwg_facts *f)
 
 /* ------------------------------------------------------------------ HTTP */
 
+/* A request to a proxy: on a proxy port, or in the forms only a proxy is
+ * sent (absolute URI, CONNECT), whatever port the gateway listens on. */
+static bool asks_a_proxy(const mwg_config *cfg, const mwg_facts *f, const mwg_http_request *r)
+{
+    if (mwg_config_is_proxy_port(cfg, f->flow.dst.port))
+        return true;
+    if (r->method && g_ascii_strcasecmp(r->method, "CONNECT") == 0)
+        return true;
+    return r->uri && g_ascii_strncasecmp(r->uri, "http://", 7) == 0;
+}
+
 static void feed_request(mwg_correlator *c, const mwg_facts *f, const mwg_http_request *r)
 {
-    bool client_leg = mwg_config_is_proxy_port(&c->cfg, f->flow.dst.port);
     conn *cn = conn_lookup(c, &f->flow);
     if (!cn || !endpoint_equal(&cn->client, &f->flow.src))
         cn = conn_create(c, &f->flow, true);
     char host[MAX_HOST_LEN + 1];
     uint16_t port = 0;
     bool understood = request_target(r, host, &port);
-    if (client_leg) {
+    if (asks_a_proxy(&c->cfg, f, r))
+        cn->client_leg = true;
+    if (cn->client_leg) {
         if (!cn->pending)
             cn->pending = g_queue_new();
         if (g_queue_get_length(cn->pending) == MAX_PENDING_REQUESTS)     /* never answered */
@@ -1102,9 +1115,12 @@ static void finish_category(mwg_verdict *v)
 
 static void feed_response(mwg_correlator *c, const mwg_facts *f, const mwg_http_response *r, GPtrArray *out)
 {
-    if (!mwg_config_is_proxy_port(&c->cfg, f->flow.src.port)) {
-        conn *cn = conn_lookup(c, &f->flow);
-        forward *fw = cn && endpoint_equal(&cn->server, &f->flow.src) ? awaiting_reply(cn) : NULL;
+    conn *cn = conn_lookup(c, &f->flow);
+    bool from_server = cn && endpoint_equal(&cn->server, &f->flow.src);
+    /* A capture that starts after the request: the proxy port tells. */
+    bool client_leg = (from_server && cn->client_leg) || mwg_config_is_proxy_port(&c->cfg, f->flow.src.port);
+    if (!client_leg) {
+        forward *fw = from_server ? awaiting_reply(cn) : NULL;
         if (fw && r->status >= 200) {
             fw->reply = REPLY_VALID;
             fw->status = r->status;
@@ -1115,10 +1131,9 @@ static void feed_response(mwg_correlator *c, const mwg_facts *f, const mwg_http_
     }
     if (r->status < 200 && r->status >= 100)
         return;                 /* interim: the final answer follows */
-    conn *cn = conn_lookup(c, &f->flow);
     client_request none = { 0 };
     client_request *popped = NULL;
-    if (cn && cn->pending && endpoint_equal(&cn->server, &f->flow.src))
+    if (from_server && cn->pending)
         popped = g_queue_pop_head(cn->pending);
     const client_request req = popped ? *popped : none;
     if (mwg_config_is_error_status(&c->cfg, r->status)) {

@@ -391,6 +391,26 @@ static void test_connect_tunnel_and_status_pref(void)
     cap_close(&k);
 }
 
+/* A proxy on a port nobody configured: the absolute URI tells it is one.
+ * An origin-form request to the same kind of port does not. */
+static void test_proxy_recognised_by_request_form(void)
+{
+    cap k;
+    cap_open(&k, NULL);
+    mwg_flow c2g = flow(CLIENT, 50001, GATEWAY, 3128), g2c = flow(GATEWAY, 3128, CLIENT, 50001);
+    uint32_t req = request(&k, 0, c2g, "GET", "http://odd.example/", NULL);
+    dns_query(&k, 0, 40000, 1, "odd.example", 1);
+    uint32_t ans = dns_answer(&k, 0, 40000, 1, "odd.example", 3, NULL, 0);
+    response(&k, 0, g2c, 502, NULL);
+    expect(only_verdict(&k), "host_not_resolvable", "dns_nxdomain", req, ans);
+    g_ptr_array_set_size(k.verdicts, 0);
+    mwg_flow o2 = flow(CLIENT, 50002, DEST, 8000), o2r = flow(DEST, 8000, CLIENT, 50002);
+    request(&k, 0, o2, "GET", "/", "origin.example");
+    response(&k, 0, o2r, 502, NULL);
+    CHECK_EQ(k.verdicts->len, 0);
+    cap_close(&k);
+}
+
 /* An unrelated failure in the capture explains nothing. */
 static void test_decoys_are_ignored(void)
 {
@@ -512,6 +532,7 @@ int main(void)
         { "bad_replies", test_bad_replies },
         { "healthy_and_keepalive", test_healthy_and_keepalive },
         { "connect_tunnel_and_status_pref", test_connect_tunnel_and_status_pref },
+        { "proxy_recognised_by_request_form", test_proxy_recognised_by_request_form },
         { "decoys_are_ignored", test_decoys_are_ignored },
         { "state_is_bounded", test_state_is_bounded },
         { "many_unowned_attempts", test_many_unowned_attempts },
