@@ -23,7 +23,8 @@ mwg502_plugin_folder "$plugin" "$work"
 
 # A sanitizer build of the plugin needs the sanitizer runtime loaded first
 # in the uninstrumented tshark: MWG502_TSHARK_PRELOAD names it.
-run_env=(HOME="$work" WIRESHARK_PLUGIN_DIR="$work/plugins")
+# MWG502_HOME: a home whose Wireshark configuration (profiles) tshark uses.
+run_env=(HOME="${MWG502_HOME:-$work}" WIRESHARK_PLUGIN_DIR="$work/plugins")
 if [ -n "${MWG502_TSHARK_PRELOAD:-}" ]; then
     run_env+=(LD_PRELOAD="$MWG502_TSHARK_PRELOAD"
               ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
