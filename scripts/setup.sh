@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds mwg502, installs it where tshark and
-# Wireshark load it, and shows it explaining the bundled sample captures.
+# Wireshark load it (and mwg502-report into /usr/local/bin), and shows it
+# explaining the bundled sample captures.
 # Run as root on Debian 12 (or 13): sudo scripts/setup.sh
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -8,6 +9,7 @@ source "$(dirname "$0")/common.sh"
 mwg502_install_missing
 mwg502_build "$MWG502_TOP/build"
 cmake --install "$MWG502_TOP/build"
+install -m 755 "$MWG502_TOP/tools/mwg502-report" /usr/local/bin/mwg502-report
 
 echo
 echo "==> tshark -G plugins:"
