@@ -126,13 +126,11 @@ done
 [ -n "$win" ] || { cat "$work/wireshark.log" >&2; echo "screenshot: no Wireshark window" >&2; exit 1; }
 sleep 4
 
-# Packet details: the last top-level items are the mwg502 trees (verdict,
-# then incident links); expand the verdict tree and its subtrees.
+# Packet details: the last top-level item is the mwg502 tree; expand it and
+# its subtrees.
 xdotool mousemove --sync 300 $((330 + 150)) click 1
 sleep 0.5
 xdotool key --window "$win" End
-sleep 0.3
-xdotool key --window "$win" Up
 sleep 0.3
 xdotool key --window "$win" shift+Right
 sleep 1
