@@ -4,7 +4,8 @@
 # usage (as root): tests/lab/record.sh [OUTDIR [PROXY...]]
 #   OUTDIR  where the captures go (default: captures/lab of this repository)
 #   PROXY   any of: squid nginx apache tinyproxy squid-longconnect
-#           squid-negcache squid-sll1 squid-pcapng (default: all of them)
+#           squid-negcache squid-sll1 squid-pcapng squid-multi nginx-multi
+#           apache-multi, or `multi` for the three -multi runs (default: all)
 #
 # Everything happens inside a private network namespace made here with
 # `ip netns add` (loopback only: no interface, no route leaves it; firewall
@@ -23,6 +24,15 @@
 #                .18 closes without a byte  .19 answers its own 502
 #                .20 answers a broken status line ("HTTP/1.1 abc")
 #                dual.lab has 127.0.1.12 and ::1 (both closed ports: RST)
+#                rst3.lab has 127.0.1.12, .21, .22 (all closed: RST each)
+#                drop2.lab has 127.0.1.11 and .23 (both drop SYNs)
+#                droprst.lab has 127.0.1.11 (drops) and 127.0.1.12 (RST)
+#   127.0.2.56   a second dnsmasq, the FIRST of two DNS servers in the -multi
+#                runs (127.0.2.53 is the second): it answers the lab's names
+#                as 127.0.2.53 does, but never answers *.dead.lab (forwarded
+#                to the blackholed 127.0.2.55) and answers *.sf.lab Server
+#                failure (forwarded to 127.0.2.54); 127.0.2.53 answers
+#                ok.dead.lab / ok.sf.lab 127.0.1.10 and the rest NXDOMAIN
 #   127.0.0.1:9090  one proxy at a time; curl -x drives it.
 # Each proxy run is captured with `tcpdump -i any` (one run also with
 # dumpcap as pcapng, one with Linux cooked v1), with a filter that leaves
@@ -40,7 +50,10 @@ repo=$(readlink -f "$here/../..")
 out=$(readlink -f "${1:-$repo/captures/lab}")
 shift || true
 proxies=("$@")
-[ ${#proxies[@]} -gt 0 ] || proxies=(squid nginx apache tinyproxy squid-longconnect squid-negcache squid-sll1 squid-pcapng)
+[ ${#proxies[@]} -gt 0 ] || proxies=(squid nginx apache tinyproxy squid-longconnect squid-negcache squid-sll1 squid-pcapng multi)
+multi=(squid-multi nginx-multi apache-multi)
+for i in "${!proxies[@]}"; do [ "${proxies[$i]}" = multi ] && proxies[$i]="${multi[*]}"; done
+read -r -a proxies <<<"${proxies[*]}"
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh: run as root (it makes a network namespace)" >&2; exit 2; }
 
@@ -92,13 +105,20 @@ links=$(inns 10 ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
 [ "$links" = "lo " ] || { echo "record.sh: namespace has unexpected links: $links" >&2; exit 2; }
 # ip netns exec bind-mounts /etc/netns/$NS/* over /etc: the proxies that use
 # the system resolver (Apache, tinyproxy) then ask our dnsmasq only.
-mkdir -p "/etc/netns/$NS"
-printf 'nameserver 127.0.2.53\noptions timeout:2 attempts:2\n' >"/etc/netns/$NS/resolv.conf"
+# The DNS servers every proxy is given, in order (the -multi runs use two).
+resolvers="127.0.2.53"
+set_resolvers() {   # resolv.conf from $resolvers (rewritten in place: same inode)
+    mkdir -p "/etc/netns/$NS"
+    { printf 'nameserver %s\n' $resolvers; printf 'options timeout:2 attempts:2\n'; } \
+        >"/etc/netns/$NS/resolv.conf"
+}
+set_resolvers
 printf '127.0.0.1 localhost\n::1 localhost\n' >"/etc/netns/$NS/hosts"
 
 # Addresses on lo are in 127/8 already; the firewall is the namespace's own.
 ipt() { inns 10 iptables -w 5 "$@"; }
 ipt -A INPUT -d 127.0.1.11 -p tcp --syn -j DROP
+ipt -A INPUT -d 127.0.1.23 -p tcp --syn -j DROP
 ipt -A INPUT -d 127.0.1.13 -p tcp --syn -j REJECT --reject-with icmp-admin-prohibited
 ipt -A INPUT -d 127.0.1.14 -p tcp --syn -j REJECT --reject-with icmp-host-unreachable
 ipt -A INPUT -d 127.0.1.15 -p tcp --syn -j REJECT --reject-with icmp-port-unreachable
@@ -108,14 +128,30 @@ syn_retries=$(inns 5 sysctl -n net.ipv4.tcp_syn_retries)
 syn_linear=$(inns 5 sysctl -n net.ipv4.tcp_syn_linear_timeouts 2>/dev/null || echo n/a)
 
 # --- DNS -----------------------------------------------------------------------
-cat >"$work/dnsmasq.conf" <<'EOF'
+# Two instances share the lab's names: 127.0.2.53 (every proxy's server, the
+# second of two in the -multi runs) and 127.0.2.56 (the first in those runs).
+dns_common() {   # listen-address
+    cat <<EOF
 no-resolv
 no-hosts
 no-poll
 bind-interfaces
-listen-address=127.0.2.53
+listen-address=$1
 port=53
 log-queries
+EOF
+}
+dns_common 127.0.2.53 >"$work/dnsmasq.conf"
+dns_common 127.0.2.56 >"$work/dnsmasq-first.conf"
+cat >>"$work/dnsmasq-first.conf" <<'EOF'
+server=/dead.lab/127.0.2.55#53
+server=/sf.lab/127.0.2.54#53
+EOF
+cat >>"$work/dnsmasq.conf" <<'EOF'
+host-record=ok.dead.lab,127.0.1.10
+host-record=ok.sf.lab,127.0.1.10
+EOF
+cat >"$work/dnsmasq-names.conf" <<'EOF'
 local=/lab/
 host-record=ok.lab,127.0.1.10
 host-record=drop.lab,127.0.1.11
@@ -129,13 +165,23 @@ host-record=close.lab,127.0.1.18
 host-record=err502.lab,127.0.1.19
 host-record=badstatus.lab,127.0.1.20
 host-record=dual.lab,127.0.1.12,::1
+host-record=rst3.lab,127.0.1.12
+host-record=rst3.lab,127.0.1.21
+host-record=rst3.lab,127.0.1.22
+host-record=drop2.lab,127.0.1.11
+host-record=drop2.lab,127.0.1.23
+host-record=droprst.lab,127.0.1.11
+host-record=droprst.lab,127.0.1.12
 server=/servfail.lab/127.0.2.54#53
 server=/noanswer.lab/127.0.2.55#53
 cache-size=0
 neg-ttl=0
 EOF
-bgns 1800 dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root \
-    --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log"
+for c in dnsmasq dnsmasq-first; do
+    cat "$work/dnsmasq-names.conf" >>"$work/$c.conf"
+    bgns 1800 dnsmasq --keep-in-foreground --conf-file="$work/$c.conf" --user=root \
+        --pid-file="$work/$c.pid" --log-facility="$work/$c.log"
+done
 
 # --- upstreams -----------------------------------------------------------------
 srv() { bgns 1800 /usr/bin/python3 "$here/lab-servers.py" "$@" 1700; }
@@ -161,7 +207,7 @@ wait_port() {   # address port: bounded wait for a listener
 wait_port 127.0.1.10 80
 wait_port 127.0.1.19 443
 for i in $(seq 1 50); do
-    inns 5 bash -c 'exec 3<>/dev/udp/127.0.2.53/53' 2>/dev/null && [ -s "$work/dnsmasq.pid" ] && break
+    [ -s "$work/dnsmasq.pid" ] && [ -s "$work/dnsmasq-first.pid" ] && break
     sleep 0.2
 done
 
@@ -173,7 +219,7 @@ start_squid() {   # connect_timeout in seconds
     cat >"$d/squid.conf" <<EOF
 http_port 127.0.0.1:9090
 http_access allow all
-dns_nameservers 127.0.2.53
+dns_nameservers $resolvers
 dns_timeout 4 seconds
 dns_retransmit_interval 1 seconds
 connect_timeout $ct seconds
@@ -181,7 +227,7 @@ forward_timeout $((ct + 2)) seconds
 read_timeout 4 seconds
 request_timeout 10 seconds
 connect_retries 0
-forward_max_tries 2
+forward_max_tries $squid_tries
 negative_dns_ttl 30 seconds
 positive_dns_ttl 1 seconds
 hosts_file none
@@ -212,8 +258,8 @@ http {
     access_log $d/access.log;
     client_body_temp_path $d/body; proxy_temp_path $d/proxy;
     fastcgi_temp_path $d/fcgi; uwsgi_temp_path $d/uwsgi; scgi_temp_path $d/scgi;
-    resolver 127.0.2.53 valid=1s;
-    resolver_timeout 4s;
+    resolver $resolvers valid=1s;
+    resolver_timeout ${nginx_resolver_timeout}s;
     server {
         listen 127.0.0.1:9090;
         location / {
@@ -344,6 +390,24 @@ scenario_negcache() {   # the second asks hit the proxy's negative DNS cache
     get http://ok.lab/last
 }
 
+scenario_multi() {   # several A records; two DNS servers, the first failing
+    get http://ok.lab/
+    get http://rst3.lab/          # three addresses, all closed ports (RST)
+    get http://drop2.lab/ 60      # two addresses, both drop SYNs
+    get http://droprst.lab/ 60    # one drops SYNs, one RSTs
+    get http://ok.lab/between
+    get http://ok.dead.lab/       # first server silent, second answers
+    get http://nx.dead.lab/       # first server silent, second NXDOMAIN
+    get http://ok.sf.lab/         # first server SERVFAIL, second answers
+    get http://nx.sf.lab/         # first server SERVFAIL, second NXDOMAIN
+    get http://servfail.lab/      # both SERVFAIL
+    get http://noanswer.lab/ 60   # neither answers
+    get http://ok.lab/healthy
+    get https://rst3.lab/         # CONNECT (nginx: 400)
+    get https://nxc.dead.lab/
+    get http://ok.lab/last
+}
+
 scenario_longconnect() {
     get http://ok.lab/
     get http://drop.lab/ 90
@@ -390,6 +454,17 @@ proxy_version() {
     esac
 }
 
+# Knobs of the proxies' configurations; the -multi runs change them.
+squid_tries=2 nginx_resolver_timeout=4
+multi_setup() {   # two DNS servers, the first failing; room for the retries
+    resolvers="127.0.2.56 127.0.2.53"
+    # Squid: all three addresses of rst3.lab; nginx: its resend to the
+    # second server comes 5 s after the first query (fixed), so wait longer.
+    squid_tries=3 nginx_resolver_timeout=12
+    set_resolvers
+}
+multi_reset() { resolvers="127.0.2.53"; squid_tries=2 nginx_resolver_timeout=4; set_resolvers; }
+
 mkdir -p "$out"
 echo "kernel $(uname -r): tcp_syn_retries=$syn_retries tcp_syn_linear_timeouts=$syn_linear"
 for p in "${proxies[@]}"; do
@@ -402,6 +477,9 @@ for p in "${proxies[@]}"; do
         squid-negcache)    record squid-negcache "start_squid 3" tcpdump scenario_negcache ;;
         squid-sll1)        record squid-sll1 "start_squid 3" tcpdump1 scenario_all ;;
         squid-pcapng)      record squid-pcapng "start_squid 3" dumpcap scenario_all ;;
+        squid-multi)       multi_setup; record squid-multi "start_squid 3" tcpdump scenario_multi; multi_reset ;;
+        nginx-multi)       multi_setup; record nginx-multi start_nginx tcpdump scenario_multi; multi_reset ;;
+        apache-multi)      multi_setup; record apache-multi start_apache tcpdump scenario_multi; multi_reset ;;
         *) echo "record.sh: unknown proxy $p" >&2; exit 2 ;;
     esac
 done
