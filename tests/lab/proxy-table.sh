@@ -34,6 +34,13 @@ label() {
         silent.lab)      echo "accepts, never answers" ;;
         close.lab)       echo "closes without answering" ;;
         err502.lab)      echo "origin answers its own 502" ;;
+        rst3.lab)        echo "three addresses, all closed ports (RST)" ;;
+        drop2.lab)       echo "two addresses, both drop SYNs" ;;
+        droprst.lab)     echo "two addresses: one drops SYNs, one RST" ;;
+        ok.dead.lab)     echo "first DNS server silent, second answers (healthy)" ;;
+        nx.dead.lab|nxc.dead.lab) echo "first DNS server silent, second NXDOMAIN" ;;
+        ok.sf.lab)       echo "first DNS server SERVFAIL, second answers (healthy)" ;;
+        nx.sf.lab)       echo "first DNS server SERVFAIL, second NXDOMAIN" ;;
         *)               echo "$1" ;;
     esac
 }
