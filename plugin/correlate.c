@@ -297,7 +297,9 @@ typedef struct {
 
 typedef struct {
     uint16_t id, qtype;
-    mwg_endpoint client, server;
+    mwg_endpoint client, server;    /* server: the last one asked */
+    guint server_hashes[4];         /* the distinct servers asked, to count them */
+    unsigned n_servers;
     uint32_t first_query_frame, last_query_frame, query_count;
     int64_t last_query_ts;
     uint32_t response_frame;
@@ -664,6 +666,12 @@ static void feed_dns(mwg_correlator *c, const mwg_facts *f)
             t->first_query_frame = f->frame;
         }
         t->server = f->flow.dst;        /* retries may go to another server */
+        guint h = bytes_hash(f->flow.dst.addr.bytes, sizeof f->flow.dst.addr.bytes);
+        bool known = false;
+        for (unsigned i = 0; i < t->n_servers && !known; i++)
+            known = t->server_hashes[i] == h;
+        if (!known && t->n_servers < G_N_ELEMENTS(t->server_hashes))
+            t->server_hashes[t->n_servers++] = h;
         t->last_query_frame = f->frame;
         t->last_query_ts = c->clock;
         t->query_count++;
@@ -1018,13 +1026,23 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     v->upstream = ev->server.addr;
     v->upstream_port = ev->server.port;
     uint32_t first = 0;
+    guint servers[MAX_TXNS * 4];
+    unsigned n_servers = 0;
     for (unsigned i = 0; i < n; i++) {
+        for (unsigned s = 0; s < rel[i]->n_servers; s++) {
+            bool seen = false;
+            for (unsigned k = 0; k < n_servers && !seen; k++)
+                seen = servers[k] == rel[i]->server_hashes[s];
+            if (!seen)
+                servers[n_servers++] = rel[i]->server_hashes[s];
+        }
         v->attempts += rel[i]->query_count;
         if (rel[i]->first_query_frame && (!first || rel[i]->first_query_frame < first))
             first = rel[i]->first_query_frame;
         verdict_add_frames(v, rel[i]->frames, rel[i]->n_frames);
     }
     v->attempt_frame = first;
+    v->dns_servers = n_servers;
     return true;
 }
 

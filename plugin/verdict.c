@@ -103,6 +103,9 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     case MWG_CAUSE_DNS_NODATA:
         return g_strdup_printf("DNS server %s has no address record for %s", up, host);
     case MWG_CAUSE_DNS_NO_RESPONSE:
+        if (v->dns_servers > 1)
+            return g_strdup_printf("%u DNS servers (the last asked: %s) never answered %u queries for %s",
+                                   v->dns_servers, up, v->attempts, host);
         return g_strdup_printf("DNS server %s never answered %u quer%s for %s", up, v->attempts,
                                v->attempts == 1 ? "y" : "ies", host);
     case MWG_CAUSE_DNS_SERVER_UNREACHABLE:

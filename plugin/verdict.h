@@ -69,6 +69,7 @@ typedef struct {
     mwg_category block_page;    /* family named by the block page, or MWG_CAT_UNKNOWN */
     bool block_page_recognised; /* the body is a gateway notification page */
     unsigned dns_rcode;
+    unsigned dns_servers;       /* distinct DNS servers asked, for DNS causes */
     unsigned icmp_version, icmp_type, icmp_code; /* for icmp causes; version 4 or 6 */
     mwg_addr icmp_reporter;     /* who sent the ICMP error */
     unsigned upstream_status;   /* the origin's own status, for upstream_status */
