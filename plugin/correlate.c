@@ -605,10 +605,15 @@ static dns_txn *txn_find(name_entry *ne, uint16_t id, const mwg_endpoint *client
     return NULL;
 }
 
-static dns_txn *txn_new(name_entry *ne)
+/* A new transaction in the name's ring, replacing its oldest. */
+static dns_txn *txn_new(name_entry *ne, const mwg_facts *f, const mwg_endpoint *client, const mwg_endpoint *server)
 {
     dns_txn *t = &ne->txns[ne->next_txn];
     memset(t, 0, sizeof *t);
+    t->id = f->dns_id;
+    t->qtype = f->dns_qtype;
+    t->client = *client;
+    t->server = *server;
     ne->next_txn = (ne->next_txn + 1) % MAX_TXNS;
     if (ne->n_txns < MAX_TXNS)
         ne->n_txns++;
@@ -658,11 +663,7 @@ static void feed_dns(mwg_correlator *c, const mwg_facts *f)
     if (!f->dns_is_response) {
         dns_txn *t = txn_find(ne, f->dns_id, &f->flow.src);
         if (!t || t->response_frame) {
-            t = txn_new(ne);
-            t->id = f->dns_id;
-            t->qtype = f->dns_qtype;
-            t->client = f->flow.src;
-            t->server = f->flow.dst;
+            t = txn_new(ne, f, &f->flow.src, &f->flow.dst);
             t->first_query_frame = f->frame;
         }
         t->server = f->flow.dst;        /* retries may go to another server */
@@ -685,13 +686,8 @@ static void feed_dns(mwg_correlator *c, const mwg_facts *f)
         return;
     }
     dns_txn *t = txn_find(ne, f->dns_id, &f->flow.dst);
-    if (!t) {                   /* the query is not in the capture */
-        t = txn_new(ne);
-        t->id = f->dns_id;
-        t->qtype = f->dns_qtype;
-        t->client = f->flow.dst;
-        t->server = f->flow.src;
-    }
+    if (!t)                     /* the query is not in the capture */
+        t = txn_new(ne, f, &f->flow.dst, &f->flow.src);
     t->response_frame = f->frame;
     t->rcode = f->dns_rcode;
     t->has_addr = f->n_dns_addrs > 0;
