@@ -28,30 +28,10 @@ for tool in dnsmasq nginx tcpdump curl iptables tshark; do
     command -v "$tool" >/dev/null || { echo "live.sh: needs $tool (tests/lab/record.sh installs it)" >&2; exit 2; }
 done
 
-NS="mwg502live$$"
-work=$(mktemp -d /tmp/mwg502live.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-    set +e
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    sleep 0.5
-    if ip netns pids "$NS" >/dev/null 2>&1; then
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-        sleep 0.5
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-        ip netns del "$NS" 2>/dev/null
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-inns() { timeout "$1" ip netns exec "$NS" "${@:2}"; }
-# timeout(1) itself is each background job, so that $! can be signalled.
-bgns() { timeout "$1" ip netns exec "$NS" "${@:2}" & pids+=($!); }
+source "$here/netns.sh"
+lab_netns_begin live
 
-timeout 10 ip netns add "$NS" || { echo "live.sh: cannot make network namespace $NS; refusing to run" >&2; exit 2; }
-inns 10 ip link set lo up
+lab_netns_up
 inns 10 iptables -w 5 -A INPUT -d 127.0.1.11 -p tcp --syn -j DROP
 
 cat >"$work/dnsmasq.conf" <<'EOF'

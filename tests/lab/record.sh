@@ -57,32 +57,9 @@ read -r -a proxies <<<"${proxies[*]}"
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh: run as root (it makes a network namespace)" >&2; exit 2; }
 
-NS="mwg502lab$$"
-work=$(mktemp -d /tmp/mwg502lab.XXXXXX)
-chmod 755 "$work"
-pids=()
-
-cleanup() {
-    set +e
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-    sleep 0.5
-    # Whatever is still inside our namespace was started by this script.
-    if ip netns pids "$NS" >/dev/null 2>&1; then
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-        sleep 0.5
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-        ip netns del "$NS" 2>/dev/null
-    fi
-    rm -rf "/etc/netns/$NS" "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+source "$here/netns.sh"
+lab_netns_begin lab
 T() { timeout "$@"; }                       # every command gets a bound
-inns() { T "$1" ip netns exec "$NS" "${@:2}"; }
-# Background jobs: timeout(1) itself must be the job (not a shell running a
-# function), so that its pid is $! and a signal to it reaches the command.
-bgns() { timeout "$1" ip netns exec "$NS" "${@:2}" & pids+=($!); bg_pid=$!; }
 
 need=()
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
@@ -98,11 +75,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # --- the namespace -----------------------------------------------------------
-T 10 ip netns add "$NS" || { echo "record.sh: cannot make network namespace $NS; refusing to run" >&2; exit 2; }
-inns 10 ip link set lo up
-# Refuse to go on unless we really are alone: only lo in the namespace.
-links=$(inns 10 ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
-[ "$links" = "lo " ] || { echo "record.sh: namespace has unexpected links: $links" >&2; exit 2; }
+lab_netns_up
 # ip netns exec bind-mounts /etc/netns/$NS/* over /etc: the proxies that use
 # the system resolver (Apache, tinyproxy) then ask our dnsmasq only.
 # The DNS servers every proxy is given, in order (the -multi runs use two).
