@@ -44,7 +44,7 @@ import zlib
 from decimal import Decimal
 
 from scapy.all import (DNS, DNSQR, DNSRR, DNSRRSOA, ICMP, IP, TCP, UDP, Ether,
-                       ICMPv6DestUnreach, IPv6, Raw, wrpcap)
+                       ICMPv6DestUnreach, IPv6, Padding, Raw, wrpcap)
 from scapy.layers.l2 import CookedLinux
 from scapy.utils import PcapNgWriter
 
@@ -171,7 +171,12 @@ class Capture:
             return CookedLinux(pkttype=4 if outgoing else 0, lladdrtype=1, lladdrlen=6,
                                src=bytes.fromhex(sender.replace(":", "")) + b"\0\0", proto=ethertype) / l3
         src, dst = (gw_mac, peer_mac) if outgoing else (peer_mac, gw_mac)
-        return Ether(src=src, dst=dst, type=ethertype) / l3
+        frame = Ether(src=src, dst=dst, type=ethertype) / l3
+        # As a capture on a receiving NIC shows them: short frames padded to
+        # Ethernet's 60 bytes, the padding not counted by the IP length.
+        if self.link == "ether-padded" and len(frame) < 60:
+            frame = frame / Padding(load=b"\0" * (60 - len(frame)))
+        return frame
 
     # -- output -------------------------------------------------------------
 
@@ -1541,6 +1546,11 @@ were lost once and resent) and 404s, and decoys: a NXDOMAIN for a name no
 client asked for (wpad), an RST on a connection the gateway opened for
 itself, an ICMP port unreachable for its NTP query.
 """, mixed)
+    add("mixed-10-clients-padded.pcap", """
+The same as mixed-10-clients, with every short frame padded to Ethernet's 60
+bytes as a capture on the receiving side shows them: the padding after a bare
+ACK or FIN is not payload.
+""", mixed, link="ether-padded")
 
 
 # --------------------------------------------------------------------------

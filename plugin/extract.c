@@ -9,7 +9,7 @@
 #include "compat.h"
 
 enum {
-    F_TCP_FLAGS, F_TCP_PAYLOAD,
+    F_TCP_FLAGS,
     F_HTTP_METHOD, F_HTTP_URI, F_HTTP_HOST, F_HTTP_CODE,
     F_DNS_ID, F_DNS_QRY_NAME, F_DNS_QRY_TYPE, F_DNS_A, F_DNS_AAAA,
     F_ICMP_TYPE, F_ICMPV6_TYPE,
@@ -18,7 +18,6 @@ enum {
 
 static const char *const field_names[F_COUNT] = {
     [F_TCP_FLAGS] = "tcp.flags",
-    [F_TCP_PAYLOAD] = "tcp.payload",
     [F_HTTP_METHOD] = "http.request.method",
     [F_HTTP_URI] = "http.request.uri",
     [F_HTTP_HOST] = "http.host",
@@ -167,22 +166,51 @@ static bool read_icmp_error(field_info *type_fi, bool v6, mwg_facts *f)
     return true;
 }
 
+/* Where the TCP segment ends in 'tvb', given where its header starts: from
+ * the IP header right before it (IPv4 total length, or IPv6 payload length
+ * when no extension header intervenes), else at the end of the data source,
+ * which then holds nothing but the segment (reassembled IP, IPv6 frames are
+ * never padded). Link-layer padding after a short IPv4 segment must not be
+ * taken for payload. */
+static gint segment_end(tvbuff_t *tvb, gint tcp)
+{
+    for (gint ihl = 5; ihl <= 15; ihl++) {
+        gint ip = tcp - ihl * 4;
+        if (ip < 0 || tvb_captured_length_remaining(tvb, ip) < 20)
+            break;
+        if (tvb_get_uint8(tvb, ip) == (0x40 | ihl) && tvb_get_uint8(tvb, ip + 9) == 6)
+            return ip + tvb_get_ntohs(tvb, ip + 2);
+    }
+    gint ip6 = tcp - 40;
+    if (ip6 >= 0 && tvb_get_uint8(tvb, ip6) >> 4 == 6 && tvb_get_uint8(tvb, ip6 + 6) == 6)
+        return tcp + tvb_get_ntohs(tvb, ip6 + 4);
+    return (gint)tvb_reported_length(tvb);
+}
+
+/* tcp.flags alone: it sits 12 bytes into the TCP header, which gives the
+ * header length and so the payload.  Asking Wireshark for tcp.payload as well
+ * would cost a second field on every data segment. */
 static void read_tcp(proto_tree *tree, mwg_facts *f)
 {
     field_info *flags = first_field(tree, F_TCP_FLAGS);
-    if (flags) {
-        f->has_tcp_flags = true;
-        f->tcp_flags = (uint8_t)mwg_fi_uint(flags);
-    }
-    field_info *payload = first_field(tree, F_TCP_PAYLOAD);
-    if (payload && payload->length > 0) {
-        f->tcp_payload_len = (uint32_t)payload->length;
-        gint n = MIN(payload->length, MWG_PAYLOAD_HEAD);
-        n = MIN(n, tvb_captured_length_remaining(payload->ds_tvb, payload->start));
-        if (n > 0) {
-            tvb_memcpy(payload->ds_tvb, f->payload_head, payload->start, n);
-            f->payload_head_len = (unsigned)n;
-        }
+    if (!flags)
+        return;
+    f->has_tcp_flags = true;
+    f->tcp_flags = (uint8_t)mwg_fi_uint(flags);
+    tvbuff_t *tvb = flags->ds_tvb;
+    gint tcp = flags->start - 12;
+    if (!tvb || tcp < 0 || tvb_captured_length_remaining(tvb, tcp) < 20)
+        return;
+    gint payload = tcp + (tvb_get_uint8(tvb, tcp + 12) >> 4) * 4;
+    gint end = MIN(segment_end(tvb, tcp), (gint)tvb_reported_length(tvb));
+    if (payload < tcp + 20 || end <= payload)
+        return;
+    f->tcp_payload_len = (uint32_t)(end - payload);
+    gint n = MIN(end - payload, MWG_PAYLOAD_HEAD);
+    n = MIN(n, tvb_captured_length_remaining(tvb, payload));
+    if (n > 0) {
+        tvb_memcpy(tvb, f->payload_head, payload, n);
+        f->payload_head_len = (unsigned)n;
     }
 }
 

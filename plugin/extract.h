@@ -2,7 +2,7 @@
  *
  * The only place that knows other dissectors' field names.  It asks
  * Wireshark only for fields that are rare (HTTP, DNS, ICMP) or that it
- * cannot do without (tcp.flags, tcp.payload), and reads everything else from
+ * cannot do without (tcp.flags), and reads everything else from
  * pinfo, so that the post-dissector stays cheap on the bulk of the traffic.
  */
 #ifndef MWG502_EXTRACT_H
