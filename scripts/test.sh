@@ -11,30 +11,32 @@ source "$(dirname "$0")/common.sh"
 
 mwg502_install_missing
 
-status=0
-run_suite() {
-    local name=$1 dir=$2
-    shift 2
-    echo "==> $name"
-    mwg502_build "$dir" "$@"
-    (cd "$dir" && ctest --output-on-failure -j "$(nproc)") || status=1
+passed=0
+failed=0
+# leg NAME CMD...: one leg of the suite, counted in the closing line.
+leg() {
+    echo "==> $1"
+    if "${@:2}"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
-
-run_suite "Wireshark $(dpkg-query -W -f='${Version}' tshark) build" "$MWG502_TOP/build-test"
-run_suite "AddressSanitizer + UBSan build" "$MWG502_TOP/build-asan" -DMWG502_SANITIZE=ON
-
-if [ "${MWG502_SKIP_DEBIAN13:-0}" != 1 ]; then
-    echo "==> Wireshark 4.4 build in a Debian 13 root"
-    if bash "$MWG502_TOP/tests/compat/debian13-root.sh"; then
+ctest_in() {
+    local dir=$1
+    shift
+    mwg502_build "$dir" "$@" && (cd "$dir" && ctest --output-on-failure -j "$(nproc)")
+}
+in_debian13() {
+    bash "$MWG502_TOP/tests/compat/debian13-root.sh" &&
         bash "$MWG502_TOP/tests/compat/in-debian13.sh" bash -c \
             'source scripts/common.sh && mwg502_build build-debian13 &&
-             cd build-debian13 && ctest --output-on-failure -j "$(nproc)"' || status=1
-    else
-        echo "could not make the Debian 13 root" >&2
-        status=1
-    fi
-    echo "==> Debian packages, installed with apt in fresh Debian 12 and 13 roots"
-    bash "$MWG502_TOP/tests/package/deb-install.sh" || status=1
+             cd build-debian13 && ctest --output-on-failure -j "$(nproc)"'
+}
+
+leg "Wireshark $(dpkg-query -W -f='${Version}' tshark) build" ctest_in "$MWG502_TOP/build-test"
+leg "AddressSanitizer + UBSan build" ctest_in "$MWG502_TOP/build-asan" -DMWG502_SANITIZE=ON
+if [ "${MWG502_SKIP_DEBIAN13:-0}" != 1 ]; then
+    leg "Wireshark 4.4 build in a Debian 13 root" in_debian13
+    leg "Debian packages, installed with apt in fresh Debian 12 and 13 roots" \
+        bash "$MWG502_TOP/tests/package/deb-install.sh"
 fi
 
-exit "$status"
+echo "legs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
