@@ -261,7 +261,6 @@ typedef struct {
     mwg_lru_entry lru;
     flow_key key;
     uint32_t serial;
-    bool oriented;
     bool client_leg;            /* a client talking to the gateway as a proxy */
     mwg_endpoint client, server;
     /* client leg: requests not answered yet, oldest first */
@@ -464,7 +463,6 @@ static conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_clie
     conn *cn = g_new0(conn, 1);
     cn->key = k;
     cn->serial = ++c->next_serial;
-    cn->oriented = true;
     cn->client = src_is_client ? fl->src : fl->dst;
     cn->server = src_is_client ? fl->dst : fl->src;
     mwg_lru_insert(&c->conns, &cn->lru, &cn->key, c->clock);

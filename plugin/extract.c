@@ -320,7 +320,6 @@ bool mwg_extract(packet_info *pinfo, proto_tree *tree, mwg_facts *f)
     if (l.icmp || l.icmpv6) {
         field_info *type = first_field(tree, l.icmp ? F_ICMP_TYPE : F_ICMPV6_TYPE);
         if (type && read_icmp_error(type, !l.icmp, f)) {
-            f->icmp_reporter.family = 0;
             mwg_endpoint outer;
             if (read_endpoint(&pinfo->net_src, 0, &outer))
                 f->icmp_reporter = outer.addr;
