@@ -26,7 +26,7 @@
 #define MAX_PENDING_REQUESTS 16  /* unanswered requests per client connection */
 #define MAX_FORWARDS 4           /* forwarded requests remembered per connection */
 #define MAX_CONN_FRAMES 16
-#define MAX_TXNS 8               /* DNS transactions remembered per name */
+#define MAX_TXNS 4               /* DNS transactions remembered per name: A, AAAA, retries */
 #define MAX_TXN_FRAMES 8
 #define MAX_REFS 8               /* attempts remembered per endpoint or name */
 #define RECENT_ATTEMPTS 1024     /* latest connection attempts, for hosts of unknown address */
@@ -312,12 +312,12 @@ typedef struct {
 
 typedef struct {
     mwg_lru_entry lru;
-    char name[MAX_HOST_LEN + 1];
     dns_txn txns[MAX_TXNS];
     unsigned n_txns, next_txn;
     mwg_addr addrs[MWG_MAX_DNS_ADDRS];  /* what the name resolved to */
     unsigned n_addrs;
     ref_ring forwards;          /* connections that carried a request for it */
+    char name[];                /* sized to the name: a flood of names stays small */
 } name_entry;
 
 /* An address some name resolved to -> that name, so that an attempt to it is
@@ -332,7 +332,7 @@ typedef struct {
 typedef struct {
     mwg_lru_entry lru;
     flow_key key;
-    char name[MAX_HOST_LEN + 1];
+    char name[];
 } dns_flow_entry;
 
 struct mwg_correlator {
@@ -486,8 +486,9 @@ static name_entry *name_get(mwg_correlator *c, const char *name, bool create)
     }
     if (!create)
         return NULL;
-    ne = g_new0(name_entry, 1);
-    g_strlcpy(ne->name, name, sizeof ne->name);
+    size_t len = strlen(name);
+    ne = g_malloc0(sizeof *ne + len + 1);
+    memcpy(ne->name, name, len + 1);
     mwg_lru_insert(&c->names, &ne->lru, ne->name, c->clock);
     return ne;
 }
@@ -652,6 +653,24 @@ static void remember_addrs(mwg_correlator *c, name_entry *ne, const mwg_facts *f
     }
 }
 
+static void remember_dns_flow(mwg_correlator *c, const mwg_flow *fl, const char *name)
+{
+    flow_key k;
+    flow_key_make(&fl->src, &fl->dst, &k);
+    dns_flow_entry *fe = mwg_lru_lookup(&c->dns_flows, &k);
+    if (fe && strcmp(fe->name, name) == 0) {
+        mwg_lru_touch(&c->dns_flows, &fe->lru, c->clock);
+        return;
+    }
+    if (fe)                     /* the source port now asks for another name */
+        mwg_lru_remove(&c->dns_flows, &fe->lru);
+    size_t len = strlen(name);
+    fe = g_malloc0(sizeof *fe + len + 1);
+    fe->key = k;
+    memcpy(fe->name, name, len + 1);
+    mwg_lru_insert(&c->dns_flows, &fe->lru, &fe->key, c->clock);
+}
+
 static void feed_dns(mwg_correlator *c, const mwg_facts *f)
 {
     char name[MAX_HOST_LEN + 1];
@@ -675,12 +694,8 @@ static void feed_dns(mwg_correlator *c, const mwg_facts *f)
         t->last_query_ts = c->clock;
         t->query_count++;
         frames_add(t->frames, &t->n_frames, MAX_TXN_FRAMES, f->frame);
-        if (f->is_udp) {
-            flow_key k;
-            flow_key_make(&f->flow.src, &f->flow.dst, &k);
-            dns_flow_entry *fe = LRU_OBTAIN(&c->dns_flows, dns_flow_entry, &k, c->clock);
-            g_strlcpy(fe->name, name, sizeof fe->name);
-        }
+        if (f->is_udp)
+            remember_dns_flow(c, &f->flow, name);
         return;
     }
     dns_txn *t = txn_find(ne, f->dns_id, &f->flow.dst);
