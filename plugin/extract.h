@@ -1,9 +1,13 @@
 /* extract.h - one dissected frame -> mwg_facts.
  *
- * The only place that knows other dissectors' field names.  It asks
- * Wireshark only for fields that are rare (HTTP, DNS, ICMP) or that it
- * cannot do without (tcp.flags), and reads everything else from
- * pinfo, so that the post-dissector stays cheap on the bulk of the traffic.
+ * The glue between Wireshark and the decoders.  It wants no field from
+ * Wireshark: any wanted field makes Wireshark build a protocol tree for
+ * every frame, which would cost more than the plugin's own work.  Instead it
+ * hands the frame's bytes to the plain-C decoders (headers.c,
+ * http_message.c, dns_message.c), and takes from Wireshark only what is
+ * already there without a tree: the link type, which protocols it found in
+ * the frame (so that its port settings and Decode As still decide what is
+ * HTTP and DNS) and the messages it reassembled.
  */
 #ifndef MWG502_EXTRACT_H
 #define MWG502_EXTRACT_H
@@ -12,17 +16,12 @@
 
 #include "facts.h"
 
-/* Looks up the field ids; call from the handoff, once all dissectors are
- * registered. */
+/* Looks up the protocol ids; call from the handoff, once all dissectors
+ * are registered. */
 void mwg_extract_init(void);
-
-/* Tells Wireshark which fields the post-dissector reads, or none when it is
- * disabled: any wanted field makes Wireshark build a tree for every frame,
- * which is most of what the plugin costs. */
-void mwg_extract_want_fields(dissector_handle_t postdissector, bool enabled);
 
 /* Fills 'out' from the frame.  Returns false when the frame holds nothing the
  * correlation engine could use, so that most frames cost no more. */
-bool mwg_extract(packet_info *pinfo, proto_tree *tree, mwg_facts *out);
+bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *out);
 
 #endif

@@ -1,8 +1,9 @@
 /* facts.h - the few facts of one frame that matter to mwg502.
  *
- * Extraction (extract.c) reduces a dissected frame to this record; the
- * correlation engine (correlate.c) consumes it.  Plain C, no Wireshark
- * types: the unit tests and the fuzzer build these records by hand.
+ * The decoders (headers.c, http_message.c, dns_message.c) fill this record
+ * from the frame's bytes, steered by extract.c; the correlation engine
+ * (correlate.c) consumes it.  Plain C, no Wireshark types: the unit tests
+ * and the fuzzers build these records by hand or from raw bytes.
  *
  * Pointers are borrowed for the duration of one mwg_correlator_feed() call;
  * the engine copies whatever it keeps.  Nothing here is trusted: lengths,
@@ -23,6 +24,16 @@
 #define MWG_MAX_HTTP_PER_FRAME 4
 #define MWG_MAX_DNS_ADDRS 16
 #define MWG_PAYLOAD_HEAD 16
+/* Room for the strings of one frame (methods, URIs, Host headers, a DNS
+ * name), so that decoding a frame allocates nothing. */
+#define MWG_FACTS_TEXT 4096
+
+/* A run of bytes of the frame, or of a buffer Wireshark reassembled. */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+    bool cut;       /* the capture holds only these first bytes of more */
+} mwg_bytes;
 
 typedef struct {
     mwg_addr addr;
@@ -86,6 +97,17 @@ typedef struct {
     unsigned icmp_version, icmp_type, icmp_code;
     mwg_addr icmp_reporter;
     mwg_flow icmp_quoted;
+
+    /* Storage for the strings above; not cleared between frames. */
+    size_t text_used;
+    char text[MWG_FACTS_TEXT];
 } mwg_facts;
+
+/* Clears everything but the text storage. */
+void mwg_facts_reset(mwg_facts *f, uint32_t frame, int64_t ts_ns);
+
+/* Copies n bytes into the text storage as a NUL-terminated string, cut short
+ * when the storage runs out; NULL once it is full. */
+const char *mwg_facts_keep(mwg_facts *f, const uint8_t *s, size_t n);
 
 #endif

@@ -63,7 +63,6 @@ static void free_frame_list(gpointer p)
 
 static void mwg502_init(void)
 {
-    mwg_extract_want_fields(mwg502_handle, proto_is_protocol_enabled(find_protocol_by_id(proto_mwg502)));
     mwg_config cfg;
     config_from_prefs(&cfg);
     correlator = mwg_correlator_new(&cfg);
@@ -111,7 +110,7 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
 {
     if (!PINFO_FD_VISITED(pinfo) && correlator) {
         mwg_facts facts;
-        if (mwg_extract(pinfo, tree, &facts)) {
+        if (mwg_extract(tvb, pinfo, &facts)) {
             /* Almost every frame finds nothing: one array serves them all and
              * is handed over only when it holds verdicts. */
             static GPtrArray *found;
