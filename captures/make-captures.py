@@ -33,6 +33,7 @@ import argparse
 import calendar
 import email.utils
 import functools
+import gzip
 import ipaddress
 import operator
 import os
@@ -640,6 +641,28 @@ def squid_page(status, reason, error, text, detail=""):
     return page
 
 
+def gzip_chunked_page(family, client, detail, chunks=3):
+    """The block page gzipped (mtime 0: the same bytes on every run) and sent
+    with Transfer-Encoding: chunked in `chunks` chunks, as a gateway that
+    compresses its answers does: no marker of the page is in clear on the
+    wire.  Returns a page(t, req, close) for gateway_error."""
+    def page(t, req, close):
+        packed = gzip.compress(block_page_body(family, req.url, client, t, detail), mtime=0)
+        wire = packed.lower()
+        for marker in (family, FAMILIES[family][1].lower(), FAMILIES[family][3], "mcafee", "mwg",
+                       "filename", "titledata", "proxyerrordata", "failure description"):
+            assert marker.encode() not in wire, marker
+        size = -(-len(packed) // chunks)
+        body = b"".join(b"%x\r\n%s\r\n" % (len(part), part)
+                        for part in (packed[i:i + size] for i in range(0, len(packed), size))) + b"0\r\n\r\n"
+        connection = "Close" if close else "Keep-Alive"
+        return http_head("HTTP/1.1 502 Bad Gateway", [
+            ("Date", http_date(t)), ("Content-Type", "text/html"), ("Transfer-Encoding", "chunked"),
+            ("Content-Encoding", "gzip"), ("Cache-Control", "no-cache"), ("Connection", connection),
+            ("Proxy-Connection", connection), ("Via", VIA)]) + body
+    return page
+
+
 def block_page(t, family, req, client, detail, inline_style=False, body=None, close=True):
     """The gateway's whole 502 response; close: it closes the client connection."""
     if body is None:
@@ -991,16 +1014,18 @@ def origin_error(st, site, client, req, dst, server="nginx/1.2.1"):
     u.close(0, WAN)
 
 
-def client_only(st, site, client, req, category, family, detail="", rebrand=None):
-    """Only the client leg is captured: a 200, then a block page."""
+def client_only(st, site, client, req, category, family, detail="", rebrand=None, gzip_chunks=0):
+    """Only the client leg is captured: a 200, then a block page (gzip_chunks:
+    gzipped and sent in that many chunks)."""
     c = client_connects(st, site, client)
     client_asks(c, Req("www.example.com"))
     st.wait(0.09)
     gateway_replies(c, relayed(st.t), close=False)
     st.wait(4.2)
     body = rebranded_body(rebrand, req.url) if rebrand else None
+    page = gzip_chunked_page(family, client, detail, gzip_chunks) if gzip_chunks else None
     gateway_error(st, site, client, req, family, category, "no_upstream_evidence", None, detail,
-                  conn=c, body=body)
+                  conn=c, body=body, page=page)
 
 
 def play(fn, *args, **kw):
@@ -1421,6 +1446,15 @@ traffic.  A 200, then a 502 where %s alone names the family;
 cause no_upstream_evidence.
 """ % page, play(client_only, "10.10.67.%d" % (170 + n), Req("site%d.example.com" % n), category, family,
                  detail, rebrand))
+
+    add("client-only-chunked-gzip.pcap", """
+Captured on the client side: only client <-> gateway, no DNS or upstream
+traffic.  A 200, then a 502 whose cannotconnect block page is gzipped
+(Content-Encoding: gzip) and sent in three chunks (Transfer-Encoding:
+chunked): every marker of the page is in the compressed body only, which
+Wireshark de-chunks and uncompresses; cause no_upstream_evidence.
+""", play(client_only, "10.10.67.175", Req("site5.example.com"), CC, "cannotconnect", "Connection timed out",
+          gzip_chunks=3))
 
     # ---- real-world shapes ----
     add("connect-nxdomain.pcap", """
