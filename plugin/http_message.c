@@ -39,6 +39,19 @@ static bool is_version(const uint8_t *p, size_t n)
            p[7] >= '0' && p[7] <= '9';
 }
 
+/* The first n bytes of a version, all a snap length may have left. */
+static bool is_version_start(const uint8_t *p, size_t n)
+{
+    static const char form[] = "HTTP/9.9";
+    if (n > 8)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (form[i] == '9' ? p[i] < '0' || p[i] > '9' : p[i] != (uint8_t)form[i])
+            return false;
+    }
+    return true;
+}
+
 /* "HTTP/1.1 502 Bad Gateway" -> 502 */
 static bool parse_status_line(span l, unsigned *status)
 {
@@ -57,7 +70,7 @@ static bool parse_status_line(span l, unsigned *status)
 }
 
 /* "GET http://example.com/ HTTP/1.1" -> method, target.  A line the
- * capture cut short may lack the version, or the end of the target. */
+ * capture cut short may end inside the target or inside the version. */
 static bool parse_request_line(span l, bool cut, span *method, span *target)
 {
     size_t m = 0;
@@ -75,6 +88,8 @@ static bool parse_request_line(span l, bool cut, span *method, span *target)
     if (cut && !sp)
         return true;
     size_t after = m + 1 + target->len;
+    if (cut && l.len < after + 9)
+        return is_version_start(l.p + after + 1, l.len - (after + 1));
     return l.len == after + 9 && l.p[after] == ' ' && is_version(l.p + after + 1, 8);
 }
 
