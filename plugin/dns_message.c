@@ -10,8 +10,6 @@
 /* A compression pointer may point anywhere; this many jumps are more than
  * any honest name needs, and stop a loop of pointers. */
 #define MAX_POINTER_JUMPS 32
-/* Questions skipped before the answers; a real message has one. */
-#define MAX_QUESTIONS 16
 
 static unsigned get16(const uint8_t *p)
 {
@@ -89,7 +87,7 @@ bool mwg_decode_dns(const uint8_t *m, size_t len, mwg_facts *f)
 
     off += 4;   /* type and class of the first question */
     unsigned questions = get16(m + 4);
-    for (unsigned q = 1; q < questions && q < MAX_QUESTIONS && off; q++) {
+    for (unsigned q = 1; q < questions && off; q++) {
         off = skip_name(m, len, off);
         if (off)
             off += 4;

@@ -88,9 +88,20 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
     int64_t secs = CLAMP((int64_t)pinfo->abs_ts.secs, -(INT64_C(1) << 32), INT64_C(1) << 32);
     mwg_facts_reset(f, pinfo->num, secs * 1000000000 + pinfo->abs_ts.nsecs);
 
+    mwg_link link = frame_link(pinfo);
     mwg_bytes bytes = tvb_bytes(frame), payload;
-    if (!mwg_decode_headers(frame_link(pinfo), bytes.p, bytes.len, f, &payload))
-        return false;
+    if (!mwg_decode_headers(link, bytes.p, bytes.len, f, &payload)) {
+        /* A large DNS answer comes in IP fragments; Wireshark dissects the
+         * datagram in the frame of the last one. */
+        tvbuff_t *datagram = get_data_source_tvb_by_name(pinfo, "Reassembled IPv4");
+        if (!datagram)
+            datagram = get_data_source_tvb_by_name(pinfo, "Reassembled IPv6");
+        if (!datagram)
+            return false;
+        mwg_bytes d = tvb_bytes(datagram);
+        if (!mwg_decode_reassembled(link, bytes.p, bytes.len, d.p, d.len, f, &payload))
+            return false;
+    }
     if (f->icmp_quote != MWG_ICMP_NONE)
         return true;
     /* A bare ACK moves no state: most frames stop here. */

@@ -141,6 +141,8 @@ typedef struct {
     unsigned version, proto;
     mwg_addr src, dst;
     size_t l4, end;
+    bool fragment;              /* one piece of a larger datagram */
+    bool later_fragment;        /* ... that does not hold the transport header */
 } ip_packet;
 
 static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
@@ -155,10 +157,10 @@ static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
         total = len - off;
     if (ihl < 20 || total < ihl || off + ihl > len)
         return false;
-    /* A later fragment carries no transport header. */
-    if ((get16(p + off + 6) & 0x1fff) != 0)
-        return false;
     memset(ip, 0, sizeof *ip);
+    unsigned frag = get16(p + off + 6);
+    ip->later_fragment = (frag & 0x1fff) != 0;
+    ip->fragment = ip->later_fragment || (frag & 0x2000) != 0;
     ip->version = 4;
     ip->proto = p[off + 9];
     ip->src.family = ip->dst.family = 4;
@@ -192,8 +194,10 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
             ext = ((size_t)p[at + 1] + 1) * 8;
             break;
         case 44:    /* fragment */
-            if (at + 8 > len || (get16(p + at + 2) & 0xfff8) != 0)
+            if (at + 8 > len)
                 return false;
+            ip->fragment = true;
+            ip->later_fragment = (get16(p + at + 2) & 0xfff8) != 0;
             ext = 8;
             break;
         case 51:    /* authentication header */
@@ -241,7 +245,7 @@ static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer
     if (v6 ? type != 1 : type != 3)
         return false;
     ip_packet quoted;
-    if (!read_ip(v6 ? NET_IPV6 : NET_IPV4, p, end, icmp + 8, &quoted))
+    if (!read_ip(v6 ? NET_IPV6 : NET_IPV4, p, end, icmp + 8, &quoted) || quoted.later_fragment)
         return false;
     if (quoted.proto != IPPROTO_V_TCP && quoted.proto != IPPROTO_V_UDP)
         return false;
@@ -257,60 +261,89 @@ static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer
     return true;
 }
 
-bool mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, mwg_facts *f, mwg_bytes *payload)
+/* The TCP or UDP header at 'l4' in 'p'.  'end': where the packet's
+ * captured bytes end; 'sent_end': where the packet ended as sent. */
+static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_end, const ip_packet *ip,
+                           mwg_facts *f, mwg_bytes *payload)
 {
-    payload->p = NULL;
-    payload->len = 0;
-    payload->cut = false;
-    size_t off;
-    net_kind kind = walk_link(link, frame, len, &off);
-    ip_packet ip;
-    if (kind == NET_NONE || !read_ip(kind, frame, len, off, &ip))
-        return false;
-    /* What the IP header claims and the frame holds; a short IPv4 packet on
-     * Ethernet is followed by padding that is not payload. */
-    size_t end = ip.end < len ? ip.end : len;
-    if (ip.l4 > end)
-        return false;
-
-    if (ip.proto == (ip.version == 4 ? IPPROTO_V_ICMP : IPPROTO_V_ICMPV6))
-        return read_icmp_error(frame, end, &ip, f);
-
     size_t data;
-    if (ip.proto == IPPROTO_V_TCP) {
-        if (ip.l4 + 20 > end)
+    if (ip->proto == IPPROTO_V_TCP) {
+        if (l4 + 20 > end)
             return false;
-        size_t hlen = (size_t)(frame[ip.l4 + 12] >> 4) * 4;
+        size_t hlen = (size_t)(p[l4 + 12] >> 4) * 4;
         if (hlen < 20)
             return false;
         f->is_tcp = true;
         f->has_tcp_flags = true;
-        f->tcp_flags = frame[ip.l4 + 13];
-        data = ip.l4 + hlen;
+        f->tcp_flags = p[l4 + 13];
+        data = l4 + hlen;
         /* The length as sent, even when the capture was cut short. */
-        if (ip.end > data)
-            f->tcp_payload_len = (uint32_t)(ip.end - data);
-    } else if (ip.proto == IPPROTO_V_UDP) {
-        if (ip.l4 + 8 > end)
+        if (sent_end > data)
+            f->tcp_payload_len = (uint32_t)(sent_end - data);
+    } else if (ip->proto == IPPROTO_V_UDP) {
+        if (l4 + 8 > end)
             return false;
         f->is_udp = true;
-        data = ip.l4 + 8;
-        size_t udp_end = ip.l4 + get16(frame + ip.l4 + 4);
-        if (udp_end >= data && udp_end < end)
-            end = udp_end;
+        data = l4 + 8;
+        size_t udp_end = l4 + get16(p + l4 + 4);
+        if (udp_end >= data && udp_end < sent_end)
+            sent_end = udp_end;
+        if (sent_end < end)
+            end = sent_end;
     } else {
         return false;
     }
-    set_endpoint(&f->flow.src, &ip.src, get16(frame + ip.l4));
-    set_endpoint(&f->flow.dst, &ip.dst, get16(frame + ip.l4 + 2));
+    set_endpoint(&f->flow.src, &ip->src, get16(p + l4));
+    set_endpoint(&f->flow.dst, &ip->dst, get16(p + l4 + 2));
     if (data < end) {
-        payload->p = frame + data;
+        payload->p = p + data;
         payload->len = end - data;
-        payload->cut = ip.end > len;
+        payload->cut = sent_end > end;
         if (f->is_tcp) {
             f->payload_head_len = payload->len < MWG_PAYLOAD_HEAD ? (unsigned)payload->len : MWG_PAYLOAD_HEAD;
             memcpy(f->payload_head, payload->p, f->payload_head_len);
         }
     }
     return true;
+}
+
+static void clear_payload(mwg_bytes *payload)
+{
+    payload->p = NULL;
+    payload->len = 0;
+    payload->cut = false;
+}
+
+static bool read_frame_ip(mwg_link link, const uint8_t *frame, size_t len, ip_packet *ip)
+{
+    size_t off;
+    net_kind kind = walk_link(link, frame, len, &off);
+    return kind != NET_NONE && read_ip(kind, frame, len, off, ip);
+}
+
+bool mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, mwg_facts *f, mwg_bytes *payload)
+{
+    clear_payload(payload);
+    ip_packet ip;
+    /* Wireshark reads a fragmented datagram once, where it is whole. */
+    if (!read_frame_ip(link, frame, len, &ip) || ip.fragment)
+        return false;
+    /* What the IP header claims and the frame holds; a short IPv4 packet on
+     * Ethernet is followed by padding that is not payload. */
+    size_t end = ip.end < len ? ip.end : len;
+    if (ip.l4 > end)
+        return false;
+    if (ip.proto == (ip.version == 4 ? IPPROTO_V_ICMP : IPPROTO_V_ICMPV6))
+        return read_icmp_error(frame, end, &ip, f);
+    return read_transport(frame, ip.l4, end, ip.end, &ip, f, payload);
+}
+
+bool mwg_decode_reassembled(mwg_link link, const uint8_t *frame, size_t len, const uint8_t *datagram,
+                            size_t datagram_len, mwg_facts *f, mwg_bytes *payload)
+{
+    clear_payload(payload);
+    ip_packet ip;
+    if (!read_frame_ip(link, frame, len, &ip) || !ip.fragment)
+        return false;
+    return read_transport(datagram, 0, datagram_len, datagram_len, &ip, f, payload);
 }

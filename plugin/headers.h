@@ -31,8 +31,15 @@ typedef enum {
  * transport payload (bounded by the IP length, so link-layer padding is not
  * taken for data).  An ICMP destination-unreachable or ICMPv6 type 1 error:
  * sets the icmp_* facts and the flow it quotes; *payload stays empty.
- * Returns false when the frame holds none of these (ARP, a later IP
- * fragment, an unknown link layer, a header cut short). */
+ * Returns false when the frame holds none of these (ARP, a fragment of a
+ * larger IP datagram, an unknown link layer, a header cut short). */
 bool mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, mwg_facts *f, mwg_bytes *payload);
+
+/* The same for a frame that holds the last fragment of an IP datagram
+ * Wireshark put together: the addresses from the frame's IP header, the
+ * transport header and payload from 'datagram' (the reassembled IP payload).
+ * False when the frame's IP packet is not a fragment. */
+bool mwg_decode_reassembled(mwg_link link, const uint8_t *frame, size_t len, const uint8_t *datagram,
+                            size_t datagram_len, mwg_facts *f, mwg_bytes *payload);
 
 #endif

@@ -168,6 +168,7 @@ void mwg_decode_http(const uint8_t *d, size_t len, bool cut, mwg_facts *f)
             } else if (header_value(line, "content-length", &v)) {
                 has_length = parse_length(v, &body_len);
             } else if (header_value(line, "transfer-encoding", &v)) {
+                /* overrides Content-Length (RFC 9112 6.3) */
                 chunked = true;
             }
         }

@@ -583,7 +583,8 @@ static void test_ipv6_extensions(void)
     expect_tcp_flow(&CLIENT6, 40000, &SERVER6, 443);
     CHECK_EQ(F.tcp_flags, MWG_TCP_SYN);
 
-    /* A first fragment carries the TCP header; a later one does not. */
+    /* Fragments: the datagram is read where Wireshark reassembled it,
+     * the addresses from the frame, the TCP header from the datagram. */
     buf frag = { .n = 0 };
     put8(&frag, 6);
     put8(&frag, 0);
@@ -591,13 +592,18 @@ static void test_ipv6_extensions(void)
     put32(&frag, 0xabcd);
     buf first = { .n = 0 };
     ipv6(&first, 44, &CLIENT6, &SERVER6, &frag, &t);
-    CHECK(hdr(MWG_LINK_RAW_IP, &first, &pl));
-    expect_tcp_flow(&CLIENT6, 40000, &SERVER6, 443);
+    CHECK(!hdr(MWG_LINK_RAW_IP, &first, &pl));
+    CHECK(!F.is_tcp);
     buf later = first;
     later.b[40 + 2] = 0x05;         /* offset 1280 */
     later.b[40 + 3] = 0x00;
     CHECK(!hdr(MWG_LINK_RAW_IP, &later, &pl));
     CHECK(!F.is_tcp);
+    mwg_facts_reset(&F, 7, 123);
+    const uint8_t *frame = hold(later.b, later.n);
+    CHECK(mwg_decode_reassembled(MWG_LINK_RAW_IP, frame, later.n, t.b, t.n, &F, &pl));
+    expect_tcp_flow(&CLIENT6, 40000, &SERVER6, 443);
+    CHECK_EQ(F.tcp_flags, MWG_TCP_SYN);
 
     /* Extension headers without end: must stop. */
     buf chain = { .n = 0 };
@@ -628,16 +634,37 @@ static void test_ipv4_fragments_and_options(void)
     ipv4_ex(&last, 6, &CLIENT, &SERVER, &t, total, 0x0001, 0);
     CHECK(!hdr(MWG_LINK_ETHERNET, &last, &pl));
 
-    /* More fragments, offset 0: the first fragment has the ports. */
+    /* More fragments, offset 0: the first fragment has the ports, but
+     * Wireshark reads the datagram where it is whole, and so do we. */
     buf first = { .n = 0 };
     eth(&first, 0x0800);
     ipv4_ex(&first, 6, &CLIENT, &SERVER, &t, total, 0x2000, 0);
-    expect_get(hdr(MWG_LINK_ETHERNET, &first, &pl), &pl, 54);
+    CHECK(!hdr(MWG_LINK_ETHERNET, &first, &pl));
+    CHECK(!F.is_tcp);
+    /* ... in the frame of the last fragment, from the reassembled datagram. */
+    mwg_facts_reset(&F, 7, 123);
+    const uint8_t *frame = hold(later.b, later.n);
+    CHECK(mwg_decode_reassembled(MWG_LINK_ETHERNET, frame, later.n, t.b, t.n, &F, &pl));
+    expect_tcp_flow(&CLIENT, 40000, &SERVER, 80);
+    CHECK_EQ(F.tcp_payload_len, GET_LEN);
+    CHECK(pl.p == t.b + 20);
+    CHECK_EQ(pl.len, GET_LEN);
+    CHECK(!pl.cut);
+    CHECK_EQ(F.payload_head_len, MWG_PAYLOAD_HEAD);
     /* Don't fragment */
     buf df = { .n = 0 };
     eth(&df, 0x0800);
     ipv4_ex(&df, 6, &CLIENT, &SERVER, &t, total, 0x4000, 0);
     expect_get(hdr(MWG_LINK_ETHERNET, &df, &pl), &pl, 54);
+    /* A whole packet is not a piece of a reassembled datagram. */
+    mwg_facts_reset(&F, 7, 123);
+    frame = hold(df.b, df.n);
+    CHECK(!mwg_decode_reassembled(MWG_LINK_ETHERNET, frame, df.n, t.b, t.n, &F, &pl));
+    CHECK(!F.is_tcp);
+    /* A reassembled datagram too short for a TCP header. */
+    mwg_facts_reset(&F, 7, 123);
+    frame = hold(later.b, later.n);
+    CHECK(!mwg_decode_reassembled(MWG_LINK_ETHERNET, frame, later.n, t.b, 19, &F, &pl));
 
     /* IP options: the TCP header follows the IHL. */
     buf opt = { .n = 0 };
