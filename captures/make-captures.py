@@ -44,7 +44,7 @@ import sys
 import zlib
 from decimal import Decimal
 
-from scapy.all import (DNS, DNSQR, DNSRR, DNSRRSOA, ICMP, IP, TCP, UDP, Ether,
+from scapy.all import (DNS, DNSQR, DNSRR, DNSRROPT, DNSRRSOA, ICMP, IP, TCP, UDP, Ether,
                        ICMPv6DestUnreach, IPv6, Padding, Raw, wrpcap)
 from scapy.layers.l2 import CookedLinux
 from scapy.utils import PcapNgWriter
@@ -351,8 +351,9 @@ class Tcp:
 # --------------------------------------------------------------------------
 
 class Query:
-    def __init__(self, name, qtype, qid, sport):
+    def __init__(self, name, qtype, qid, sport, edns=None):
         self.name, self.qtype, self.id, self.sport = name, qtype, qid, sport
+        self.edns = edns        # EDNS0 UDP payload size offered, or None
         self.l3 = self.handle = None
 
 
@@ -362,9 +363,10 @@ class Resolver:
     def __init__(self, st, src, server):
         self.st, self.src, self.server = st, src, server
 
-    def query(self, name, qtype="A", sport=None):
+    def query(self, name, qtype="A", sport=None, edns=None):
+        """edns: offer that UDP payload size in an EDNS0 OPT record (options edns0)."""
         rng = self.st.cap.rng
-        q = Query(name, qtype, rng.getrandbits(16), sport or self.st.cap.port())
+        q = Query(name, qtype, rng.getrandbits(16), sport or self.st.cap.port(), edns)
         self.resend(q)
         return q
 
@@ -377,7 +379,7 @@ class Resolver:
         """A transmission (first or retransmission) of q: same DNS id and port."""
         ident = self.st.cap.rng.getrandbits(16)
         q.l3 = ip_layer(self.src, self.server, 64, ident, df=False) / UDP(sport=q.sport, dport=53) / \
-            DNS(id=q.id, rd=1, qd=DNSQR(qname=q.name, qtype=q.qtype))
+            DNS(id=q.id, rd=1, qd=DNSQR(qname=q.name, qtype=q.qtype), ar=edns_opt(q.edns))
         q.handle = self.st.emit(q.l3)
         return q.handle
 
@@ -387,6 +389,33 @@ class Resolver:
             DNS(id=q.id, qr=1, rd=1, ra=1, rcode=rcode, qd=DNSQR(qname=q.name, qtype=q.qtype),
                 an=chain(an), ns=chain(ns))
         return self.st.emit(l3)
+
+    def answer_fragmented(self, q, an, mtu=1500):
+        """A NOERROR answer too large for one packet, to a query that offered
+        EDNS0: names compressed as servers do, the IPv4 datagram sent in
+        fragments of at most mtu bytes, back to back, with one IP id (MF on
+        all but the last).  The handles of the fragments; Wireshark
+        reassembles and dissects the answer in the last one."""
+        assert q.edns and not is_v6(self.server)
+        ident = self.st.cap.rng.getrandbits(16)
+        message = DNS(id=q.id, qr=1, rd=1, ra=1, qd=DNSQR(qname=q.name, qtype=q.qtype), an=chain(an),
+                      ar=edns_opt(q.edns)).compress()
+        # Built whole first: scapy computes the UDP length and checksum.
+        datagram = bytes(IP(src=self.server, dst=self.src) / UDP(sport=53, dport=q.sport) / message)[20:]
+        assert len(datagram) <= q.edns
+        step = (mtu - 20) // 8 * 8      # a fragment's offset counts 8-byte units
+        handles = []
+        for off in range(0, len(datagram), step):
+            more = off + step < len(datagram)
+            handles.append(self.st.emit(
+                IP(src=self.server, dst=self.src, ttl=64, id=ident, proto=17, flags="MF" if more else 0,
+                   frag=off // 8) / Raw(datagram[off:off + step])))
+        return handles
+
+
+def edns_opt(size):
+    """The OPT pseudo-record offering a UDP payload size (no DO bit), or None."""
+    return DNSRROPT(rclass=size, z=0) if size else None
 
 
 def chain(records):
@@ -1144,6 +1173,26 @@ def cached_name(cap):
                      "tcp_rst", "Connection refused", lookup=False)
 
 
+def fragmented_answer(cap):
+    """A name with 110 A records: the gateway asks for A only (EDNS0, 4096
+    bytes), the answer (about 1.8 KB) comes in two IPv4 fragments; the
+    gateway connects to the fifth address, which answers RST."""
+    st, site, client = cap.story(), cap.site, "10.10.67.185"
+    req = Req("mirrors.example.org")
+    addrs = ["10.10.76.%d" % (10 + n) for n in range(110)]
+    dst = addrs[4]      # not the first; the plugin keeps a name's first 16 addresses
+
+    def upstream(st):
+        res = Resolver(st, site.source(site.dns), site.dns)
+        q = res.query(req.host, "A", edns=4096)
+        st.wait(DNS_RTT)
+        fragments = res.answer_fragmented(q, [rr(req.host, a) for a in addrs])
+        assert len(fragments) == 2, len(fragments)
+        st.wait(THINK)
+        return syn_refused(st, site, dst, req.port, 1)
+    gateway_error(st, site, client, req, "cannotconnect", CC, "tcp_rst", upstream, "Connection refused")
+
+
 def healthy_200(cap):
     c = healthy(cap.story(), cap.site, "10.10.67.4", Req("example.local"), DEST, close=False)
     c.st.wait(0.8)
@@ -1493,6 +1542,14 @@ Several A records tried in turn: the first address (10.10.70.112) answers RST,
 the SYNs to the second (10.10.70.113) go unanswered.  Cause: tcp_syn_timeout.
 """, play(connect_incident, "10.10.67.141", Req("cdn.example.com"), ["10.10.70.112", "10.10.70.113"],
           in_turn(refused(1), unanswered(1, 2, 4, 8)), "tcp_syn_timeout"))
+
+    add("dns-answer-fragmented.pcap", """
+A large DNS answer in IP fragments: mirrors.example.org has 110 A records;
+the gateway asks for A only (with EDNS0), the NOERROR answer (about 1.8 KB)
+comes in two IPv4 fragments, which Wireshark reassembles and dissects in the
+frame of the second.  The gateway connects to the fifth address
+(10.10.76.14), which answers RST: tcp_rst, evidence the RST.
+""", fragmented_answer)
 
     v6site = Site(gw="2001:db8:67::161", dns="2001:db8:65::1")
     add("ipv6-syn-timeout.pcap", """
