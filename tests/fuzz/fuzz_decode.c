@@ -10,9 +10,10 @@
  *   0x10  the text storage starts nearly full, with 9 * (selector >> 5)
  *         bytes left (none when the top three bits are 0), so that
  *         mwg_facts_keep() cuts strings short and then fails.
- * The frame goes to mwg_decode_headers(); then, as extract.c does, the
- * transport payload it returns goes to mwg_decode_http() and, for TCP after
- * the two length bytes, to mwg_decode_dns().  The whole frame goes to both
+ * The frame goes to mwg_decode_headers() (and, with the second half of the
+ * input as the reassembled datagram, to mwg_decode_reassembled()); then, as
+ * extract.c does, the transport payload it returns goes to mwg_decode_http()
+ * and, for TCP after the two length bytes, to mwg_decode_dns().  The whole frame goes to both
  * as well, so that they are fuzzed without a valid IP header in front.
  * mwg_decode_http() runs with 'cut' false and true.  Each buffer is a heap
  * copy of exactly its length, so that a sanitizer sees a read past the
@@ -227,6 +228,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(msg);
     }
     decode_message(frame, len, false, mode);
+
+    /* The frame as the last fragment of a datagram Wireshark reassembled:
+     * the input's second half stands in for that datagram. */
+    size_t half = len / 2;
+    uint8_t *datagram = copy_of(frame + half, len - half);
+    mwg_facts frag;
+    mwg_facts_reset(&frag, 502, 0);
+    ok = mwg_decode_reassembled(link, frame, len, datagram, len - half, &frag, &payload);
+    check_headers(ok, &frag, &payload, datagram, len - half);
+    if (frag.icmp_quote != MWG_ICMP_NONE)
+        abort();
+    free(datagram);
     free(frame);
     return 0;
 }
