@@ -232,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The frame as the last fragment of a datagram Wireshark reassembled:
      * the input's second half stands in for that datagram. */
     size_t half = len / 2;
-    uint8_t *datagram = copy_of(frame + half, len - half);
+    uint8_t *datagram = len ? copy_of(frame + half, len - half) : NULL;
     mwg_facts frag;
     mwg_facts_reset(&frag, 502, 0);
     ok = mwg_decode_reassembled(link, frame, len, datagram, len - half, &frag, &payload);
