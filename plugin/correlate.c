@@ -133,12 +133,19 @@ static void flow_key_make(const mwg_endpoint *x, const mwg_endpoint *y, flow_key
     memcpy(k->b + EP_BYTES, swap ? a : b, EP_BYTES);
 }
 
+/* Keys are a few dozen bytes hashed on every frame: eight at a time. */
 static guint bytes_hash(const uint8_t *p, size_t n)
 {
-    guint h = 2166136261u;      /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    uint64_t h = n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 32;
+    }
+    for (; n > 0; p++, n--)
+        h = (h ^ *p) * UINT64_C(0x100000001b3);
+    return (guint)(h ^ h >> 29);
 }
 
 static guint flow_key_hash(gconstpointer k) { return bytes_hash(((const flow_key *)k)->b, sizeof(flow_key)); }
@@ -273,6 +280,7 @@ typedef struct {
     mwg_addr icmp_reporter;
     forward *fwd;               /* MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
+    GHashTable *hinted_in;      /* the engine's reply_hints, while counted there */
     uint32_t frames[MAX_CONN_FRAMES];
     unsigned n_frames;
 } conn;
@@ -338,6 +346,14 @@ typedef struct {
 struct mwg_correlator {
     mwg_config cfg;
     int64_t clock;              /* the latest time stamp seen: time only grows */
+    int64_t expired_at;         /* the clock at the last expiry */
+    /* Plain data segments (no SYN, FIN or RST) matter only on an upstream
+     * connection whose reply has not begun: its first bytes tell a reply
+     * from garbage.  Those connections are counted here by the hash of
+     * their key, so that every other segment, most of a capture, is turned
+     * away without a lookup in the connection table, whose entries lie all
+     * over memory (a cache miss each). */
+    GHashTable *reply_hints;    /* flow_key_hash -> count */
     uint32_t next_serial;
     mwg_lru conns;
     mwg_lru endpoints;
@@ -356,9 +372,21 @@ static void client_request_free(gpointer p)
     g_free(q);
 }
 
+static void hint_count(GHashTable *hints, guint hash, int delta)
+{
+    gpointer key = GUINT_TO_POINTER(hash);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(hints, key)) + (guint)delta;
+    if (n)
+        g_hash_table_insert(hints, key, GUINT_TO_POINTER(n));
+    else
+        g_hash_table_remove(hints, key);
+}
+
 static void conn_free(void *p)
 {
     conn *c = p;
+    if (c->hinted_in)
+        hint_count(c->hinted_in, flow_key_hash(&c->key), -1);
     if (c->pending)
         g_queue_free_full(c->pending, client_request_free);
     g_free(c->fwd);
@@ -369,7 +397,8 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
 {
     mwg_correlator *c = g_new0(mwg_correlator, 1);
     c->cfg = *cfg;
-    c->clock = INT64_MIN;
+    c->clock = c->expired_at = INT64_MIN;
+    c->reply_hints = g_hash_table_new(g_direct_hash, g_direct_equal);
     mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_free);
     mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, g_free);
     mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, g_free);
@@ -387,6 +416,7 @@ void mwg_correlator_free(mwg_correlator *c)
     mwg_lru_destroy(&c->names);
     mwg_lru_destroy(&c->dns_flows);
     mwg_lru_destroy(&c->owners);
+    g_hash_table_destroy(c->reply_hints);     /* after the connections */
     g_free(c);
 }
 
@@ -508,6 +538,25 @@ static forward *awaiting_reply(conn *cn)
     return NULL;
 }
 
+/* Keeps reply_hints in step with the connection, after any change to its
+ * forwards. */
+static void hint_update(mwg_correlator *c, conn *cn)
+{
+    forward *fw = cn->client_leg ? NULL : awaiting_reply(cn);
+    bool wanted = fw && !fw->reply_started;
+    if (wanted == (cn->hinted_in != NULL))
+        return;
+    hint_count(c->reply_hints, flow_key_hash(&cn->key), wanted ? 1 : -1);
+    cn->hinted_in = wanted ? c->reply_hints : NULL;
+}
+
+static bool may_await_reply(mwg_correlator *c, const mwg_flow *fl)
+{
+    flow_key k;
+    flow_key_make(&fl->src, &fl->dst, &k);
+    return g_hash_table_contains(c->reply_hints, GUINT_TO_POINTER(flow_key_hash(&k)));
+}
+
 /* Whether the first bytes of a reply can start "HTTP/1.1 200": as far as
  * they go, "HTTP/", digit, ".", digit, space, three digits. */
 static bool looks_like_status_line(const uint8_t *p, unsigned n)
@@ -546,6 +595,8 @@ static void feed_tcp(mwg_correlator *c, const mwg_facts *f)
             endpoint_remember(c, cn);
         return;
     }
+    if (!(fl & (MWG_TCP_SYN | MWG_TCP_FIN | MWG_TCP_RST)) && !may_await_reply(c, &f->flow))
+        return;
     conn *cn = conn_lookup(c, &f->flow);
     if (!cn)
         return;
@@ -588,6 +639,7 @@ static void feed_tcp(mwg_correlator *c, const mwg_facts *f)
             conn_add_frame(cn, f->frame);
         }
     }
+    hint_update(c, cn);
 }
 
 /* ------------------------------------------------------------------- DNS */
@@ -795,6 +847,7 @@ static void feed_request(mwg_correlator *c, const mwg_facts *f, const mwg_http_r
     fw->frame = f->frame;
     fw->ts = f->ts_ns;
     fw->host_hash = understood ? g_str_hash(host) : 0;
+    hint_update(c, cn);
     conn_add_frame(cn, f->frame);
     endpoint_remember(c, cn);
     if (understood)
@@ -1153,6 +1206,7 @@ static void feed_response(mwg_correlator *c, const mwg_facts *f, const mwg_http_
             fw->status = r->status;
             fw->reply_frame = f->frame;
             conn_add_frame(cn, f->frame);
+            hint_update(c, cn);
         }
         return;
     }
@@ -1194,7 +1248,12 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
     unsigned before = out->len;
     if (f->ts_ns > c->clock) {
         c->clock = f->ts_ns;
-        expire(c);
+        /* As late as the tables' own order allows (see lru.h), not on
+         * every frame. */
+        if (c->expired_at == INT64_MIN || c->clock - c->expired_at >= MWG_LRU_REQUEUE_NS) {
+            c->expired_at = c->clock;
+            expire(c);
+        }
     }
     if (f->icmp_quote != MWG_ICMP_NONE) {
         feed_icmp(c, f);        /* everything else in the frame is quoted */

@@ -72,14 +72,9 @@ static void prefer_decoded_body(packet_info *pinfo, mwg_facts *f)
     }
 }
 
-static void frame_protocols(packet_info *pinfo, bool *http, bool *dns)
+static bool in_frame(packet_info *pinfo, int proto)
 {
-    *http = *dns = false;
-    for (wmem_list_frame_t *it = wmem_list_head(pinfo->layers); it; it = wmem_list_frame_next(it)) {
-        int id = GPOINTER_TO_INT(wmem_list_frame_data(it));
-        *http |= id == proto_http;
-        *dns |= id == proto_dns;
-    }
+    return proto > 0 && wmem_list_find(pinfo->layers, GINT_TO_POINTER(proto)) != NULL;
 }
 
 bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
@@ -108,14 +103,15 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
     if (f->is_tcp && f->tcp_payload_len == 0 && !(f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_RST | MWG_TCP_FIN)))
         return false;
 
-    bool http, dns;
-    frame_protocols(pinfo, &http, &dns);
-    if (http && f->is_tcp) {
+    if (f->is_tcp && in_frame(pinfo, proto_http)) {
         mwg_bytes m = message_bytes(pinfo, payload);
         mwg_decode_http(m.p, m.len, m.cut, f);
         prefer_decoded_body(pinfo, f);
     }
-    if (dns) {
+    /* DNS over TCP is on port 53 only; checking every TCP segment for it
+     * would cost a walk of the frame's protocols each. */
+    bool dns_port = f->is_udp || f->flow.src.port == 53 || f->flow.dst.port == 53;
+    if (dns_port && in_frame(pinfo, proto_dns)) {
         mwg_bytes m = f->is_tcp ? message_bytes(pinfo, payload) : payload;
         /* DNS over TCP: each message behind a two-byte length */
         if (f->is_tcp && m.len >= 2) {

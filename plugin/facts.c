@@ -6,7 +6,8 @@
 
 void mwg_facts_reset(mwg_facts *f, uint32_t frame, int64_t ts_ns)
 {
-    memset(f, 0, offsetof(mwg_facts, text));
+    memset(f, 0, offsetof(mwg_facts, requests));
+    f->text_used = 0;
     f->frame = frame;
     f->ts_ns = ts_ns;
 }

@@ -66,7 +66,7 @@ typedef struct {
     uint32_t frame;
     int64_t ts_ns;              /* absolute time, |ts| < 2^62; may go backwards in bad captures */
 
-    /* The outer transport flow: TCP or UDP, from pinfo. */
+    /* The transport flow: TCP or UDP. */
     bool is_tcp, is_udp;
     mwg_flow flow;
 
@@ -76,10 +76,7 @@ typedef struct {
     uint8_t payload_head[MWG_PAYLOAD_HEAD];  /* first bytes of the TCP payload */
     unsigned payload_head_len;
 
-    mwg_http_request requests[MWG_MAX_HTTP_PER_FRAME];
-    unsigned n_requests;
-    mwg_http_response responses[MWG_MAX_HTTP_PER_FRAME];
-    unsigned n_responses;
+    unsigned n_requests, n_responses;     /* in requests[], responses[] */
 
     bool has_dns;
     bool dns_is_response;
@@ -87,8 +84,7 @@ typedef struct {
     uint16_t dns_qtype;
     unsigned dns_rcode;
     const char *dns_qname;      /* first question, NULL if none */
-    mwg_addr dns_addrs[MWG_MAX_DNS_ADDRS];
-    unsigned n_dns_addrs;
+    unsigned n_dns_addrs;       /* in dns_addrs[] */
 
     /* An ICMP/ICMPv6 error and the flow it quotes (as the original sender
      * sent it).  When set, the frame's other facts come from the quoted
@@ -98,12 +94,18 @@ typedef struct {
     mwg_addr icmp_reporter;
     mwg_flow icmp_quoted;
 
-    /* Storage for the strings above; not cleared between frames. */
+    /* Not cleared between frames: only the first n of each hold facts. */
+    mwg_http_request requests[MWG_MAX_HTTP_PER_FRAME];
+    mwg_http_response responses[MWG_MAX_HTTP_PER_FRAME];
+    mwg_addr dns_addrs[MWG_MAX_DNS_ADDRS];
+
+    /* Storage for the strings above. */
     size_t text_used;
     char text[MWG_FACTS_TEXT];
 } mwg_facts;
 
-/* Clears everything but the text storage. */
+/* Clears the facts, but not the arrays past their counts nor the text
+ * storage: most frames fill none of them. */
 void mwg_facts_reset(mwg_facts *f, uint32_t frame, int64_t ts_ns);
 
 /* Copies n bytes into the text storage as a NUL-terminated string, cut short

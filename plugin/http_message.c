@@ -104,10 +104,10 @@ static span trim(span s)
     return s;
 }
 
-/* The value of header line 'l' if it is header 'name' (case-insensitive). */
-static bool header_value(span l, const char *name, span *value)
+/* The value of header line 'l' if it is header 'name' (lower case, n
+ * bytes), whatever the case in the line. */
+static bool header_is(span l, const char *name, size_t n, span *value)
 {
-    size_t n = strlen(name);
     if (l.len <= n || l.p[n] != ':')
         return false;
     for (size_t i = 0; i < n; i++) {
@@ -120,6 +120,8 @@ static bool header_value(span l, const char *name, span *value)
     *value = trim(*value);
     return true;
 }
+
+#define header_value(l, literal, value) header_is((l), literal, sizeof literal - 1, (value))
 
 static bool parse_length(span v, size_t *out)
 {

@@ -38,7 +38,7 @@ void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now)
     while (g_hash_table_size(t->map) >= t->capacity && t->order.head)
         mwg_lru_remove(t, t->order.head->data);
     e->key = key;
-    e->last = now;
+    e->last = e->queued = now;
     e->link.data = e;
     e->link.prev = e->link.next = NULL;
     g_queue_push_tail_link(&t->order, &e->link);
@@ -48,6 +48,9 @@ void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now)
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
 {
     e->last = now;
+    if (now >= e->queued && now - e->queued < MWG_LRU_REQUEUE_NS)
+        return;
+    e->queued = now;
     if (t->order.tail != &e->link) {
         g_queue_unlink(&t->order, &e->link);
         g_queue_push_tail_link(&t->order, &e->link);

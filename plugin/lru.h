@@ -5,6 +5,12 @@
  * table's window is dropped, and beyond the table's capacity the least
  * recently touched entry goes first.  Expiry only looks at the head of the
  * recency queue, so its cost is O(1) amortised per packet.
+ *
+ * Moving an entry to the tail of the queue touches its neighbours' memory,
+ * which on a busy table costs more than the lookup itself; so a touch moves
+ * an entry at most once per MWG_LRU_REQUEUE_NS of capture time.  The queue
+ * is then in recency order to within that, and an idle entry expires at
+ * most that much late.
  */
 #ifndef MWG502_LRU_H
 #define MWG502_LRU_H
@@ -12,11 +18,14 @@
 #include <glib.h>
 #include <stdint.h>
 
+#define MWG_LRU_REQUEUE_NS INT64_C(1000000000)
+
 /* Embed as the first member of every entry. */
 typedef struct {
     GList link;                 /* node in the recency queue; data = entry */
     const void *key;            /* points into the entry itself */
     int64_t last;               /* engine clock at the last touch */
+    int64_t queued;             /* ... at the last move to the tail */
 } mwg_lru_entry;
 
 typedef struct {

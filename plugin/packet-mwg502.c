@@ -106,25 +106,35 @@ static void remember(guint32 frame, GPtrArray *found)
     g_hash_table_insert(verdicts_by_frame, GUINT_TO_POINTER(frame), found);
 }
 
+/* First pass: the frame's facts go to the engine; returns the verdicts they
+ * completed, if any. */
+static GPtrArray *correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
+{
+    /* Dissection is single-threaded; a static record stays in the cache
+     * from frame to frame, which a 5 KB one on the stack would not. */
+    static mwg_facts facts;
+    if (!mwg_extract(tvb, pinfo, &facts))
+        return NULL;
+    /* Almost every frame finds nothing: one array serves them all and is
+     * handed over only when it holds verdicts. */
+    static GPtrArray *found;
+    if (!found)
+        found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
+    if (!mwg_correlator_feed(correlator, &facts, found))
+        return NULL;
+    GPtrArray *verdicts = found;
+    remember(pinfo->num, verdicts);
+    found = NULL;
+    return verdicts;
+}
+
 static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (!PINFO_FD_VISITED(pinfo) && correlator) {
-        mwg_facts facts;
-        if (mwg_extract(tvb, pinfo, &facts)) {
-            /* Almost every frame finds nothing: one array serves them all and
-             * is handed over only when it holds verdicts. */
-            static GPtrArray *found;
-            if (!found)
-                found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
-            if (mwg_correlator_feed(correlator, &facts, found)) {
-                remember(pinfo->num, found);
-                found = NULL;
-            }
-        }
-    }
-    if (!verdicts_by_frame)
+    if (!correlator)
         return 0;
-    GPtrArray *verdicts = g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(pinfo->num));
+    GPtrArray *verdicts = PINFO_FD_VISITED(pinfo)
+        ? g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(pinfo->num))
+        : correlate_frame(tvb, pinfo);
     proto_tree *verdict_tree = NULL;
     for (guint i = 0; verdicts && i < verdicts->len; i++) {
         const mwg_verdict *v = g_ptr_array_index(verdicts, i);
