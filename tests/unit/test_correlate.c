@@ -350,6 +350,36 @@ static void test_bad_replies(void)
     bad_reply_case(NULL, 0, 502, "upstream_error", "upstream_status", false);
 }
 
+/* A keep-alive upstream connection: the first reply began well and its
+ * later segments are not looked at; the second forward's reply is garbage,
+ * and that is what explains the 502, from its first segment. */
+static void test_keepalive_upstream_second_reply_invalid(void)
+{
+    cap k;
+    cap_open(&k, NULL);
+    client_asks(&k, "http://10.10.67.124/a");
+    mwg_flow up = flow(UPLINK, 41000, DEST, 80), down = flow(DEST, 80, UPLINK, 41000);
+    tcp(&k, 0, up, MWG_TCP_SYN, NULL);
+    tcp(&k, 0, down, MWG_TCP_SYN | MWG_TCP_ACK, NULL);
+    request(&k, 0, up, "GET", "/a", "10.10.67.124");
+    tcp(&k, 0.1, down, MWG_TCP_ACK, "HTTP/1.1 200 OK\r\n");     /* headers, then */
+    tcp(&k, 0, down, MWG_TCP_ACK, "%PDF-1.4 body");                /* a body */
+    response(&k, 0, down, 200, NULL);
+    response(&k, 0, G2C, 200, NULL);
+    CHECK_EQ(k.verdicts->len, 0);
+
+    uint32_t req = request(&k, 5, C2G, "GET", "http://10.10.67.124/b", NULL);
+    uint32_t fwd = request(&k, 0, up, "GET", "/b", "10.10.67.124");
+    uint32_t bad = tcp(&k, 0.1, down, MWG_TCP_ACK, "hello\r\n");
+    tcp(&k, 0, down, MWG_TCP_ACK, "more garbage");
+    response(&k, 1, G2C, 502, NULL);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "bad_response", "http_invalid_response", req, bad);
+    if (v)
+        CHECK_EQ(v->attempt_frame, fwd);
+    cap_close(&k);
+}
+
 /* Healthy traffic and non-error statuses give no verdict; keep-alive
  * requests are answered in order. */
 static void test_healthy_and_keepalive(void)
@@ -531,6 +561,7 @@ int main(void)
         { "icmp_admin_prohibited", test_icmp_admin_prohibited },
         { "bad_replies", test_bad_replies },
         { "healthy_and_keepalive", test_healthy_and_keepalive },
+        { "keepalive_upstream_second_reply_invalid", test_keepalive_upstream_second_reply_invalid },
         { "connect_tunnel_and_status_pref", test_connect_tunnel_and_status_pref },
         { "proxy_recognised_by_request_form", test_proxy_recognised_by_request_form },
         { "decoys_are_ignored", test_decoys_are_ignored },
