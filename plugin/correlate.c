@@ -393,17 +393,40 @@ static void conn_free(void *p)
     g_free(c);
 }
 
+/* Clamped: windows come from preferences, which allow any 32-bit value. */
+static int64_t seconds(double s)
+{
+    double ns = s * (double)NS_PER_S;
+    return ns > 0x1p62 ? INT64_C(1) << 62 : ns < -0x1p62 ? -(INT64_C(1) << 62) : (int64_t)ns;
+}
+
+/* How long state stays after its last use: a connection, longer than a
+ * reply could take (with room for gateways whose timeout was raised); a
+ * name, the DNS window. */
+static int64_t conn_keep(const mwg_config *cfg)
+{
+    return seconds(cfg->connect_window_s + 4.0 * cfg->response_timeout_s);
+}
+
+static int64_t name_keep(const mwg_config *cfg)
+{
+    return seconds(cfg->dns_window_s);
+}
+
 mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
 {
     mwg_correlator *c = g_new0(mwg_correlator, 1);
     c->cfg = *cfg;
     c->clock = c->expired_at = INT64_MIN;
     c->reply_hints = g_hash_table_new(g_direct_hash, g_direct_equal);
-    mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_free);
-    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, g_free);
-    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, g_free);
-    mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, cfg->max_names, g_free);
-    mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, cfg->max_names, g_free);
+    /* Verdicts check the windows themselves; expiry only frees memory, and
+     * may be late by a sixteenth of the window (see lru.h). */
+    int64_t conn_slack = conn_keep(&c->cfg) / 16, name_slack = name_keep(&c->cfg) / 16;
+    mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_slack, conn_free);
+    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, conn_slack, g_free);
+    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, cfg->max_names, name_slack, g_free);
     return c;
 }
 
@@ -427,26 +450,18 @@ void mwg_correlator_get_stats(const mwg_correlator *c, mwg_correlator_stats *s)
     s->dns_flows = mwg_lru_size(&c->dns_flows);
 }
 
-static int64_t seconds(double s)
-{
-    return (int64_t)(s * (double)NS_PER_S);
-}
-
-/* Drops what no verdict can need any more: connections idle for longer than
- * a reply could take (with room for gateways whose timeout was raised), names
- * older than the DNS window. */
+/* Drops what no verdict can need any more (see conn_keep, name_keep). */
 static void expire(mwg_correlator *c)
 {
-    int64_t conn_keep = seconds(c->cfg.connect_window_s + 4 * c->cfg.response_timeout_s);
-    int64_t name_keep = seconds(c->cfg.dns_window_s);
-    if (c->clock > INT64_MIN + conn_keep) {
-        mwg_lru_expire(&c->conns, c->clock - conn_keep);
-        mwg_lru_expire(&c->endpoints, c->clock - conn_keep);
+    int64_t conns = conn_keep(&c->cfg), names = name_keep(&c->cfg);
+    if (c->clock > INT64_MIN + conns) {
+        mwg_lru_expire(&c->conns, c->clock - conns);
+        mwg_lru_expire(&c->endpoints, c->clock - conns);
     }
-    if (c->clock > INT64_MIN + name_keep) {
-        mwg_lru_expire(&c->names, c->clock - name_keep);
-        mwg_lru_expire(&c->dns_flows, c->clock - name_keep);
-        mwg_lru_expire(&c->owners, c->clock - name_keep);
+    if (c->clock > INT64_MIN + names) {
+        mwg_lru_expire(&c->names, c->clock - names);
+        mwg_lru_expire(&c->dns_flows, c->clock - names);
+        mwg_lru_expire(&c->owners, c->clock - names);
     }
 }
 
@@ -1248,9 +1263,9 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
     unsigned before = out->len;
     if (f->ts_ns > c->clock) {
         c->clock = f->ts_ns;
-        /* As late as the tables' own order allows (see lru.h), not on
-         * every frame. */
-        if (c->expired_at == INT64_MIN || c->clock - c->expired_at >= MWG_LRU_REQUEUE_NS) {
+        /* Once a second, not on every frame: the tables' order is no
+         * finer than that anyway (see lru.h). */
+        if (c->expired_at == INT64_MIN || c->clock - c->expired_at >= seconds(1)) {
             c->expired_at = c->clock;
             expire(c);
         }

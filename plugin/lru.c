@@ -3,12 +3,13 @@
 
 #include <string.h>
 
-void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity,
+void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity, int64_t requeue_ns,
                   void (*free_entry)(void *entry))
 {
     t->map = g_hash_table_new(hash, equal);
     g_queue_init(&t->order);
     t->capacity = capacity ? capacity : 1;
+    t->requeue_ns = requeue_ns > 0 ? requeue_ns : 0;
     t->free_entry = free_entry;
 }
 
@@ -48,7 +49,7 @@ void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now)
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
 {
     e->last = now;
-    if (now >= e->queued && now - e->queued < MWG_LRU_REQUEUE_NS)
+    if (now >= e->queued && now - e->queued < t->requeue_ns)
         return;
     e->queued = now;
     if (t->order.tail != &e->link) {

@@ -8,17 +8,15 @@
  *
  * Moving an entry to the tail of the queue touches its neighbours' memory,
  * which on a busy table costs more than the lookup itself; so a touch moves
- * an entry at most once per MWG_LRU_REQUEUE_NS of capture time.  The queue
- * is then in recency order to within that, and an idle entry expires at
- * most that much late.
+ * an entry at most once per the table's requeue interval of capture time.
+ * The queue is then in recency order to within that interval, and an idle
+ * entry expires at most that much late.
  */
 #ifndef MWG502_LRU_H
 #define MWG502_LRU_H
 
 #include <glib.h>
 #include <stdint.h>
-
-#define MWG_LRU_REQUEUE_NS INT64_C(1000000000)
 
 /* Embed as the first member of every entry. */
 typedef struct {
@@ -32,10 +30,11 @@ typedef struct {
     GHashTable *map;            /* key -> entry */
     GQueue order;               /* least recently touched at the head */
     unsigned capacity;
+    int64_t requeue_ns;         /* see above; 0: every touch moves */
     void (*free_entry)(void *entry);
 } mwg_lru;
 
-void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity,
+void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity, int64_t requeue_ns,
                   void (*free_entry)(void *entry));
 void mwg_lru_destroy(mwg_lru *t);
 void *mwg_lru_lookup(const mwg_lru *t, const void *key);

@@ -1,5 +1,5 @@
 /* Unit tests of the bounded tables (lru.c): eviction order, expiry, and
- * the once-a-second requeueing that keeps touches cheap. */
+ * the requeue interval that keeps touches cheap (one second here). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +61,7 @@ int main(void)
     mwg_lru t;
 
     /* Full: the least recently touched goes first. */
-    mwg_lru_init(&t, key_hash, key_equal, 2, free_item);
+    mwg_lru_init(&t, key_hash, key_equal, 2, SEC, free_item);
     get(&t, "a", 0);
     get(&t, "b", 1 * SEC);
     get(&t, "a", 3 * SEC);          /* a moves behind b */
@@ -92,7 +92,7 @@ int main(void)
 
     /* Time going backwards (bad captures) still bounds the table. */
     freed = 0;
-    mwg_lru_init(&t, key_hash, key_equal, 3, free_item);
+    mwg_lru_init(&t, key_hash, key_equal, 3, SEC, free_item);
     char k[8];
     for (int i = 0; i < 100; i++) {
         snprintf(k, sizeof k, "k%d", i);
