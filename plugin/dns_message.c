@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "wire.h"
+
 #define DNS_HEADER_LEN 12
 #define DNS_TYPE_A 1
 #define DNS_TYPE_AAAA 28
@@ -10,11 +12,6 @@
 /* A compression pointer may point anywhere; this many jumps are more than
  * any honest name needs, and stop a loop of pointers. */
 #define MAX_POINTER_JUMPS 32
-
-static unsigned get16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
 
 /* Where the name starting at 'off' ends in the message (after its last
  * label or its pointer), or 0 when it runs off the end. */
@@ -69,7 +66,7 @@ static bool read_name(const uint8_t *m, size_t len, size_t off, char *out, size_
 
 bool mwg_decode_dns(const uint8_t *m, size_t len, mwg_facts *f)
 {
-    if (len < DNS_HEADER_LEN || get16(m + 4) == 0)
+    if (len < DNS_HEADER_LEN || mwg_get16(m + 4) == 0)
         return false;
     char name[MAX_NAME_TEXT + 1];
     size_t name_len;
@@ -77,27 +74,27 @@ bool mwg_decode_dns(const uint8_t *m, size_t len, mwg_facts *f)
         return false;
     size_t off = skip_name(m, len, DNS_HEADER_LEN);
     f->has_dns = true;
-    f->dns_id = (uint16_t)get16(m);
+    f->dns_id = (uint16_t)mwg_get16(m);
     f->dns_is_response = (m[2] & 0x80) != 0;
     f->dns_rcode = m[3] & 0x0f;
     f->dns_qname = mwg_facts_keep(f, (const uint8_t *)name, name_len);
-    f->dns_qtype = off && off + 2 <= len ? (uint16_t)get16(m + off) : 0;
+    f->dns_qtype = off && off + 2 <= len ? (uint16_t)mwg_get16(m + off) : 0;
     if (!f->dns_is_response || !off)
         return true;
 
     off += 4;   /* type and class of the first question */
-    unsigned questions = get16(m + 4);
+    unsigned questions = mwg_get16(m + 4);
     for (unsigned q = 1; q < questions && off; q++) {
         off = skip_name(m, len, off);
         if (off)
             off += 4;
     }
-    unsigned answers = get16(m + 6);
+    unsigned answers = mwg_get16(m + 6);
     for (unsigned a = 0; a < answers && off && f->n_dns_addrs < MWG_MAX_DNS_ADDRS; a++) {
         off = skip_name(m, len, off);
         if (!off || off + 10 > len)
             break;
-        unsigned type = get16(m + off), rdlen = get16(m + off + 8);
+        unsigned type = mwg_get16(m + off), rdlen = mwg_get16(m + off + 8);
         size_t rdata = off + 10;
         if (rdata + rdlen > len)
             break;

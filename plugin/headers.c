@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "wire.h"
+
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_VLAN 0x8100
@@ -21,11 +23,6 @@
 /* Deep enough for QinQ in MPLS in PPPoE; a hostile frame cannot loop. */
 #define MAX_LINK_SHIMS 8
 #define MAX_IPV6_EXTENSIONS 8
-
-static unsigned get16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
 
 static uint32_t get32le(const uint8_t *p)
 {
@@ -66,7 +63,7 @@ static net_kind walk_ethertype(const uint8_t *p, size_t len, size_t *off)
     for (int i = 0; i < MAX_LINK_SHIMS; i++) {
         if (*off + 2 > len)
             return NET_NONE;
-        unsigned type = get16(p + *off);
+        unsigned type = mwg_get16(p + *off);
         *off += 2;
         switch (type) {
         case ETHERTYPE_VLAN:
@@ -78,7 +75,7 @@ static net_kind walk_ethertype(const uint8_t *p, size_t len, size_t *off)
             if (*off + 8 > len)
                 return NET_NONE;
             *off += 8;              /* PPPoE header, then the PPP protocol */
-            return net_from_ppp(get16(p + *off - 2));
+            return net_from_ppp(mwg_get16(p + *off - 2));
         case ETHERTYPE_MPLS:
             while (*off + 4 <= len) {
                 bool bottom = (p[*off + 2] & 0x01) != 0;
@@ -108,7 +105,7 @@ static net_kind walk_link(mwg_link link, const uint8_t *p, size_t len, size_t *o
         if (len < 20)
             return NET_NONE;
         *off = 20;
-        return net_from_ethertype(get16(p));
+        return net_from_ethertype(mwg_get16(p));
     case MWG_LINK_RAW_IP:
         return NET_GUESS;
     case MWG_LINK_NULL:
@@ -128,7 +125,7 @@ static net_kind walk_link(mwg_link link, const uint8_t *p, size_t len, size_t *o
         if (*off + 2 > len)
             return NET_NONE;
         *off += 2;
-        return net_from_ppp(get16(p + *off - 2));
+        return net_from_ppp(mwg_get16(p + *off - 2));
     case MWG_LINK_UNKNOWN:
         break;
     }
@@ -150,7 +147,7 @@ static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     if (off + 20 > len || p[off] >> 4 != 4)
         return false;
     size_t ihl = (size_t)(p[off] & 0x0f) * 4;
-    size_t total = get16(p + off + 2);
+    size_t total = mwg_get16(p + off + 2);
     /* Segmentation offload: the capturing host saw one large packet before
      * the card cut it, and wrote no length. */
     if (total == 0)
@@ -158,7 +155,7 @@ static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     if (ihl < 20 || total < ihl || off + ihl > len)
         return false;
     memset(ip, 0, sizeof *ip);
-    unsigned frag = get16(p + off + 6);
+    unsigned frag = mwg_get16(p + off + 6);
     ip->later_fragment = (frag & 0x1fff) != 0;
     ip->fragment = ip->later_fragment || (frag & 0x2000) != 0;
     ip->version = 4;
@@ -180,7 +177,7 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     ip->src.family = ip->dst.family = 6;
     memcpy(ip->src.bytes, p + off + 8, 16);
     memcpy(ip->dst.bytes, p + off + 24, 16);
-    ip->end = off + 40 + get16(p + off + 4);
+    ip->end = off + 40 + mwg_get16(p + off + 4);
     unsigned next = p[off + 6];
     size_t at = off + 40;
     for (int i = 0; i < MAX_IPV6_EXTENSIONS; i++) {
@@ -197,7 +194,7 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
             if (at + 8 > len)
                 return false;
             ip->fragment = true;
-            ip->later_fragment = (get16(p + at + 2) & 0xfff8) != 0;
+            ip->later_fragment = (mwg_get16(p + at + 2) & 0xfff8) != 0;
             ext = 8;
             break;
         case 51:    /* authentication header */
@@ -256,8 +253,8 @@ static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer
     f->icmp_type = type;
     f->icmp_code = code;
     f->icmp_reporter = outer->src;
-    set_endpoint(&f->icmp_quoted.src, &quoted.src, get16(p + quoted.l4));
-    set_endpoint(&f->icmp_quoted.dst, &quoted.dst, get16(p + quoted.l4 + 2));
+    set_endpoint(&f->icmp_quoted.src, &quoted.src, mwg_get16(p + quoted.l4));
+    set_endpoint(&f->icmp_quoted.dst, &quoted.dst, mwg_get16(p + quoted.l4 + 2));
     return true;
 }
 
@@ -285,7 +282,7 @@ static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_
             return false;
         f->is_udp = true;
         data = l4 + 8;
-        size_t udp_end = l4 + get16(p + l4 + 4);
+        size_t udp_end = l4 + mwg_get16(p + l4 + 4);
         if (udp_end >= data && udp_end < sent_end)
             sent_end = udp_end;
         if (sent_end < end)
@@ -293,8 +290,8 @@ static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_
     } else {
         return false;
     }
-    set_endpoint(&f->flow.src, &ip->src, get16(p + l4));
-    set_endpoint(&f->flow.dst, &ip->dst, get16(p + l4 + 2));
+    set_endpoint(&f->flow.src, &ip->src, mwg_get16(p + l4));
+    set_endpoint(&f->flow.dst, &ip->dst, mwg_get16(p + l4 + 2));
     if (data < end) {
         payload->p = p + data;
         payload->len = end - data;
