@@ -44,8 +44,9 @@ import sys
 import zlib
 from decimal import Decimal
 
-from scapy.all import (DNS, DNSQR, DNSRR, DNSRROPT, DNSRRSOA, ICMP, IP, TCP, UDP, Ether,
-                       ICMPv6DestUnreach, IPv6, Padding, Raw, wrpcap)
+from scapy.all import (DNS, DNSQR, DNSRR, DNSRROPT, DNSRRSOA, GRE, ICMP, IP, TCP, UDP, Ether,
+                       ICMPv6DestUnreach, IPv6, Padding, Raw, rdpcap, wrpcap)
+from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import CookedLinux
 from scapy.utils import PcapNgWriter
 
@@ -128,9 +129,14 @@ class Capture:
         self._ports = set()
         self.frames = None      # handle -> frame number, after write()
         self.recording_from = None  # tcpdump started late: packets before are not in the file
+        self.recording_until = None  # ... or stopped early: packets after are not
 
     def start_recording(self, t):
         self.recording_from = t
+
+    def stop_recording(self, t):
+        """tcpdump stopped: nothing after t is in the file."""
+        self.recording_until = t
 
     def story(self, at=0.0):
         return Story(self, self.start + at)
@@ -147,9 +153,11 @@ class Capture:
                 self._ports.add(p)
                 return p
 
-    def expect(self, error, category, cause, request, evidence, host):
-        """Record the verdict for the error response whose last segment is `error`."""
-        self._verdicts.append((error, category, cause, request, evidence, host))
+    def expect(self, error, category, cause, request, evidence, host, incomplete=False):
+        """Record the verdict for the error response whose last segment is
+        `error`; incomplete: the response never arrived whole and `error` is
+        the segment of its status line."""
+        self._verdicts.append((error, category, cause, request, evidence, host, incomplete))
 
     # -- link layer ---------------------------------------------------------
 
@@ -183,7 +191,8 @@ class Capture:
 
     def write(self, out_dir):
         first = self.recording_from if self.recording_from is not None else self.start
-        order = sorted((h for h in range(len(self._packets)) if self._packets[h][0] >= first),
+        last = self.recording_until if self.recording_until is not None else float("inf")
+        order = sorted((h for h in range(len(self._packets)) if first <= self._packets[h][0] <= last),
                        key=lambda h: (self._packets[h][0], h))
         self.frames = {h: n + 1 for n, h in enumerate(order)}
         packets = []
@@ -205,11 +214,12 @@ class Capture:
         return path
 
     def verdict_lines(self):
-        """(error, category, cause, request, evidence, host) with frame numbers."""
+        """(error, category, cause, request, evidence, host[, "incomplete"])
+        with frame numbers."""
         fr = self.frames
-        rows = [(fr[e], cat, cause, fr[r], fr[ev] if ev is not None else "-", host)
-                for e, cat, cause, r, ev, host in self._verdicts]
-        for error, _, _, request, evidence, _ in rows:
+        rows = [(fr[e], cat, cause, fr[r], fr[ev] if ev is not None else "-", host) + (("incomplete",) if inc else ())
+                for e, cat, cause, r, ev, host, inc in self._verdicts]
+        for error, _, _, request, evidence, *_ in rows:
             assert request < error and (evidence == "-" or request < evidence < error), rows
         return sorted(rows)
 
@@ -548,6 +558,10 @@ FAMILIES = {
                     "The proxy received an invalid response from the destination.", "badresponse"),
 }
 
+# A terse rebranded page, small enough to send one byte per segment.
+SHORT_PAGE = (b"<html><head><title>Cannot Connect</title></head><body>"
+              b"<!-- FileName: cannotconnect.html --><p>The proxy could not connect.</p></body></html>\n")
+
 # The style sheet some installations inline into their templates.
 INLINE_STYLE = """<style type="text/css">
 body { font-family: Tahoma, Arial, Helvetica, sans-serif; font-size: 12px; color: #333333; background: #d2d2d2; margin: 0; padding: 0; }
@@ -731,10 +745,28 @@ def client_asks(c, req, split=False):
     return handle
 
 
-def gateway_replies(c, resp, close):
-    """The gateway's response to the client; the handle of its last segment."""
+def gateway_replies(c, resp, close, mss=MSS, apart=False, cut_off=None):
+    """The gateway's response to the client; the handle of its last segment.
+    mss: its segment size; apart: headers and body in separate segments (as
+    privoxy and tinyproxy send them).  cut_off: the response never arrives
+    whole, only its first segment does, then "client-resets" (the client
+    sends RST) or "capture-ends" (nothing more is recorded); the handle is
+    that of the first segment, which holds the status line."""
     st = c.st
-    handle = c.send(1, resp)
+    if cut_off:
+        handle = c.send(1, resp[:mss], mss)
+        if cut_off == "client-resets":
+            st.wait(LAN)
+            c.rst(0)
+        else:
+            st.cap.stop_recording(st.t)
+        return handle
+    if apart:
+        head, _, body = resp.partition(b"\r\n\r\n")
+        c.send(1, head + b"\r\n\r\n", mss)
+        st.wait(0.00008)
+        resp = body
+    handle = c.send(1, resp, mss)
     if close:
         c.close(1, LAN)
     else:
@@ -744,7 +776,8 @@ def gateway_replies(c, resp, close):
 
 
 def gateway_error(st, site, client, req, family, category, cause, upstream, detail,
-                  conn=None, close=True, inline_style=False, body=None, page=None):
+                  conn=None, close=True, inline_style=False, body=None, page=None, mss=MSS, apart=False,
+                  cut_off=None):
     """A client asks through the gateway; upstream(st) plays what the gateway
     then does and returns the evidence handle (None: no upstream evidence);
     the gateway answers with its block page (or page(t, req, close), another
@@ -758,8 +791,8 @@ def gateway_error(st, site, client, req, family, category, cause, upstream, deta
         response = block_page(st.t, family, req, client, detail, inline_style, body, close)
     else:
         response = page(st.t, req, close)
-    error = gateway_replies(c, response, close)
-    st.cap.expect(error, category, cause, request, evidence, req.host)
+    error = gateway_replies(c, response, close, mss, apart, cut_off)
+    st.cap.expect(error, category, cause, request, evidence, req.host, incomplete=cut_off is not None)
     while st.later:
         st.wait(THINK)
         st.later.pop(0)()
@@ -1581,6 +1614,43 @@ Wireshark reassembles and dissects the 502 in the last one: the error frame.
 """, play(connect_incident, CLIENT, Req("example.local"), DEST, unanswered(3, 6, 12, 24), "tcp_syn_timeout",
           "Connection timed out", inline_style=True))
 
+    # ---- Error responses in several segments: one verdict, where Wireshark shows the 502 ----
+    add("blockpage-2-segments.pcap", """
+The block page (about 2 KB) goes to the client in two TCP segments; Wireshark
+shows the 502 in the second, which is the error frame; the first only starts it.
+""", play(dns_incident, "10.10.67.12", Req("intranet.example.local"), answered(NXDOMAIN), "dns_nxdomain",
+          body=block_page_body("notresolvable", "http://intranet.example.local/", "10.10.67.12", KB_TIME,
+                               "Host not found") + b"<!-- " + b"x" * 700 + b" -->\n"))
+
+    add("blockpage-1-byte-segments.pcap", """
+A short block page sent one byte per TCP segment (a gateway writing its
+response byte by byte, as some filtering proxies do): every segment of the
+response belongs to the incident, the verdict sits on the last one.
+""", play(connect_incident, "10.10.67.14", Req("legacy.example.net"), "10.10.70.14", refused(2), "tcp_rst",
+          "Connection refused", mss=1, body=SHORT_PAGE))
+
+    add("blockpage-headers-apart.pcap", """
+The gateway sends the response headers in one segment and the page in the
+next (privoxy and tinyproxy do so): the verdict is on the page's segment,
+where Wireshark dissects the 502.
+""", play(connect_incident, "10.10.67.15", Req("erp.example.com"), "10.10.70.15", unanswered(1, 2, 4, 8),
+          "tcp_syn_timeout", "Connection timed out", apart=True))
+
+    add("blockpage-client-resets.pcap", """
+The client resets its connection after the first segment of the block page
+(a user who gave up): the response never arrives whole and Wireshark never
+dissects it as HTTP.  The verdict sits on the segment that shows the status
+line (tshark -2 and Wireshark; a single pass cannot go back to it).
+""", play(dns_incident, "10.10.67.16", Req("reports.example.local"), silence(5.0, 5.0), "dns_no_response",
+          "Timeout while resolving host", inline_style=True, cut_off="client-resets"))
+
+    add("blockpage-capture-ends.pcap", """
+The capture stops after the first segment of the block page: the response
+never arrives whole.  The verdict sits on the segment that shows the status
+line (tshark -2 and Wireshark; a single pass cannot go back to it).
+""", play(connect_incident, "10.10.67.17", Req("bank.example.com"), "10.10.70.17", refused(3), "tcp_rst",
+          "Connection refused", inline_style=True, cut_off="capture-ends"))
+
     add("two-interfaces.pcap", """
 A gateway with two interfaces: clients reach it on 10.10.67.161, it goes out
 (DNS and destinations) from 192.168.200.161.  A NXDOMAIN, a 200 and an RST refusal.
@@ -1702,10 +1772,11 @@ def check(cap, path):
     codes = status_codes(cap.options)
     errors = {n for n, r in rows.items() if r["tcp.srcport"] == str(port) and
               any(code in codes for code in r["_all"]["http.response.code"].split(","))}
-    listed = {row[0] for row in cap.verdict_lines()}
+    # A response that never arrived whole has no http.response.code anywhere.
+    listed = {row[0] for row in cap.verdict_lines() if len(row) == 6}
     if errors != listed:
         problems.append("502 frames %s, expected %s" % (sorted(errors), sorted(listed)))
-    for error, category, cause, request, evidence, host in cap.verdict_lines():
+    for error, category, cause, request, evidence, host, *_ in cap.verdict_lines():
         if rows[request]["http.request.method"] == "":
             problems.append("frame %d is not a dissected request" % request)
         if evidence != "-" and not EVIDENCE_TEST[cause](rows[evidence]):
@@ -1717,6 +1788,50 @@ def check(cap, path):
             if "checksum" in msg.lower() or "malformed" in msg.lower():
                 problems.append("frame %d: %s" % (n, msg))
     return problems
+
+
+# --------------------------------------------------------------------------
+# Tunnels: the same traffic seen inside GRE, VXLAN and IP in IP
+# --------------------------------------------------------------------------
+
+TUNNEL_ENDS = ("192.0.2.1", "192.0.2.2")   # the tunnel's own endpoints (TEST-NET-1)
+TUNNELS = {
+    "gre": "inside GRE (IP protocol 47), as a capture on a GRE-terminating router or a cloud mirror shows it",
+    "vxlan": "inside VXLAN (UDP 4789, an inner Ethernet frame), as a capture of overlay-network traffic shows it",
+    "ipip": "inside IP in IP (IP protocol 4)",
+}
+
+
+def tunnelled(kind, frame, outgoing):
+    """The frame as the tunnel carries it: an outer IPv4 header between the
+    tunnel ends, then the original packet (VXLAN: the original frame)."""
+    a, b = TUNNEL_ENDS if outgoing else TUNNEL_ENDS[::-1]
+    inner = frame.payload
+    outer = Ether(src=mac_of(a), dst=mac_of(b)) / IP(src=a, dst=b, ttl=64, id=0)
+    if kind == "gre":
+        return outer / GRE(proto=0x86DD if isinstance(inner, IPv6) else 0x0800) / inner
+    if kind == "vxlan":
+        return outer / UDP(sport=49152 + zlib.crc32(bytes(inner)) % 16384, dport=4789) / VXLAN(vni=502) / frame
+    return outer / inner
+
+
+def tunnel_copies(out_dir, source="mixed-10-clients"):
+    """Wrapped copies of one capture, frame for frame: the same verdicts."""
+    packets = rdpcap(os.path.join(out_dir, source + ".pcap"))
+    with open(os.path.join(out_dir, source + ".expected")) as f:
+        verdicts = [line for line in f if not line.startswith("#")]
+    for kind, how in TUNNELS.items():
+        out = []
+        for n, p in enumerate(packets):
+            w = tunnelled(kind, p, p[IP].src == GATEWAY if IP in p else n % 2 == 0)
+            w.time = p.time
+            out.append(w)
+        name = "tunnel-%s-mixed" % kind
+        wrpcap(os.path.join(out_dir, name + ".pcap"), out)
+        with open(os.path.join(out_dir, name + ".expected"), "w") as f:
+            f.write("# %s.pcap %s:\n# every frame carries the same packet, so the verdicts are those of %s.\n"
+                    % (source, how, source) + "".join(verdicts))
+        print("%-40s %4d frames %2d errors (tunnelled copy)" % (name + ".pcap", len(out), len(verdicts)))
 
 
 # --------------------------------------------------------------------------
@@ -1741,6 +1856,7 @@ def main():
             failed += bool(problems)
             line += "  " + ("; ".join(problems) if problems else "ok")
         print(line)
+    tunnel_copies(args.out)
     sys.exit(1 if failed else 0)
 
 

@@ -1,13 +1,14 @@
-/* compat.h - the differences between the Wireshark versions we build for.
- *
- * Everything that differs between Wireshark 4.0 (Debian 12) and 4.2/4.4
- * (Debian 13) is absorbed here, so the rest of the plugin reads the same
- * for both.
+/* compat.h - the differences between the Wireshark versions mwg502 builds
+ * for: 4.0 (Debian 12), 4.4 (Debian 13) and 4.6 (Debian forky).  The rest
+ * of the plugin reads the same for all of them.
  */
 #ifndef MWG502_COMPAT_H
 #define MWG502_COMPAT_H
 
 #include <ws_version.h>
+
+#include <epan/packet.h>
+#include <epan/dissectors/packet-http.h>
 
 #define MWG_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
@@ -16,6 +17,28 @@
 #if MWG_WS_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>
 #define MWG_HAVE_PLUGIN_DESCRIBE 1
+#endif
+
+/* The buffer Wireshark made in this frame and named so (reassembled,
+ * decrypted, de-chunked...), or NULL.  4.6 looks the source up first. */
+static inline tvbuff_t *mwg_data_source(packet_info *pinfo, const char *name)
+{
+#if MWG_WS_AT_LEAST(4, 6)
+    struct data_source *src = get_data_source_by_name(pinfo, name);
+    return src ? get_data_source_tvb(src) : NULL;
+#else
+    return get_data_source_tvb_by_name(pinfo, name);
+#endif
+}
+
+/* HTTP keeps, per frame, the request/response record of the message it
+ * dissected there (under key 0, named only from 4.2 on); from 4.4 on the
+ * record also holds the method and the status. */
+#ifndef HTTP_PROTO_DATA_REQRES
+#define HTTP_PROTO_DATA_REQRES 0
+#endif
+#if MWG_WS_AT_LEAST(4, 4)
+#define MWG_HTTP_RECORD_HAS_MESSAGE 1
 #endif
 
 #endif

@@ -1,10 +1,12 @@
-/* correlate.h - from the facts of each frame, in capture order, to verdicts.
+/* correlate.h - the engine: from the facts of each frame, in capture order,
+ * to verdicts.
  *
- * The engine keeps a bounded picture of what the gateway is doing upstream
- * (DNS transactions per name, TCP connection attempts per destination,
- * forwarded requests and their replies) and, when the gateway sends a client
- * an error response, decides which upstream attempt failed and how.
- * Plain C and GLib only.
+ * It keeps a bounded picture of what the gateway is doing upstream (DNS
+ * transactions per name, TCP connection attempts per destination,
+ * forwarded requests and their replies) and of the HTTP messages on every
+ * connection and, when the gateway sends a client an error response,
+ * decides which upstream attempt failed and how.  Plain C and GLib only:
+ * unit-tested and fuzzed without Wireshark.
  */
 #ifndef MWG502_CORRELATE_H
 #define MWG502_CORRELATE_H
@@ -12,6 +14,7 @@
 #include <glib.h>
 
 #include "facts.h"
+#include "verdict.h"
 
 typedef struct {
     uint8_t proxy_ports[65536 / 8];     /* bit set: the gateway listens there */
@@ -23,7 +26,8 @@ typedef struct {
     unsigned max_names;
 } mwg_config;
 
-/* Defaults: proxy port 9090, status 502, windows as on the gateway. */
+/* The defaults of constants.h: proxy port 9090, status 502, the gateway's
+ * windows, the capacities. */
 void mwg_config_defaults(mwg_config *cfg);
 void mwg_config_set_proxy_port(mwg_config *cfg, unsigned port, bool on);
 void mwg_config_set_error_status(mwg_config *cfg, unsigned status, bool on);
@@ -36,13 +40,35 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg);
 void mwg_correlator_free(mwg_correlator *c);
 
 /* Feeds one frame, frames in increasing number.  For each gateway error
- * response in it, appends a newly allocated verdict to 'out' (the caller
- * owns them: mwg_verdict_free). Returns the number appended. */
+ * response Wireshark dissected in it, appends a newly allocated verdict to
+ * 'out' (the caller owns them: mwg_verdict_free); so does an error response
+ * whose reassembly a close ended, whose verdict belongs to the earlier
+ * frame that shows its status line (v->error_frame).  Returns the number
+ * appended. */
 unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *out);
+
+/* What of the frame just fed could not be read (MWG_UNREAD_*): Wireshark
+ * dissected it, mwg502 could not follow. */
+unsigned mwg_correlator_unread(const mwg_correlator *c);
+
+/* The capture is over: error responses still waiting for the rest of their
+ * bytes get their verdicts (on the frame of their status line). */
+unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out);
+
+/* What the bounded tables and rings dropped, and what could not be read,
+ * for the whole capture so far. */
+typedef struct {
+    uint64_t conns_evicted;     /* connections dropped because the table was full */
+    uint64_t names_evicted;     /* DNS names dropped because the table was full */
+    uint64_t requests_untracked;/* requests beyond the waiting queue of a client connection */
+    uint64_t messages_dropped;  /* HTTP messages whose connection was dropped unfinished */
+    uint64_t frames_unread;     /* frames Wireshark dissected that mwg502 could not read */
+} mwg_loss;
 
 /* Live state, for tests and the memory benchmark. */
 typedef struct {
     unsigned conns, names, dns_flows;
+    mwg_loss loss;
 } mwg_correlator_stats;
 void mwg_correlator_get_stats(const mwg_correlator *c, mwg_correlator_stats *s);
 

@@ -8,7 +8,7 @@
 #define DNS_HEADER_LEN 12
 #define DNS_TYPE_A 1
 #define DNS_TYPE_AAAA 28
-#define MAX_NAME_TEXT 255
+#define MAX_NAME_TEXT MWG_MAX_HOST_LEN
 /* A compression pointer may point anywhere; this many jumps are more than
  * any honest name needs, and stop a loop of pointers. */
 #define MAX_POINTER_JUMPS 32
@@ -77,12 +77,14 @@ bool mwg_decode_dns(const uint8_t *m, size_t len, mwg_facts *f)
     f->dns_id = (uint16_t)mwg_get16(m);
     f->dns_is_response = (m[2] & 0x80) != 0;
     f->dns_rcode = m[3] & 0x0f;
-    f->dns_qname = mwg_facts_keep(f, (const uint8_t *)name, name_len);
+    memcpy(f->dns_qname, name, name_len);
+    f->dns_qname[name_len] = '\0';
     f->dns_qtype = off && off + 2 <= len ? (uint16_t)mwg_get16(m + off) : 0;
-    if (!f->dns_is_response || !off)
+    if (!f->dns_is_response)
         return true;
 
-    off += 4;   /* type and class of the first question */
+    if (off)
+        off += 4;   /* type and class of the first question */
     unsigned questions = mwg_get16(m + 4);
     for (unsigned q = 1; q < questions && off; q++) {
         off = skip_name(m, len, off);
@@ -90,14 +92,18 @@ bool mwg_decode_dns(const uint8_t *m, size_t len, mwg_facts *f)
             off += 4;
     }
     unsigned answers = mwg_get16(m + 6);
-    for (unsigned a = 0; a < answers && off && f->n_dns_addrs < MWG_MAX_DNS_ADDRS; a++) {
-        off = skip_name(m, len, off);
-        if (!off || off + 10 > len)
+    for (unsigned a = 0; a < answers && f->n_dns_addrs < MWG_MAX_DNS_ADDRS; a++) {
+        off = off ? skip_name(m, len, off) : 0;
+        if (!off || off + 10 > len) {
+            f->dns_answers_cut = true;
             break;
+        }
         unsigned type = mwg_get16(m + off), rdlen = mwg_get16(m + off + 8);
         size_t rdata = off + 10;
-        if (rdata + rdlen > len)
+        if (rdata + rdlen > len) {
+            f->dns_answers_cut = true;
             break;
+        }
         size_t want = type == DNS_TYPE_A ? 4 : type == DNS_TYPE_AAAA ? 16 : 0;
         if (want && rdlen == want) {
             mwg_addr *addr = &f->dns_addrs[f->n_dns_addrs++];

@@ -1,18 +1,23 @@
 /* extract.c - see extract.h. */
 #include "extract.h"
 
+#include <string.h>
+
+#include <epan/proto_data.h>
 #include <wiretap/wtap.h>
 
+#include "compat.h"
 #include "dns_message.h"
 #include "headers.h"
-#include "http_message.h"
 
-static int proto_dns, proto_http;
+static int proto_dns, proto_http, proto_icmp, proto_icmpv6;
 
 void mwg_extract_init(void)
 {
     proto_dns = proto_get_id_by_filter_name("dns");
     proto_http = proto_get_id_by_filter_name("http");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }
 
 static mwg_link frame_link(const packet_info *pinfo)
@@ -36,90 +41,161 @@ static mwg_link frame_link(const packet_info *pinfo)
 static mwg_bytes tvb_bytes(tvbuff_t *tvb)
 {
     mwg_bytes b = { NULL, 0, false };
-    guint n = tvb_captured_length(tvb);
+    guint n = tvb ? tvb_captured_length(tvb) : 0;
     if (n > 0) {
         b.p = tvb_get_ptr(tvb, 0, n);
         b.len = n;
+        b.cut = n < tvb_reported_length(tvb);
     }
-    b.cut = n < tvb_reported_length(tvb);
     return b;
 }
 
-/* Where Wireshark found a message that spans segments: it names the buffer
- * it put the segments together in. */
-static mwg_bytes message_bytes(packet_info *pinfo, mwg_bytes segment)
+static bool addr_from_pinfo(const address *a, mwg_addr *out)
 {
-    tvbuff_t *reassembled = get_data_source_tvb_by_name(pinfo, "Reassembled TCP");
-    return reassembled ? tvb_bytes(reassembled) : segment;
+    memset(out, 0, sizeof *out);
+    if (a->type == AT_IPv4 && a->len == 4) {
+        out->family = 4;
+        memcpy(out->bytes, a->data, 4);
+        return true;
+    }
+    if (a->type == AT_IPv6 && a->len == 16) {
+        out->family = 6;
+        memcpy(out->bytes, a->data, 16);
+        return true;
+    }
+    return false;
+}
+
+/* The flow Wireshark's innermost TCP or UDP layer saw (in an ICMP error:
+ * the quoted one). */
+static bool wanted_from_pinfo(const packet_info *pinfo, mwg_wanted *want)
+{
+    if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP)
+        return false;
+    want->tcp = pinfo->ptype == PT_TCP;
+    want->flow.src.port = (uint16_t)pinfo->srcport;
+    want->flow.dst.port = (uint16_t)pinfo->destport;
+    return addr_from_pinfo(&pinfo->src, &want->flow.src.addr) && addr_from_pinfo(&pinfo->dst, &want->flow.dst.addr);
+}
+
+/* Which of the protocols mwg502 reads Wireshark found in the frame.  (The
+ * list differs with a protocol tree for a segment that only starts an HTTP
+ * message, so HTTP's own per-frame record decides what HTTP dissected.) */
+typedef struct {
+    bool http, dns, icmp;
+} layers_seen;
+
+static layers_seen walk_layers(const packet_info *pinfo)
+{
+    layers_seen seen = { false, false, false };
+    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(l));
+        seen.http |= id == proto_http;
+        seen.dns |= id == proto_dns;
+        seen.icmp |= id == proto_icmp || id == proto_icmpv6;
+    }
+    return seen;
+}
+
+static unsigned unread_kinds(layers_seen seen)
+{
+    return (seen.http ? MWG_UNREAD_HTTP : 0) | (seen.dns ? MWG_UNREAD_DNS : 0) | (seen.icmp ? MWG_UNREAD_ICMP : 0);
+}
+
+/* Whether HTTP dissected a message in this frame: its per-frame record
+ * names this frame as the request's or the response's. */
+static void http_record(packet_info *pinfo, mwg_ws_http *out)
+{
+    const http_req_res_t *rr = p_get_proto_data(wmem_file_scope(), pinfo, proto_http, HTTP_PROTO_DATA_REQRES);
+    if (!rr)
+        return;
+    if (rr->res_framenum == pinfo->num) {
+        out->took_message = out->last_is_response = true;
+#ifdef MWG_HTTP_RECORD_HAS_MESSAGE
+        out->last_status = rr->response_code;
+#endif
+    } else if (rr->req_framenum == pinfo->num) {
+        out->took_message = true;
+#ifdef MWG_HTTP_RECORD_HAS_MESSAGE
+        out->last_method = rr->request_method;
+#endif
+    }
 }
 
 /* An error page is what names the failure when the upstream leg is not in
  * the capture; read it as the browser would, de-chunked and uncompressed,
  * when the HTTP dissector did that. */
-static void prefer_decoded_body(packet_info *pinfo, mwg_facts *f)
+static mwg_bytes decoded_body(packet_info *pinfo)
 {
-    if (f->n_responses != 1 || f->responses[0].status < 400)
-        return;
     static const char *const sources[] = { "Uncompressed entity body", "De-chunked entity body" };
     for (size_t i = 0; i < G_N_ELEMENTS(sources); i++) {
-        tvbuff_t *tvb = get_data_source_tvb_by_name(pinfo, sources[i]);
-        if (tvb) {
-            mwg_bytes b = tvb_bytes(tvb);
-            f->responses[0].body = b.p;
-            f->responses[0].body_len = b.len;
-            return;
-        }
+        tvbuff_t *tvb = mwg_data_source(pinfo, sources[i]);
+        if (tvb)
+            return tvb_bytes(tvb);
     }
+    return tvb_bytes(NULL);
 }
 
-static bool in_frame(packet_info *pinfo, int proto)
+static void read_dns(packet_info *pinfo, mwg_facts *f)
 {
-    return proto > 0 && wmem_list_find(pinfo->layers, GINT_TO_POINTER(proto)) != NULL;
+    mwg_bytes m = f->payload;
+    if (f->is_tcp) {
+        /* DNS over TCP: each message behind a two-byte length. */
+        tvbuff_t *pdu = mwg_data_source(pinfo, "Reassembled TCP");
+        if (pdu)
+            m = tvb_bytes(pdu);
+        if (m.len < 2)
+            return;
+        m.p += 2;
+        m.len -= 2;
+    }
+    if (!m.p || !mwg_decode_dns(m.p, m.len, f))
+        f->unread |= MWG_UNREAD_DNS;
 }
 
 bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
 {
     /* Clamped: a pcapng time stamp may lie centuries away, past int64 ns. */
-    int64_t secs = CLAMP((int64_t)pinfo->abs_ts.secs, -(INT64_C(1) << 32), INT64_C(1) << 32);
-    mwg_facts_reset(f, pinfo->num, secs * 1000000000 + pinfo->abs_ts.nsecs);
+    int64_t secs = CLAMP((int64_t)pinfo->abs_ts.secs, -MWG_MAX_ABS_SECONDS, MWG_MAX_ABS_SECONDS);
+    mwg_facts_reset(f, pinfo->num, secs * MWG_NS_PER_S + pinfo->abs_ts.nsecs);
 
-    mwg_link link = frame_link(pinfo);
-    mwg_bytes bytes = tvb_bytes(frame), payload;
-    if (!mwg_decode_headers(link, bytes.p, bytes.len, f, &payload)) {
+    /* Every frame mwg502 reads has a TCP or UDP flow (an ICMP error quotes
+     * one). */
+    mwg_wanted want;
+    if (!wanted_from_pinfo(pinfo, &want))
+        return false;
+    layers_seen seen = walk_layers(pinfo);
+    want.icmp_error = seen.icmp;
+    mwg_bytes bytes = tvb_bytes(frame);
+    mwg_found found = mwg_decode_headers(frame_link(pinfo), bytes.p, bytes.len, &want, f);
+    if (found == MWG_FOUND_FRAGMENT) {
         /* A large DNS answer comes in IP fragments; Wireshark dissects the
          * datagram in the frame of the last one. */
-        tvbuff_t *datagram = get_data_source_tvb_by_name(pinfo, "Reassembled IPv4");
-        if (!datagram)
-            datagram = get_data_source_tvb_by_name(pinfo, "Reassembled IPv6");
-        if (!datagram)
-            return false;
+        tvbuff_t *datagram = mwg_data_source(pinfo, want.flow.src.addr.family == 4 ? "Reassembled IPv4"
+                                                                                 : "Reassembled IPv6");
         mwg_bytes d = tvb_bytes(datagram);
-        if (!mwg_decode_reassembled(link, bytes.p, bytes.len, d.p, d.len, f, &payload))
-            return false;
+        found = d.p && mwg_decode_datagram(d.p, d.len, &want, f) ? MWG_FOUND : MWG_NOT_FOUND;
+    }
+    if (found != MWG_FOUND) {
+        f->is_tcp = f->is_udp = false;
+        f->unread = unread_kinds(seen);
+        return f->unread != 0;
     }
     if (f->icmp_quote != MWG_ICMP_NONE)
         return true;
+    f->flow = want.flow;
     /* A bare ACK moves no state: most frames stop here. */
-    if (f->is_tcp && f->tcp_payload_len == 0 && !(f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_RST | MWG_TCP_FIN)))
+    if (f->is_tcp && f->payload_len == 0 && !(f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_RST | MWG_TCP_FIN)))
         return false;
 
-    if (f->is_tcp && in_frame(pinfo, proto_http)) {
-        mwg_bytes m = message_bytes(pinfo, payload);
-        mwg_decode_http(m.p, m.len, m.cut, f);
-        prefer_decoded_body(pinfo, f);
-    }
-    /* DNS over TCP is on port 53 only; checking every TCP segment for it
-     * would cost a walk of the frame's protocols each. */
-    bool dns_port = f->is_udp || f->flow.src.port == 53 || f->flow.dst.port == 53;
-    if (dns_port && in_frame(pinfo, proto_dns)) {
-        mwg_bytes m = f->is_tcp ? message_bytes(pinfo, payload) : payload;
-        /* DNS over TCP: each message behind a two-byte length */
-        if (f->is_tcp && m.len >= 2) {
-            m.p += 2;
-            m.len -= 2;
+    if (f->is_tcp) {
+        http_record(pinfo, &f->http);
+        if (f->http.took_message) {
+            f->reassembled = tvb_bytes(mwg_data_source(pinfo, "Reassembled TCP"));
+            f->decoded_body = decoded_body(pinfo);
         }
-        if (m.p)
-            mwg_decode_dns(m.p, m.len, f);
     }
+    if (seen.dns)
+        read_dns(pinfo, f);
     return true;
 }

@@ -29,40 +29,31 @@ static uint32_t get32le(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint32_t get32be(const uint8_t *p)
+/* The link layers name the protocol they carry; only IP matters here (the
+ * IP header's own version says which). */
+static bool is_ip_ethertype(unsigned type)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6;
 }
 
-typedef enum { NET_NONE, NET_IPV4, NET_IPV6, NET_GUESS } net_kind;
-
-static net_kind net_from_ethertype(unsigned type)
+static bool is_ip_ppp(unsigned proto)
 {
-    return type == ETHERTYPE_IPV4 ? NET_IPV4 : type == ETHERTYPE_IPV6 ? NET_IPV6 : NET_NONE;
-}
-
-static net_kind net_from_ppp(unsigned proto)
-{
-    return proto == PPP_IPV4 ? NET_IPV4 : proto == PPP_IPV6 ? NET_IPV6 : NET_NONE;
+    return proto == PPP_IPV4 || proto == PPP_IPV6;
 }
 
 /* BSD loopback address families: AF_INET is 2 everywhere, AF_INET6 differs
  * by system (Linux 10, the BSDs 24, 28 or 30). */
-static net_kind net_from_family(uint32_t af)
+static bool is_ip_family(uint32_t af)
 {
-    if (af == 2)
-        return NET_IPV4;
-    if (af == 10 || af == 24 || af == 28 || af == 30)
-        return NET_IPV6;
-    return NET_NONE;
+    return af == 2 || af == 10 || af == 24 || af == 28 || af == 30;
 }
 
 /* After an Ethernet type field at 'off': tags and shims down to IP. */
-static net_kind walk_ethertype(const uint8_t *p, size_t len, size_t *off)
+static bool walk_ethertype(const uint8_t *p, size_t len, size_t *off)
 {
     for (int i = 0; i < MAX_LINK_SHIMS; i++) {
         if (*off + 2 > len)
-            return NET_NONE;
+            return false;
         unsigned type = mwg_get16(p + *off);
         *off += 2;
         switch (type) {
@@ -73,25 +64,25 @@ static net_kind walk_ethertype(const uint8_t *p, size_t len, size_t *off)
             continue;
         case ETHERTYPE_PPPOE:
             if (*off + 8 > len)
-                return NET_NONE;
+                return false;
             *off += 8;              /* PPPoE header, then the PPP protocol */
-            return net_from_ppp(mwg_get16(p + *off - 2));
+            return is_ip_ppp(mwg_get16(p + *off - 2));
         case ETHERTYPE_MPLS:
             while (*off + 4 <= len) {
                 bool bottom = (p[*off + 2] & 0x01) != 0;
                 *off += 4;
                 if (bottom)
-                    return NET_GUESS;
+                    return true;
             }
-            return NET_NONE;
+            return false;
         default:
-            return net_from_ethertype(type);
+            return is_ip_ethertype(type);
         }
     }
-    return NET_NONE;
+    return false;
 }
 
-static net_kind walk_link(mwg_link link, const uint8_t *p, size_t len, size_t *off)
+static bool walk_link(mwg_link link, const uint8_t *p, size_t len, size_t *off)
 {
     *off = 0;
     switch (link) {
@@ -103,33 +94,33 @@ static net_kind walk_link(mwg_link link, const uint8_t *p, size_t len, size_t *o
         return walk_ethertype(p, len, off);
     case MWG_LINK_LINUX_SLL2:
         if (len < 20)
-            return NET_NONE;
+            return false;
         *off = 20;
-        return net_from_ethertype(mwg_get16(p));
+        return is_ip_ethertype(mwg_get16(p));
     case MWG_LINK_RAW_IP:
-        return NET_GUESS;
+        return true;
     case MWG_LINK_NULL:
         if (len < 4)
-            return NET_NONE;
+            return false;
         *off = 4;
         /* The capturing machine's byte order, which the file does not tell. */
-        return net_from_family(get32le(p) > 0xffff ? get32be(p) : get32le(p));
+        return is_ip_family(get32le(p) > 0xffff ? mwg_get32(p) : get32le(p));
     case MWG_LINK_LOOP:
         if (len < 4)
-            return NET_NONE;
+            return false;
         *off = 4;
-        return net_from_family(get32be(p));
+        return is_ip_family(mwg_get32(p));
     case MWG_LINK_PPP:
         if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
             *off = 2;
         if (*off + 2 > len)
-            return NET_NONE;
+            return false;
         *off += 2;
-        return net_from_ppp(mwg_get16(p + *off - 2));
+        return is_ip_ppp(mwg_get16(p + *off - 2));
     case MWG_LINK_UNKNOWN:
         break;
     }
-    return NET_NONE;
+    return false;
 }
 
 /* One IP packet: where its transport header starts and where the packet ends
@@ -139,7 +130,6 @@ typedef struct {
     mwg_addr src, dst;
     size_t l4, end;
     bool fragment;              /* one piece of a larger datagram */
-    bool later_fragment;        /* ... that does not hold the transport header */
 } ip_packet;
 
 static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
@@ -155,9 +145,7 @@ static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     if (ihl < 20 || total < ihl || off + ihl > len)
         return false;
     memset(ip, 0, sizeof *ip);
-    unsigned frag = mwg_get16(p + off + 6);
-    ip->later_fragment = (frag & 0x1fff) != 0;
-    ip->fragment = ip->later_fragment || (frag & 0x2000) != 0;
+    ip->fragment = (mwg_get16(p + off + 6) & 0x3fff) != 0;
     ip->version = 4;
     ip->proto = p[off + 9];
     ip->src.family = ip->dst.family = 4;
@@ -194,7 +182,6 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
             if (at + 8 > len)
                 return false;
             ip->fragment = true;
-            ip->later_fragment = (mwg_get16(p + at + 2) & 0xfff8) != 0;
             ext = 8;
             break;
         case 51:    /* authentication header */
@@ -213,15 +200,11 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     return false;
 }
 
-static bool read_ip(net_kind kind, const uint8_t *p, size_t len, size_t off, ip_packet *ip)
+static bool read_ip(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
 {
-    if (kind == NET_GUESS && off < len)
-        kind = p[off] >> 4 == 4 ? NET_IPV4 : p[off] >> 4 == 6 ? NET_IPV6 : NET_NONE;
-    if (kind == NET_IPV4)
-        return read_ipv4(p, len, off, ip);
-    if (kind == NET_IPV6)
-        return read_ipv6(p, len, off, ip);
-    return false;
+    if (off >= len)
+        return false;
+    return p[off] >> 4 == 4 ? read_ipv4(p, len, off, ip) : read_ipv6(p, len, off, ip);
 }
 
 static void set_endpoint(mwg_endpoint *e, const mwg_addr *a, unsigned port)
@@ -230,54 +213,68 @@ static void set_endpoint(mwg_endpoint *e, const mwg_addr *a, unsigned port)
     e->port = (uint16_t)port;
 }
 
+static bool same_addresses(const ip_packet *ip, const mwg_flow *fl)
+{
+    return mwg_addr_equal(&ip->src, &fl->src.addr) && mwg_addr_equal(&ip->dst, &fl->dst.addr);
+}
+
 /* An ICMP error quotes the IP header of the packet that failed and at least
  * the first 8 bytes after it: enough for the ports. */
-static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer, mwg_facts *f)
+static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer, const mwg_wanted *want,
+                            mwg_facts *f)
 {
     size_t icmp = outer->l4;
-    bool v6 = outer->proto == IPPROTO_V_ICMPV6;
-    if (icmp + 8 > end)
+    bool v6 = outer->version == 6;
+    if (outer->proto != (v6 ? IPPROTO_V_ICMPV6 : IPPROTO_V_ICMP) || icmp + 8 > end)
         return false;
     unsigned type = p[icmp], code = p[icmp + 1];
     if (v6 ? type != 1 : type != 3)
         return false;
     ip_packet quoted;
-    if (!read_ip(v6 ? NET_IPV6 : NET_IPV4, p, end, icmp + 8, &quoted) || quoted.later_fragment)
+    if (!read_ip(p, end, icmp + 8, &quoted) || quoted.version != outer->version)
         return false;
-    if (quoted.proto != IPPROTO_V_TCP && quoted.proto != IPPROTO_V_UDP)
+    unsigned proto = want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP;
+    if (quoted.proto != proto || quoted.l4 + 4 > end)
         return false;
-    if (quoted.l4 + 4 > end)
+    /* Wireshark gives the quoted ports, and the quoted addresses or (4.0)
+     * the error's own. */
+    if (!same_addresses(&quoted, &want->flow) && !same_addresses(outer, &want->flow))
         return false;
-    f->icmp_quote = quoted.proto == IPPROTO_V_TCP ? MWG_ICMP_QUOTES_TCP : MWG_ICMP_QUOTES_UDP;
-    f->icmp_version = v6 ? 6 : 4;
-    f->icmp_type = type;
-    f->icmp_code = code;
-    f->icmp_reporter = outer->src;
-    set_endpoint(&f->icmp_quoted.src, &quoted.src, mwg_get16(p + quoted.l4));
-    set_endpoint(&f->icmp_quoted.dst, &quoted.dst, mwg_get16(p + quoted.l4 + 2));
+    mwg_flow q;
+    set_endpoint(&q.src, &quoted.src, mwg_get16(p + quoted.l4));
+    set_endpoint(&q.dst, &quoted.dst, mwg_get16(p + quoted.l4 + 2));
+    if (q.src.port != want->flow.src.port || q.dst.port != want->flow.dst.port)
+        return false;
+    f->icmp_quote = want->tcp ? MWG_ICMP_QUOTES_TCP : MWG_ICMP_QUOTES_UDP;
+    f->icmp.version = v6 ? 6 : 4;
+    f->icmp.type = type;
+    f->icmp.code = code;
+    f->icmp.reporter = outer->src;
+    f->icmp_quoted = q;
     return true;
 }
 
-/* The TCP or UDP header at 'l4' in 'p'.  'end': where the packet's
- * captured bytes end; 'sent_end': where the packet ended as sent. */
-static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_end, const ip_packet *ip,
-                           mwg_facts *f, mwg_bytes *payload)
+/* The TCP or UDP header at 'l4' in 'p', if it carries the wanted ports.
+ * 'end': where the packet's captured bytes end; 'sent_end': where the
+ * packet ended as sent. */
+static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_end, const mwg_wanted *want,
+                           mwg_facts *f)
 {
+    if (l4 + 4 > end || mwg_get16(p + l4) != want->flow.src.port || mwg_get16(p + l4 + 2) != want->flow.dst.port)
+        return false;
     size_t data;
-    if (ip->proto == IPPROTO_V_TCP) {
+    if (want->tcp) {
         if (l4 + 20 > end)
             return false;
         size_t hlen = (size_t)(p[l4 + 12] >> 4) * 4;
         if (hlen < 20)
             return false;
         f->is_tcp = true;
-        f->has_tcp_flags = true;
+        f->tcp_seq = mwg_get32(p + l4 + 4);
+        f->tcp_ack = mwg_get32(p + l4 + 8);
         f->tcp_flags = p[l4 + 13];
         data = l4 + hlen;
-        /* The length as sent, even when the capture was cut short. */
-        if (sent_end > data)
-            f->tcp_payload_len = (uint32_t)(sent_end - data);
-    } else if (ip->proto == IPPROTO_V_UDP) {
+    } else {
         if (l4 + 8 > end)
             return false;
         f->is_udp = true;
@@ -287,60 +284,83 @@ static bool read_transport(const uint8_t *p, size_t l4, size_t end, size_t sent_
             sent_end = udp_end;
         if (sent_end < end)
             end = sent_end;
-    } else {
-        return false;
     }
-    set_endpoint(&f->flow.src, &ip->src, mwg_get16(p + l4));
-    set_endpoint(&f->flow.dst, &ip->dst, mwg_get16(p + l4 + 2));
+    /* The length as sent, even when the capture was cut short. */
+    if (sent_end > data)
+        f->payload_len = (uint32_t)(sent_end - data);
     if (data < end) {
-        payload->p = p + data;
-        payload->len = end - data;
-        payload->cut = sent_end > end;
-        if (f->is_tcp) {
-            f->payload_head_len = payload->len < MWG_PAYLOAD_HEAD ? (unsigned)payload->len : MWG_PAYLOAD_HEAD;
-            memcpy(f->payload_head, payload->p, f->payload_head_len);
-        }
+        f->payload.p = p + data;
+        f->payload.len = end - data;
+        f->payload.cut = sent_end > end;
     }
     return true;
 }
 
-static void clear_payload(mwg_bytes *payload)
+/* The wanted packet at the IP header at 'off', if it is there. */
+static mwg_found try_packet(const uint8_t *p, size_t len, size_t off, const mwg_wanted *want, mwg_facts *f)
 {
-    payload->p = NULL;
-    payload->len = 0;
-    payload->cut = false;
-}
-
-static bool read_frame_ip(mwg_link link, const uint8_t *frame, size_t len, ip_packet *ip)
-{
-    size_t off;
-    net_kind kind = walk_link(link, frame, len, &off);
-    return kind != NET_NONE && read_ip(kind, frame, len, off, ip);
-}
-
-bool mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, mwg_facts *f, mwg_bytes *payload)
-{
-    clear_payload(payload);
     ip_packet ip;
-    /* Wireshark reads a fragmented datagram once, where it is whole. */
-    if (!read_frame_ip(link, frame, len, &ip) || ip.fragment)
-        return false;
+    if (!read_ip(p, len, off, &ip))
+        return MWG_NOT_FOUND;
     /* What the IP header claims and the frame holds; a short IPv4 packet on
      * Ethernet is followed by padding that is not payload. */
     size_t end = ip.end < len ? ip.end : len;
     if (ip.l4 > end)
-        return false;
-    if (ip.proto == (ip.version == 4 ? IPPROTO_V_ICMP : IPPROTO_V_ICMPV6))
-        return read_icmp_error(frame, end, &ip, f);
-    return read_transport(frame, ip.l4, end, ip.end, &ip, f, payload);
+        return MWG_NOT_FOUND;
+    if (want->icmp_error)
+        return !ip.fragment && read_icmp_error(p, end, &ip, want, f) ? MWG_FOUND : MWG_NOT_FOUND;
+    if (!same_addresses(&ip, &want->flow) || ip.proto != (want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP))
+        return MWG_NOT_FOUND;
+    /* Wireshark reads a fragmented datagram once, where it is whole. */
+    if (ip.fragment)
+        return MWG_FOUND_FRAGMENT;
+    return read_transport(p, ip.l4, end, ip.end, want, f) ? MWG_FOUND : MWG_NOT_FOUND;
 }
 
-bool mwg_decode_reassembled(mwg_link link, const uint8_t *frame, size_t len, const uint8_t *datagram,
-                            size_t datagram_len, mwg_facts *f, mwg_bytes *payload)
+/* Whether an IP header at 'off' could carry the wanted packet: the cheap
+ * test that lets a search skip almost every offset. */
+static bool may_start_wanted(const uint8_t *p, size_t len, size_t off, const mwg_wanted *want)
 {
-    clear_payload(payload);
-    ip_packet ip;
-    if (!read_frame_ip(link, frame, len, &ip) || !ip.fragment)
+    const mwg_addr *src = &want->flow.src.addr, *dst = &want->flow.dst.addr;
+    unsigned version = p[off] >> 4;
+    if (want->icmp_error) {
+        /* The outer packet has other addresses: look at the protocol. */
+        if (version == 4)
+            return src->family == 4 && off + 20 <= len && p[off + 9] == IPPROTO_V_ICMP;
+        return version == 6 && src->family == 6 && off + 40 <= len;
+    }
+    if (version == 4)
+        return src->family == 4 && off + 20 <= len && memcmp(p + off + 12, src->bytes, 4) == 0 &&
+               memcmp(p + off + 16, dst->bytes, 4) == 0;
+    return version == 6 && src->family == 6 && off + 40 <= len && memcmp(p + off + 8, src->bytes, 16) == 0 &&
+           memcmp(p + off + 24, dst->bytes, 16) == 0;
+}
+
+mwg_found mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, const mwg_wanted *want,
+                             mwg_facts *f)
+{
+    size_t off = 0;
+    if (link != MWG_LINK_UNKNOWN && walk_link(link, frame, len, &off)) {
+        mwg_found r = try_packet(frame, len, off, want, f);
+        if (r != MWG_NOT_FOUND)
+            return r;
+    }
+    /* A tunnel or an unknown link layer: the first packet in the frame that
+     * carries Wireshark's flow is the one its innermost layers dissected
+     * (outer packets of a tunnel carry other addresses). */
+    for (size_t at = 0; at < len; at++) {
+        if (!may_start_wanted(frame, len, at, want))
+            continue;
+        mwg_found r = try_packet(frame, len, at, want, f);
+        if (r != MWG_NOT_FOUND)
+            return r;
+    }
+    return MWG_NOT_FOUND;
+}
+
+bool mwg_decode_datagram(const uint8_t *datagram, size_t len, const mwg_wanted *want, mwg_facts *f)
+{
+    if (want->icmp_error)
         return false;
-    return read_transport(datagram, 0, datagram_len, datagram_len, &ip, f, payload);
+    return read_transport(datagram, 0, len, len, want, f);
 }

@@ -1,20 +1,26 @@
-/* headers.h - the link, network and transport headers of one frame.
+/* headers.h - finding, in a frame's bytes, the packet Wireshark dissected.
  *
- * mwg502 reads the few header fields it needs from the frame's bytes itself
- * instead of asking Wireshark for fields: a post-dissector that wants any
- * field makes Wireshark build a protocol tree for every frame, which costs
- * more than everything else the plugin does.  Plain C on a byte buffer, so
- * that it is unit-tested and fuzzed without Wireshark.
+ * Wireshark tells mwg502 which flow a frame carries (the addresses and
+ * ports its innermost IP and TCP/UDP layers set, in packet_info) without a
+ * protocol tree, but not the TCP flags, sequence numbers or the payload.
+ * These decoders find that flow's headers in the frame and read the rest.
+ * They look first where the link layer says the IP packet starts; when that
+ * packet is not the one Wireshark saw (a tunnel: GRE, VXLAN, IP in IP, or
+ * anything else Wireshark decodes; a link layer not listed here) they
+ * search the frame for the IP header that carries Wireshark's flow.  What
+ * they cannot find they report, so that the plugin never reads a frame
+ * differently from Wireshark without saying so.
+ *
+ * Plain C on a byte buffer: unit-tested and fuzzed without Wireshark.
  */
 #ifndef MWG502_HEADERS_H
 #define MWG502_HEADERS_H
 
 #include "facts.h"
 
-/* The link layers a gateway capture comes in (tcpdump on an interface or
- * on "any", a loopback, a tunnel). */
+/* Where the IP packet starts, by link type. */
 typedef enum {
-    MWG_LINK_UNKNOWN,
+    MWG_LINK_UNKNOWN,           /* found by searching */
     MWG_LINK_ETHERNET,          /* with 802.1Q/802.1ad tags, PPPoE, MPLS */
     MWG_LINK_LINUX_SLL,         /* Linux cooked capture v1 */
     MWG_LINK_LINUX_SLL2,        /* Linux cooked capture v2 */
@@ -24,22 +30,31 @@ typedef enum {
     MWG_LINK_PPP                /* PPP, with or without the HDLC address/control */
 } mwg_link;
 
-/* Decodes the outermost IPv4/IPv6 packet of 'frame' (the captured bytes).
- *
- * TCP or UDP: sets is_tcp/is_udp, the flow, for TCP the flags, payload
- * length and payload head, and points *payload at the captured part of the
- * transport payload (bounded by the IP length, so link-layer padding is not
- * taken for data).  An ICMP destination-unreachable or ICMPv6 type 1 error:
- * sets the icmp_* facts and the flow it quotes; *payload stays empty.
- * Returns false when the frame holds none of these (ARP, a fragment of a
- * larger IP datagram, an unknown link layer, a header cut short). */
-bool mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, mwg_facts *f, mwg_bytes *payload);
+/* What Wireshark's innermost layers saw: the packet to find.  (In an
+ * ICMP error Wireshark gives the quoted ports, and depending on its version
+ * the quoted addresses or the error's own.) */
+typedef struct {
+    mwg_flow flow;
+    bool tcp;                   /* TCP, else UDP */
+    bool icmp_error;            /* an ICMP/ICMPv6 error quoting 'flow' */
+} mwg_wanted;
 
-/* The same for a frame that holds the last fragment of an IP datagram
- * Wireshark put together: the addresses from the frame's IP header, the
- * transport header and payload from 'datagram' (the reassembled IP payload).
- * False when the frame's IP packet is not a fragment. */
-bool mwg_decode_reassembled(mwg_link link, const uint8_t *frame, size_t len, const uint8_t *datagram,
-                            size_t datagram_len, mwg_facts *f, mwg_bytes *payload);
+typedef enum {
+    MWG_FOUND,
+    MWG_FOUND_FRAGMENT,         /* the IP packet is a fragment: see mwg_decode_datagram */
+    MWG_NOT_FOUND
+} mwg_found;
+
+/* Finds the wanted packet in 'frame' (the captured bytes) and fills the
+ * transport facts: for TCP the flags, sequence numbers and payload; for UDP
+ * the payload (bounded by the IP and UDP lengths, so link-layer padding is
+ * not taken for data); for an ICMP error its type, code, sender and the
+ * quoted flow.  The flow itself is Wireshark's. */
+mwg_found mwg_decode_headers(mwg_link link, const uint8_t *frame, size_t len, const mwg_wanted *want,
+                             mwg_facts *f);
+
+/* After MWG_FOUND_FRAGMENT: the transport header and payload from the
+ * datagram Wireshark reassembled from the fragments (its IP payload). */
+bool mwg_decode_datagram(const uint8_t *datagram, size_t len, const mwg_wanted *want, mwg_facts *f);
 
 #endif

@@ -1,22 +1,18 @@
 /* http_message.c - see http_message.h. */
 #include "http_message.h"
 
+#include <glib.h>
 #include <string.h>
 
-/* Longer start lines and header lines than any gateway accepts. */
-#define MAX_LINE (16 * 1024)
 #define MAX_METHOD 32
-
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-} span;
+/* A chunk size written with more hex digits than this is garbage. */
+#define MAX_CHUNK_DIGITS 15
 
 /* The line at *off without its CR LF (or bare LF); moves *off past it.
  * False when no line end is in reach. */
-static bool next_line(const uint8_t *d, size_t len, size_t *off, span *line)
+static bool next_line(const uint8_t *d, size_t len, size_t *off, mwg_span *line)
 {
-    size_t reach = len - *off < MAX_LINE ? len - *off : MAX_LINE;
+    size_t reach = len - *off < MWG_MAX_HTTP_LINE ? len - *off : MWG_MAX_HTTP_LINE;
     const uint8_t *lf = memchr(d + *off, '\n', reach);
     if (!lf)
         return false;
@@ -29,37 +25,45 @@ static bool next_line(const uint8_t *d, size_t len, size_t *off, span *line)
 
 static bool is_token_char(uint8_t c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
 static bool is_version(const uint8_t *p, size_t n)
 {
-    return n == 8 && memcmp(p, "HTTP/", 5) == 0 && p[5] >= '0' && p[5] <= '9' && p[6] == '.' &&
-           p[7] >= '0' && p[7] <= '9';
+    return n == 8 && memcmp(p, "HTTP/", 5) == 0 && g_ascii_isdigit(p[5]) && p[6] == '.' && g_ascii_isdigit(p[7]);
 }
 
-/* The first n bytes of a version, all a snap length may have left. */
+/* The first n bytes of "HTTP/d.d", all a snap length may have left. */
 static bool is_version_start(const uint8_t *p, size_t n)
 {
     static const char form[] = "HTTP/9.9";
     if (n > 8)
         return false;
     for (size_t i = 0; i < n; i++) {
-        if (form[i] == '9' ? p[i] < '0' || p[i] > '9' : p[i] != (uint8_t)form[i])
+        if (form[i] == '9' ? !g_ascii_isdigit(p[i]) : p[i] != (uint8_t)form[i])
             return false;
     }
     return true;
 }
 
+bool mwg_http_may_start(const uint8_t *d, size_t len)
+{
+    if (len >= 5 && memcmp(d, "HTTP/", 5) == 0)
+        return true;
+    size_t m = 0;
+    while (m < len && m <= MAX_METHOD && is_token_char(d[m]))
+        m++;
+    return m > 0 && m <= MAX_METHOD && (m == len || d[m] == ' ');
+}
+
 /* "HTTP/1.1 502 Bad Gateway" -> 502 */
-static bool parse_status_line(span l, unsigned *status)
+static bool parse_status_line(mwg_span l, unsigned *status)
 {
     if (l.len < 12 || !is_version(l.p, 8) || l.p[8] != ' ')
         return false;
     unsigned s = 0;
     for (int i = 9; i < 12; i++) {
-        if (l.p[i] < '0' || l.p[i] > '9')
+        if (!g_ascii_isdigit(l.p[i]))
             return false;
         s = s * 10 + (unsigned)(l.p[i] - '0');
     }
@@ -71,29 +75,58 @@ static bool parse_status_line(span l, unsigned *status)
 
 /* "GET http://example.com/ HTTP/1.1" -> method, target.  A line the
  * capture cut short may end inside the target or inside the version. */
-static bool parse_request_line(span l, bool cut, span *method, span *target)
+static bool parse_request_line(mwg_span l, bool cut, mwg_http_message *m)
 {
-    size_t m = 0;
-    while (m < l.len && m <= MAX_METHOD && is_token_char(l.p[m]))
-        m++;
-    if (m == 0 || m > MAX_METHOD || m >= l.len || l.p[m] != ' ')
+    size_t n = 0;
+    while (n < l.len && n <= MAX_METHOD && is_token_char(l.p[n]))
+        n++;
+    if (n == 0 || n > MAX_METHOD || n >= l.len || l.p[n] != ' ')
         return false;
-    target->p = l.p + m + 1;
-    const uint8_t *sp = memchr(target->p, ' ', l.len - (m + 1));
-    target->len = sp ? (size_t)(sp - target->p) : l.len - (m + 1);
-    if (target->len == 0)
+    const uint8_t *target = l.p + n + 1;
+    const uint8_t *sp = memchr(target, ' ', l.len - (n + 1));
+    size_t target_len = sp ? (size_t)(sp - target) : l.len - (n + 1);
+    if (target_len == 0)
         return false;
-    method->p = l.p;
-    method->len = m;
-    if (cut && !sp)
+    m->method = (mwg_span){ l.p, n };
+    m->target = (mwg_span){ target, target_len };
+    if (cut && !sp) {
+        m->target_cut = true;
         return true;
-    size_t after = m + 1 + target->len;
+    }
+    size_t after = n + 1 + target_len;
     if (cut && l.len < after + 9)
         return is_version_start(l.p + after + 1, l.len - (after + 1));
     return l.len == after + 9 && l.p[after] == ' ' && is_version(l.p + after + 1, 8);
 }
 
-static span trim(span s)
+/* Whether the bytes can be the beginning of a start line whose end has not
+ * arrived yet (a message sent a few bytes per segment). */
+static bool start_line_prefix(mwg_span l)
+{
+    if (is_version_start(l.p, l.len < 8 ? l.len : 8)) {
+        static const char shape[] = "HTTP/9.9 999";
+        for (size_t i = 8; i < l.len && i < sizeof shape - 1; i++)
+            if (shape[i] == '9' ? !g_ascii_isdigit(l.p[i]) : l.p[i] != (uint8_t)shape[i])
+                return false;
+        return true;
+    }
+    size_t n = 0;
+    while (n < l.len && n <= MAX_METHOD && is_token_char(l.p[n]))
+        n++;
+    if (n == 0 || n > MAX_METHOD)
+        return false;
+    if (n == l.len)
+        return true;
+    if (l.p[n] != ' ')
+        return false;
+    /* The target and maybe the start of the version; no control bytes. */
+    for (size_t i = n + 1; i < l.len; i++)
+        if (l.p[i] < 0x21 && l.p[i] != ' ')
+            return false;
+    return true;
+}
+
+static mwg_span trim(mwg_span s)
 {
     while (s.len && (s.p[0] == ' ' || s.p[0] == '\t')) {
         s.p++;
@@ -106,30 +139,27 @@ static span trim(span s)
 
 /* The value of header line 'l' if it is header 'name' (lower case, n
  * bytes), whatever the case in the line. */
-static bool header_is(span l, const char *name, size_t n, span *value)
+static bool header_is(mwg_span l, const char *name, size_t n, mwg_span *value)
 {
     if (l.len <= n || l.p[n] != ':')
         return false;
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = l.p[i];
-        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (uint8_t)name[i])
+        if (g_ascii_tolower(l.p[i]) != (uint8_t)name[i])
             return false;
     }
-    value->p = l.p + n + 1;
-    value->len = l.len - n - 1;
-    *value = trim(*value);
+    *value = trim((mwg_span){ l.p + n + 1, l.len - n - 1 });
     return true;
 }
 
 #define header_value(l, literal, value) header_is((l), literal, sizeof literal - 1, (value))
 
-static bool parse_length(span v, size_t *out)
+static bool parse_length(mwg_span v, size_t *out)
 {
     size_t n = 0;
     if (v.len == 0 || v.len > 15)
         return false;
     for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
+        if (!g_ascii_isdigit(v.p[i]))
             return false;
         n = n * 10 + (size_t)(v.p[i] - '0');
     }
@@ -137,61 +167,197 @@ static bool parse_length(span v, size_t *out)
     return true;
 }
 
-void mwg_decode_http(const uint8_t *d, size_t len, bool cut, mwg_facts *f)
+/* Where a chunked body that starts at 'off' ends (after the last chunk and
+ * its trailer), or 0 when it does not end within 'len'. */
+static size_t chunked_end(const uint8_t *d, size_t len, size_t off)
 {
-    size_t off = 0;
-    while (off < len && f->n_requests + f->n_responses < MWG_MAX_HTTP_PER_FRAME) {
-        span line, method = { 0 }, target = { 0 };
-        unsigned status = 0;
-        bool whole = next_line(d, len, &off, &line);
-        if (!whole && !cut)
-            return;
-        if (!whole) {
-            line.p = d + off;
-            line.len = len - off;
-            off = len;
+    for (;;) {
+        mwg_span line;
+        if (!next_line(d, len, &off, &line))
+            return 0;
+        size_t size = 0, digits = 0;
+        while (digits < line.len && g_ascii_isxdigit(line.p[digits]) && digits < MAX_CHUNK_DIGITS)
+            size = size * 16 + (size_t)g_ascii_xdigit_value(line.p[digits++]);
+        if (digits == 0)
+            return 0;
+        if (size == 0) {
+            while (next_line(d, len, &off, &line))
+                if (line.len == 0)
+                    return off;
+            return 0;
         }
-        bool is_response = parse_status_line(line, &status);
-        if (!is_response && !parse_request_line(line, cut && !whole, &method, &target))
-            return;
-
-        span host = { 0 };
-        bool has_host = false, has_length = false, chunked = false, complete = false;
-        size_t body_len = 0;
-        while (next_line(d, len, &off, &line)) {
-            span v;
-            if (line.len == 0) {
-                complete = true;
-                break;
-            }
-            if (!is_response && !has_host && header_value(line, "host", &v)) {
-                host = v;
-                has_host = true;
-            } else if (header_value(line, "content-length", &v)) {
-                has_length = parse_length(v, &body_len);
-            } else if (header_value(line, "transfer-encoding", &v)) {
-                /* overrides Content-Length (RFC 9112 6.3) */
-                chunked = true;
-            }
-        }
-
-        size_t rest = complete ? len - off : 0;
-        bool bounded = complete && !chunked && (has_length || !is_response);
-        size_t body = bounded ? (body_len < rest ? body_len : rest) : rest;
-        if (is_response) {
-            mwg_http_response *r = &f->responses[f->n_responses++];
-            r->status = status;
-            r->body = body ? d + off : NULL;
-            r->body_len = body;
-        } else {
-            mwg_http_request *r = &f->requests[f->n_requests++];
-            r->method = mwg_facts_keep(f, method.p, method.len);
-            r->uri = mwg_facts_keep(f, target.p, target.len);
-            r->host_header = has_host ? mwg_facts_keep(f, host.p, host.len) : NULL;
-        }
-        /* Only a message whose end is known can be followed by another. */
-        if (!bounded || body_len > rest)
-            return;
-        off += body;
+        if (size > len - off || len - off - size < 2)
+            return 0;
+        off += size;
+        if (!next_line(d, len, &off, &line))
+            return 0;
     }
+}
+
+/* Responses that never have a body (RFC 9112 6.3). */
+static bool response_has_no_body(unsigned status, const char *answered_method)
+{
+    if (status / 100 == 1 || status == 204 || status == 304)
+        return true;
+    if (answered_method && g_ascii_strcasecmp(answered_method, "HEAD") == 0)
+        return true;
+    return status / 100 == 2 && answered_method && g_ascii_strcasecmp(answered_method, "CONNECT") == 0;
+}
+
+mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char *answered_method,
+                             mwg_http_message *m)
+{
+    memset(m, 0, sizeof *m);
+    size_t off = 0;
+    mwg_span line;
+    bool whole = next_line(d, len, &off, &line);
+    if (!whole) {
+        line = (mwg_span){ d, len < MWG_MAX_HTTP_LINE ? len : MWG_MAX_HTTP_LINE };
+        off = len;
+        /* The rest of the line is still to come. */
+        if (!cut)
+            return len < MWG_MAX_HTTP_LINE && start_line_prefix(line) ? MWG_HTTP_PARTIAL : MWG_HTTP_NOT_A_MESSAGE;
+    }
+    m->is_response = parse_status_line(line, &m->status);
+    if (!m->is_response && !parse_request_line(line, cut && !whole, m))
+        return MWG_HTTP_NOT_A_MESSAGE;
+    if (!whole)
+        return MWG_HTTP_PARTIAL;
+
+    bool has_length = false, ended = false;
+    size_t content_length = 0;
+    while (next_line(d, len, &off, &line)) {
+        mwg_span v;
+        if (line.len == 0) {
+            ended = true;
+            break;
+        }
+        if (!m->is_response && !m->has_host && header_value(line, "host", &v)) {
+            m->host = v;
+            m->has_host = true;
+        } else if (header_value(line, "content-length", &v)) {
+            has_length = parse_length(v, &content_length);
+        } else if (header_value(line, "transfer-encoding", &v)) {
+            m->chunked = true;      /* overrides Content-Length (RFC 9112 6.3) */
+        }
+    }
+    if (!ended)
+        return MWG_HTTP_PARTIAL;
+
+    m->body = d + off;
+    m->body_len = len - off;
+    if (m->is_response && response_has_no_body(m->status, answered_method)) {
+        m->body_len = 0;
+        m->length = off;
+        return MWG_HTTP_COMPLETE;
+    }
+    if (m->chunked) {
+        size_t end = chunked_end(d, len, off);
+        if (!end)
+            return MWG_HTTP_PARTIAL;
+        m->body_len = end - off;
+        m->length = end;
+        return MWG_HTTP_COMPLETE;
+    }
+    if (has_length) {
+        if (content_length > len - off)
+            return MWG_HTTP_PARTIAL;
+        m->body_len = content_length;
+        m->length = off + content_length;
+        return MWG_HTTP_COMPLETE;
+    }
+    if (m->is_response) {
+        m->until_close = true;
+        return MWG_HTTP_PARTIAL;
+    }
+    m->body_len = 0;
+    m->length = off;
+    return MWG_HTTP_COMPLETE;
+}
+
+bool mwg_host_normalise(const char *in, size_t len, char out[MWG_MAX_HOST_LEN + 1])
+{
+    while (len > 0 && in[len - 1] == '.')
+        len--;
+    if (len == 0 || len > MWG_MAX_HOST_LEN)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if (ch <= ' ' || ch == '/' || ch == '\\' || ch >= 0x7f)
+            return false;
+        out[i] = (char)g_ascii_tolower(ch);
+    }
+    out[len] = '\0';
+    return true;
+}
+
+/* Splits "host[:port]" or "[v6]:port", with any "user@" before it. */
+static bool split_authority(const char *s, size_t len, char host[MWG_MAX_HOST_LEN + 1], uint16_t *port,
+                            uint16_t default_port)
+{
+    const char *end = s + len;
+    const char *at = memchr(s, '@', len);
+    if (at)
+        s = at + 1;
+    const char *host_start = s, *host_end = end, *port_str = NULL;
+    if (s < end && *s == '[') {
+        const char *close = memchr(s, ']', (size_t)(end - s));
+        if (!close)
+            return false;
+        host_start = s + 1;
+        host_end = close;
+        if (close + 1 < end && close[1] == ':')
+            port_str = close + 2;
+    } else {
+        const char *colon = memchr(s, ':', (size_t)(end - s));
+        if (colon) {
+            host_end = colon;
+            port_str = colon + 1;
+        }
+    }
+    *port = default_port;
+    if (port_str) {
+        unsigned long p = 0;
+        for (const char *q = port_str; q < end && g_ascii_isdigit(*q) && p < 65536; q++)
+            p = p * 10 + (unsigned long)(*q - '0');
+        if (p > 0 && p < 65536)
+            *port = (uint16_t)p;
+    }
+    return mwg_host_normalise(host_start, (size_t)(host_end - host_start), host);
+}
+
+static bool is_connect(const char *method)
+{
+    return method && g_ascii_strcasecmp(method, "CONNECT") == 0;
+}
+
+bool mwg_http_is_proxy_form(const char *method, const char *target)
+{
+    return is_connect(method) || (target && g_ascii_strncasecmp(target, "http://", 7) == 0);
+}
+
+bool mwg_http_request_target(const char *method, const char *target, bool target_cut, const char *host_header,
+                             char host[MWG_MAX_HOST_LEN + 1], uint16_t *port)
+{
+    const char *uri = target ? target : "";
+    size_t uri_len = strnlen(uri, MWG_MAX_HTTP_LINE);
+    if (is_connect(method))
+        return !target_cut && split_authority(uri, uri_len, host, port, 443);
+    const char *sep = strstr(uri, "://");
+    if (sep && sep - uri < 16) {
+        uint16_t def = 80;
+        if (sep - uri == 5 && g_ascii_strncasecmp(uri, "https", 5) == 0)
+            def = 443;
+        else if (sep - uri == 3 && g_ascii_strncasecmp(uri, "ftp", 3) == 0)
+            def = 21;
+        const char *auth = sep + 3;
+        size_t n = strcspn(auth, "/?#");
+        /* Cut before the path began: the authority may be cut too. */
+        if (target_cut && auth[n] == '\0')
+            return false;
+        return split_authority(auth, n, host, port, def);
+    }
+    if (host_header)
+        return split_authority(host_header, strnlen(host_header, MWG_MAX_HTTP_LINE), host, port, 80);
+    return false;
 }

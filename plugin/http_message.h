@@ -1,22 +1,68 @@
-/* http_message.h - the facts of the HTTP messages in one run of bytes.
+/* http_message.h - reading HTTP/1.x messages from bytes.
  *
- * Read from the bytes (see headers.h for why not from Wireshark's fields);
- * Wireshark still decides which segments are HTTP and reassembles messages
- * that span segments.
+ * Wireshark decides which segments are HTTP and in which frame each message
+ * is dissected (see http_stream.c); these functions read what a message
+ * says: its start line, the Host header, where its body starts and ends by
+ * the rules Wireshark's reassembly follows (Content-Length, chunked, no body
+ * for HEAD, 1xx, 204 and 304, up to the close otherwise), and the host and
+ * port a request asks for.  Plain C on a byte buffer.
  */
 #ifndef MWG502_HTTP_MESSAGE_H
 #define MWG502_HTTP_MESSAGE_H
 
 #include "facts.h"
 
-/* Appends to f->requests and f->responses the messages that start 'data'
- * and follow each other in it (pipelined requests), up to
- * MWG_MAX_HTTP_PER_FRAME: a request's method, target and Host header, a
- * response's status and body (as sent: chunked or compressed bodies are the
- * caller's to replace).  Stops at the first bytes that do not start a
- * message, such as the rest of an earlier body.  'cut': the capture kept
- * only the first 'len' bytes of what was sent (a snap length), so the last
- * start line may end early. */
-void mwg_decode_http(const uint8_t *data, size_t len, bool cut, mwg_facts *f);
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+} mwg_span;
+
+typedef enum {
+    MWG_HTTP_NOT_A_MESSAGE,     /* the bytes do not start a request or response */
+    MWG_HTTP_PARTIAL,           /* a message starts, but does not end, in the bytes */
+    MWG_HTTP_COMPLETE
+} mwg_http_state;
+
+typedef struct {
+    bool is_response;
+    unsigned status;            /* responses */
+    mwg_span method, target;    /* requests; target.len 0 if cut before it ended */
+    bool target_cut;            /* the capture cut the request line inside the target */
+    mwg_span host;              /* Host header value */
+    bool has_host;
+    size_t length;              /* whole message, when complete */
+    const uint8_t *body;        /* body as far as the bytes hold it, as sent */
+    size_t body_len;
+    bool chunked;
+    bool until_close;           /* a response that ends where the connection does */
+} mwg_http_message;
+
+/* Whether 'len' bytes (len >= 1) can begin a start line: a method token
+ * then a space, or "HTTP/".  Cheap: for every segment that may begin one. */
+bool mwg_http_may_start(const uint8_t *data, size_t len);
+
+/* Reads the message that starts at data[0].  A start line whose end is not
+ * in the bytes yet is PARTIAL when it can still become one (nothing of it
+ * is read then).  'answered_method': for a
+ * response, the method of the request it answers if known ("HEAD" and
+ * "CONNECT" get no body), else NULL.  'cut': the capture holds only the
+ * first 'len' bytes of what was sent, so the last line may end early. */
+mwg_http_state mwg_http_read(const uint8_t *data, size_t len, bool cut, const char *answered_method,
+                             mwg_http_message *m);
+
+/* Lower-cased, without a trailing dot: the form names are compared in.
+ * False for an empty, overlong or impossible name. */
+bool mwg_host_normalise(const char *in, size_t len, char out[MWG_MAX_HOST_LEN + 1]);
+
+/* The host and port a request asks for: the CONNECT authority, the
+ * absolute URI's authority, else the Host header (NULL if none).  False
+ * when none names a whole host (a target cut by the snap length names
+ * none). */
+bool mwg_http_request_target(const char *method, const char *target, bool target_cut, const char *host_header,
+                             char host[MWG_MAX_HOST_LEN + 1], uint16_t *port);
+
+/* Whether a request target has the form only a proxy is sent: an absolute
+ * URI, or a CONNECT. */
+bool mwg_http_is_proxy_form(const char *method, const char *target);
 
 #endif

@@ -11,6 +11,7 @@ void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacit
     t->capacity = capacity ? capacity : 1;
     t->requeue_ns = requeue_ns > 0 ? requeue_ns : 0;
     t->free_entry = free_entry;
+    t->evicted = 0;
 }
 
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e)
@@ -36,8 +37,10 @@ void *mwg_lru_lookup(const mwg_lru *t, const void *key)
 
 void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now)
 {
-    while (g_hash_table_size(t->map) >= t->capacity && t->order.head)
+    while (g_hash_table_size(t->map) >= t->capacity && t->order.head) {
         mwg_lru_remove(t, t->order.head->data);
+        t->evicted++;
+    }
     e->key = key;
     e->last = e->queued = now;
     e->link.data = e;

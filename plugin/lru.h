@@ -32,6 +32,7 @@ typedef struct {
     unsigned capacity;
     int64_t requeue_ns;         /* see above; 0: every touch moves */
     void (*free_entry)(void *entry);
+    uint64_t evicted;           /* entries dropped because the table was full */
 } mwg_lru;
 
 void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity, int64_t requeue_ns,

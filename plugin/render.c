@@ -28,6 +28,8 @@ static int hf_mwg502_icmp_type = -1;
 static int hf_mwg502_icmp_code = -1;
 static int hf_mwg502_incident = -1;
 static int hf_mwg502_explains = -1;
+static int hf_mwg502_incomplete = -1;
+static int hf_mwg502_unread = -1;
 
 static gint ett_mwg502 = -1;
 static gint ett_mwg502_upstream = -1;
@@ -35,6 +37,7 @@ static gint ett_mwg502_upstream = -1;
 static expert_field ei_mwg502[MWG_CAT_COUNT] = {
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
+static expert_field ei_mwg502_unread = EI_INIT;
 
 static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
 {
@@ -97,9 +100,9 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         if (mwg_cause_category(v->cause) == MWG_CAT_HOST_NOT_RESOLVABLE && v->cause != MWG_CAUSE_DNS_NO_RESPONSE &&
             v->cause != MWG_CAUSE_DNS_SERVER_UNREACHABLE)
             add_uint(u, hf_mwg502_dns_rcode, tvb, v->dns_rcode);
-        if (v->icmp_version) {
-            add_uint(u, hf_mwg502_icmp_type, tvb, v->icmp_type);
-            add_uint(u, hf_mwg502_icmp_code, tvb, v->icmp_code);
+        if (v->icmp.version) {
+            add_uint(u, hf_mwg502_icmp_type, tvb, v->icmp.type);
+            add_uint(u, hf_mwg502_icmp_code, tvb, v->icmp.code);
         }
     }
     if (v->request_frame) {
@@ -110,6 +113,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     }
     if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
         add_string(t, hf_mwg502_block_page, tvb, mwg_category_token(v->block_page));
+    if (v->incomplete)
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_incomplete, tvb, 0, 0, TRUE));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
     expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
     return t;
@@ -135,6 +140,26 @@ void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree,
         add_uint(t, hf_mwg502_explains, tvb, g_array_index(explains, guint32, i));
     if (incidents && incidents->len)
         proto_item_append_text(ti, ": part of the incident of frame %u", g_array_index(incidents, guint32, 0));
+}
+
+static const char *unread_words(unsigned kinds)
+{
+    static const char *const words[8] = {
+        "", "HTTP", "DNS", "HTTP and DNS", "ICMP", "HTTP and ICMP", "DNS and ICMP", "HTTP, DNS and ICMP",
+    };
+    return words[kinds & 7];
+}
+
+void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned kinds)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_tree *t = proto_item_add_subtree(ti, ett_mwg502);
+    proto_item *it = add_string(t, hf_mwg502_unread, tvb, unread_words(kinds));
+    proto_item_append_text(ti, ": could not read the %s Wireshark dissected here", unread_words(kinds));
+    expert_add_info_format(pinfo, it, &ei_mwg502_unread,
+                           "mwg502 could not read the %s Wireshark dissected in this frame; verdicts may lack it",
+                           unread_words(kinds));
 }
 
 void mwg_render_register(int proto)
@@ -196,6 +221,13 @@ void mwg_render_register(int proto)
         { &hf_mwg502_explains,
           { "Explains", "mwg502.explains", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "A gateway error this frame is the evidence of", HFILL } },
+        { &hf_mwg502_incomplete,
+          { "Error response incomplete", "mwg502.incomplete", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The error response never arrived whole (the connection ended, or the capture did): this frame "
+            "holds its status line", HFILL } },
+        { &hf_mwg502_unread,
+          { "Not read by mwg502", "mwg502.unread", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Protocols Wireshark dissected in this frame that mwg502 could not read", HFILL } },
     };
     static gint *ett[] = { &ett_mwg502, &ett_mwg502_upstream };
     static ei_register_info ei[] = {
@@ -210,6 +242,8 @@ void mwg_render_register(int proto)
         { &ei_mwg502[MWG_CAT_UNKNOWN],
           { "mwg502.expert.unknown", PI_RESPONSE_CODE, PI_ERROR, "Gateway error without upstream evidence",
             EXPFILL } },
+        { &ei_mwg502_unread,
+          { "mwg502.expert.unread", PI_UNDECODED, PI_NOTE, "Frame mwg502 could not read", EXPFILL } },
     };
     proto_mwg502 = proto;
     proto_register_field_array(proto, hf, array_length(hf));

@@ -1,7 +1,7 @@
 /* render.h - a verdict -> the mwg502 tree, expert info and Info column.
  *
- * Owns the filter fields (mwg502.*) and expert entries, whose names are the
- * public contract of ../shared DESIGN section 2.
+ * Owns the filter fields (mwg502.*) and expert entries, whose names are a
+ * public contract (README, "Fields"): add, never rename.
  */
 #ifndef MWG502_RENDER_H
 #define MWG502_RENDER_H
@@ -20,6 +20,10 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
  * evidence of those (either may be NULL).  'verdict_tree' is the frame's own
  * verdict subtree, if it has one, so that an error frame shows one mwg502
  * tree. */
+/* A frame Wireshark dissected as HTTP, DNS or ICMP (MWG_UNREAD_*) that
+ * mwg502 could not read: said in the tree and in Expert Information. */
+void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned kinds);
+
 void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const GArray *incidents,
                       const GArray *explains);
 

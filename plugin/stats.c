@@ -4,22 +4,35 @@
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 
-#include "verdict.h"
+#include "facts.h"
 
-static const char *const root_name = "Gateway errors";
-static int root_node = -1;
+static const char *const errors_name = "Gateway errors";
+static const char *const unread_name = "Frames mwg502 could not read";
+static int errors_node = -1, unread_node = -1;
 
 static void stats_init(stats_tree *st)
 {
-    root_node = stats_tree_create_node(st, root_name, 0, STAT_DT_INT, TRUE);
+    errors_node = stats_tree_create_node(st, errors_name, 0, STAT_DT_INT, TRUE);
+    unread_node = stats_tree_create_node(st, unread_name, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                                       const void *data, tap_flags_t flags _U_)
 {
-    const mwg_verdict *v = data;
-    tick_stat_node(st, root_name, 0, TRUE);
-    int category = tick_stat_node(st, mwg_category_token(v->category), root_node, TRUE);
+    const mwg_tap_record *rec = data;
+    if (!rec->verdict) {
+        static const struct { unsigned bit; const char *name; } kinds[] = {
+            { MWG_UNREAD_HTTP, "HTTP" }, { MWG_UNREAD_DNS, "DNS" }, { MWG_UNREAD_ICMP, "ICMP" },
+        };
+        tick_stat_node(st, unread_name, 0, TRUE);
+        for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+            if (rec->unread & kinds[i].bit)
+                tick_stat_node(st, kinds[i].name, unread_node, FALSE);
+        return TAP_PACKET_REDRAW;
+    }
+    const mwg_verdict *v = rec->verdict;
+    tick_stat_node(st, errors_name, 0, TRUE);
+    int category = tick_stat_node(st, mwg_category_token(v->category), errors_node, TRUE);
     int cause = tick_stat_node(st, mwg_cause_token(v->cause), category, TRUE);
     tick_stat_node(st, v->host ? v->host : "(unknown host)", cause, FALSE);
     return TAP_PACKET_REDRAW;

@@ -1,8 +1,11 @@
-/* verdict.c - tokens and the words people read for a verdict. */
+/* verdict.c - the verdict record and its tokens. */
 #include "verdict.h"
 
-#include <arpa/inet.h>
 #include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constants.h"
 
 static const char *const category_tokens[MWG_CAT_COUNT] = {
     [MWG_CAT_HOST_NOT_RESOLVABLE] = "host_not_resolvable",
@@ -48,141 +51,11 @@ mwg_category mwg_cause_category(mwg_cause cause)
     return (unsigned)cause < MWG_CAUSE_COUNT ? causes[cause].category : MWG_CAT_UNKNOWN;
 }
 
-const char *mwg_addr_to_str(const mwg_addr *a, char *buf, size_t len)
+mwg_verdict *mwg_verdict_new(void)
 {
-    if (a->family == 4 && inet_ntop(AF_INET, a->bytes, buf, (socklen_t)len))
-        return buf;
-    if (a->family == 6 && inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len))
-        return buf;
-    g_strlcpy(buf, "?", len);
-    return buf;
-}
-
-static const char *icmp_text(const mwg_verdict *v)
-{
-    if (v->icmp_version == 6) {
-        static const char *const v6[] = {
-            "no route to destination", "administratively prohibited", "beyond scope of source address",
-            "address unreachable", "port unreachable", "source address failed ingress/egress policy",
-            "reject route to destination",
-        };
-        return v->icmp_code < G_N_ELEMENTS(v6) ? v6[v->icmp_code] : "destination unreachable";
-    }
-    static const char *const v4[] = {
-        "network unreachable", "host unreachable", "protocol unreachable", "port unreachable",
-        "fragmentation needed", "source route failed", "destination network unknown",
-        "destination host unknown", "source host isolated", "network administratively prohibited",
-        "host administratively prohibited", "network unreachable for TOS", "host unreachable for TOS",
-        "communication administratively prohibited", "host precedence violation", "precedence cutoff in effect",
-    };
-    if (v->icmp_type != 3)
-        return "ICMP error";
-    return v->icmp_code < G_N_ELEMENTS(v4) ? v4[v->icmp_code] : "destination unreachable";
-}
-
-static const char *rcode_text(unsigned rcode)
-{
-    static const char *const names[] = {
-        "No error", "Format error", "Server failure", "No such name", "Not implemented", "Refused",
-    };
-    return rcode < G_N_ELEMENTS(names) ? names[rcode] : "an error";
-}
-
-char *mwg_verdict_summary(const mwg_verdict *v)
-{
-    char up[64], rep[64];
-    const char *host = v->host ? v->host : "(unknown host)";
-    mwg_addr_to_str(&v->upstream, up, sizeof up);
-    switch (v->cause) {
-    case MWG_CAUSE_DNS_NXDOMAIN:
-    case MWG_CAUSE_DNS_SERVFAIL:
-    case MWG_CAUSE_DNS_REFUSED:
-    case MWG_CAUSE_DNS_ERROR:
-        return g_strdup_printf("DNS server %s answered %s (rcode %u) for %s", up, rcode_text(v->dns_rcode),
-                               v->dns_rcode, host);
-    case MWG_CAUSE_DNS_NODATA:
-        return g_strdup_printf("DNS server %s has no address record for %s", up, host);
-    case MWG_CAUSE_DNS_NO_RESPONSE:
-        if (v->dns_servers > 1)
-            return g_strdup_printf("%u DNS servers (the last asked: %s) never answered %u queries for %s",
-                                   v->dns_servers, up, v->attempts, host);
-        return g_strdup_printf("DNS server %s never answered %u quer%s for %s", up, v->attempts,
-                               v->attempts == 1 ? "y" : "ies", host);
-    case MWG_CAUSE_DNS_SERVER_UNREACHABLE:
-        return g_strdup_printf("DNS server %s unreachable (ICMP %s) while resolving %s", up, icmp_text(v), host);
-    case MWG_CAUSE_TCP_SYN_TIMEOUT:
-        return g_strdup_printf("No answer from %s port %u to %u SYN%s for %s", up, v->upstream_port,
-                               v->attempts, v->attempts == 1 ? "" : "s", host);
-    case MWG_CAUSE_TCP_RST:
-        return g_strdup_printf("%s port %u refused the connection (RST) for %s", up, v->upstream_port, host);
-    case MWG_CAUSE_ICMP_UNREACHABLE:
-        return g_strdup_printf("%s reported %s (ICMP%s type %u code %u) for %s port %u, host %s",
-                               mwg_addr_to_str(&v->icmp_reporter, rep, sizeof rep), icmp_text(v),
-                               v->icmp_version == 6 ? "v6" : "", v->icmp_type, v->icmp_code, up,
-                               v->upstream_port, host);
-    case MWG_CAUSE_HTTP_INVALID_RESPONSE:
-        return g_strdup_printf("%s port %u answered with bytes that are not an HTTP response, for %s", up,
-                               v->upstream_port, host);
-    case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT:
-        return g_strdup_printf("%s port %u sent no response in %.0f s to the forwarded request for %s", up,
-                               v->upstream_port, v->response_wait_s, host);
-    case MWG_CAUSE_UPSTREAM_CLOSED:
-        return g_strdup_printf("%s port %u closed the connection before any response, for %s", up,
-                               v->upstream_port, host);
-    case MWG_CAUSE_UPSTREAM_STATUS:
-        return g_strdup_printf("The origin %s port %u itself answered %u for %s; the gateway relayed it", up,
-                               v->upstream_port, v->upstream_status, host);
-    case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
-    default:
-        if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
-            return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host,
-                                   mwg_category_token(v->block_page));
-        return g_strdup_printf("No upstream traffic for %s in the capture", host);
-    }
-}
-
-const char *mwg_verdict_advice(const mwg_verdict *v)
-{
-    switch (v->cause) {
-    case MWG_CAUSE_DNS_NXDOMAIN:
-    case MWG_CAUSE_DNS_NODATA:
-        return "Add an A (or AAAA) record for the host in DNS, or map it in the gateway's hosts file "
-               "(Configuration > File Editor > hosts)";
-    case MWG_CAUSE_DNS_SERVFAIL:
-    case MWG_CAUSE_DNS_ERROR:
-        return "The DNS server failed to resolve the host: check its forwarders and the zone, or map the host "
-               "in the gateway's hosts file";
-    case MWG_CAUSE_DNS_REFUSED:
-        return "The DNS server refuses the gateway's queries: allow recursion for the gateway or configure "
-               "another DNS server";
-    case MWG_CAUSE_DNS_NO_RESPONSE:
-    case MWG_CAUSE_DNS_SERVER_UNREACHABLE:
-        return "Check that the gateway's DNS server is up and reachable (routing, firewall on port 53)";
-    case MWG_CAUSE_TCP_SYN_TIMEOUT:
-        return "A firewall between gateway and destination drops the SYNs, or routing is broken: test from "
-               "the gateway's network (Troubleshooting > Network Tools) and capture on the next upstream device";
-    case MWG_CAUSE_TCP_RST:
-        return "The destination or a firewall rejects the gateway's connections: check the service listens on "
-               "that port and the firewall rules between gateway and destination";
-    case MWG_CAUSE_ICMP_UNREACHABLE:
-        return "A router or firewall between gateway and destination rejects the connection: check its rules "
-               "and the gateway's routes";
-    case MWG_CAUSE_HTTP_INVALID_RESPONSE:
-        return "The destination (or a device in front of it) does not answer valid HTTP: capture on the next "
-               "upstream device at the same time to trace it";
-    case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT:
-        return "The site needs longer than the gateway waits: raise the timeout for this host with a Proxy "
-               "Control setting (Policy > Settings > Engines > Proxy Control), or fix the slow server";
-    case MWG_CAUSE_UPSTREAM_CLOSED:
-        return "The destination closed the connection without answering: check the server's logs, or a device "
-               "in front of it";
-    case MWG_CAUSE_UPSTREAM_STATUS:
-        return "Not a gateway failure: the origin server itself returned the error";
-    case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
-    default:
-        return "Capture on the gateway with 'tcpdump -s 0 -i any' so both legs are recorded; the gateway may "
-               "also have answered from a cached DNS or connection failure";
-    }
+    mwg_verdict *v = g_new0(mwg_verdict, 1);
+    v->block_page = MWG_CAT_UNKNOWN;
+    return v;
 }
 
 void mwg_verdict_free(mwg_verdict *v)
@@ -191,5 +64,51 @@ void mwg_verdict_free(mwg_verdict *v)
         return;
     g_free(v->host);
     g_free(v->summary);
+    g_free(v->frames);
     g_free(v);
+}
+
+void mwg_verdict_set_cause(mwg_verdict *v, mwg_cause cause)
+{
+    v->cause = cause;
+    v->category = mwg_cause_category(cause);
+}
+
+void mwg_verdict_add_frame(mwg_verdict *v, uint32_t frame)
+{
+    if (!frame || v->n_frames >= MWG_MAX_INCIDENT_FRAMES)
+        return;
+    if (v->n_frames == v->frames_room) {
+        v->frames_room = v->frames_room ? 2 * v->frames_room : 16;
+        v->frames = g_renew(uint32_t, v->frames, v->frames_room);
+    }
+    v->frames[v->n_frames++] = frame;
+}
+
+void mwg_verdict_add_frames(mwg_verdict *v, const uint32_t *frames, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        mwg_verdict_add_frame(v, frames[i]);
+}
+
+static int compare_frames(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void mwg_verdict_finish(mwg_verdict *v)
+{
+    if (v->n_frames > 1) {
+        qsort(v->frames, v->n_frames, sizeof v->frames[0], compare_frames);
+        unsigned n = 1;
+        for (unsigned i = 1; i < v->n_frames; i++)
+            if (v->frames[i] != v->frames[n - 1])
+                v->frames[n++] = v->frames[i];
+        v->n_frames = n;
+    }
+    if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE)
+        v->category = v->block_page_recognised ? v->block_page : MWG_CAT_UNKNOWN;
+    g_free(v->summary);
+    v->summary = mwg_verdict_summary(v);
 }

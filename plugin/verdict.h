@@ -1,8 +1,7 @@
 /* verdict.h - what mwg502 concludes about one gateway error response.
  *
- * Shared by the correlation engine (which fills it), the renderer (which
- * shows it) and the unit tests.  Plain C: no Wireshark types, so the engine
- * can be tested and fuzzed without epan.
+ * Shared by the engine (which fills it), the renderer (which shows it) and
+ * the tests.  Plain C and GLib: no Wireshark types.
  *
  * The category and cause tokens are a public contract (display filters,
  * scripts and coloring rules match on them): add, never rename.
@@ -10,9 +9,8 @@
 #ifndef MWG502_VERDICT_H
 #define MWG502_VERDICT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "addr.h"
+#include "icmp_error.h"
 
 typedef enum {
     MWG_CAT_HOST_NOT_RESOLVABLE,
@@ -42,22 +40,18 @@ typedef enum {
     MWG_CAUSE_COUNT
 } mwg_cause;
 
-/* An IPv4 or IPv6 address; family 0 means "none". */
-typedef struct {
-    uint8_t family;             /* 0, 4 or 6 */
-    uint8_t bytes[16];
-} mwg_addr;
-
-/* Upper bound on the frames remembered for one incident: enough for a
- * storm of retries, small enough that a hostile capture cannot make one
- * verdict large. */
-#define MWG_MAX_INCIDENT_FRAMES 64
+/* Why a verdict may know less than the capture held: the engine's bounds
+ * dropped something it might have used (see constants.h), or Wireshark
+ * dissected frames mwg502 could not read. */
+#define MWG_LOSS_EVICTED 0x1        /* tables full: older state dropped */
+#define MWG_LOSS_UNREAD 0x2         /* frames mwg502 could not read */
+#define MWG_LOSS_REQUEST_QUEUE 0x4  /* more requests waited than it tracks */
 
 typedef struct {
     mwg_category category;
     mwg_cause cause;
     unsigned status;            /* the gateway's error status, e.g. 502 */
-    uint32_t error_frame;
+    uint32_t error_frame;       /* where Wireshark dissects the error response */
     uint32_t request_frame;     /* 0: the request is not in the capture */
     uint32_t attempt_frame;     /* 0: none */
     uint32_t evidence_frame;    /* 0: none */
@@ -68,14 +62,16 @@ typedef struct {
     int64_t elapsed_ns;         /* client request -> error; valid if request_frame */
     mwg_category block_page;    /* family named by the block page, or MWG_CAT_UNKNOWN */
     bool block_page_recognised; /* the body is a gateway notification page */
+    bool incomplete;            /* the error response never arrived whole */
     unsigned dns_rcode;
     unsigned dns_servers;       /* distinct DNS servers asked, for DNS causes */
-    unsigned icmp_version, icmp_type, icmp_code; /* for icmp causes; version 4 or 6 */
-    mwg_addr icmp_reporter;     /* who sent the ICMP error */
+    mwg_icmp_error icmp;        /* for ICMP causes */
     unsigned upstream_status;   /* the origin's own status, for upstream_status */
     double response_wait_s;     /* forwarded request -> error, for timeouts */
-    uint32_t frames[MWG_MAX_INCIDENT_FRAMES]; /* every frame of the incident */
-    unsigned n_frames;
+    unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
+    unsigned unread_frames;     /* ... of which frames it could not read while the client waited */
+    uint32_t *frames;           /* every frame of the incident, ascending once finished */
+    unsigned n_frames, frames_room;
     char *summary;              /* mwg_verdict_summary(), set once decided */
 } mwg_verdict;
 
@@ -84,14 +80,21 @@ const char *mwg_cause_token(mwg_cause cause);
 /* The category a cause belongs to (no_upstream_evidence: the block page's). */
 mwg_category mwg_cause_category(mwg_cause cause);
 
+mwg_verdict *mwg_verdict_new(void);
+void mwg_verdict_free(mwg_verdict *v);
+void mwg_verdict_set_cause(mwg_verdict *v, mwg_cause cause);
+/* Adds frames to the incident, up to MWG_MAX_INCIDENT_FRAMES (the first
+ * ones are kept). */
+void mwg_verdict_add_frames(mwg_verdict *v, const uint32_t *frames, unsigned n);
+void mwg_verdict_add_frame(mwg_verdict *v, uint32_t frame);
+/* Sorts and de-duplicates the frames, settles the category of an
+ * evidence-less verdict and writes the summary. */
+void mwg_verdict_finish(mwg_verdict *v);
+
 /* One line for people, e.g. "DNS server 10.10.65.1 answered No such name for
  * example.local".  Returns a newly allocated string (g_free). */
 char *mwg_verdict_summary(const mwg_verdict *v);
 /* The usual fix, in the vendor article's terms.  Static string. */
 const char *mwg_verdict_advice(const mwg_verdict *v);
-
-void mwg_verdict_free(mwg_verdict *v);
-/* Formats an address for people; buf must hold 46 bytes. */
-const char *mwg_addr_to_str(const mwg_addr *a, char *buf, size_t len);
 
 #endif

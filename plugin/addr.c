@@ -1,0 +1,61 @@
+/* addr.c - see addr.h. */
+#include "addr.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+bool mwg_addr_equal(const mwg_addr *a, const mwg_addr *b)
+{
+    if (a->family != b->family)
+        return false;
+    return memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
+}
+
+bool mwg_endpoint_equal(const mwg_endpoint *a, const mwg_endpoint *b)
+{
+    return a->port == b->port && mwg_addr_equal(&a->addr, &b->addr);
+}
+
+bool mwg_flow_equal(const mwg_flow *a, const mwg_flow *b)
+{
+    return mwg_endpoint_equal(&a->src, &b->src) && mwg_endpoint_equal(&a->dst, &b->dst);
+}
+
+bool mwg_flow_same_conversation(const mwg_flow *a, const mwg_flow *b)
+{
+    mwg_flow r = mwg_flow_reversed(b);
+    return mwg_flow_equal(a, b) || mwg_flow_equal(a, &r);
+}
+
+mwg_flow mwg_flow_reversed(const mwg_flow *f)
+{
+    mwg_flow r = { f->dst, f->src };
+    return r;
+}
+
+const char *mwg_addr_to_str(const mwg_addr *a, char *buf, size_t len)
+{
+    if (a->family == 4 && inet_ntop(AF_INET, a->bytes, buf, (socklen_t)len))
+        return buf;
+    if (a->family == 6 && inet_ntop(AF_INET6, a->bytes, buf, (socklen_t)len))
+        return buf;
+    if (len > 1) {
+        buf[0] = '?';
+        buf[1] = '\0';
+    }
+    return buf;
+}
+
+bool mwg_addr_parse(const char *text, mwg_addr *a)
+{
+    memset(a, 0, sizeof *a);
+    if (inet_pton(AF_INET, text, a->bytes) == 1) {
+        a->family = 4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, a->bytes) == 1) {
+        a->family = 6;
+        return true;
+    }
+    return false;
+}

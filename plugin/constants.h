@@ -1,0 +1,74 @@
+/* constants.h - every default and every bound of mwg502, named once.
+ *
+ * The preferences (packet-mwg502.c) and the engine read the same
+ * definitions.  The bounds keep memory and time finite whatever a capture
+ * holds; where one is reached, the engine counts what it dropped (see
+ * mwg_loss in correlate.h) instead of guessing.
+ */
+#ifndef MWG502_CONSTANTS_H
+#define MWG502_CONSTANTS_H
+
+#include <stdint.h>
+
+/* ------------------------------------------------ defaults (preferences) */
+
+#define MWG_DEFAULT_PROXY_PORTS "9090"      /* MWG's proxy port */
+#define MWG_DEFAULT_STATUS_CODES "502"
+#define MWG_DEFAULT_DNS_WINDOW_S 600        /* how long a gateway caches a name */
+#define MWG_DEFAULT_CONNECT_WINDOW_S 180
+#define MWG_DEFAULT_RESPONSE_TIMEOUT_S 120  /* MWG's wait for an upstream reply */
+
+/* What the preferences accept: HTTP error statuses only, and windows of at
+ * least a second (a window of 0 s would forget everything at once). */
+#define MWG_MIN_ERROR_STATUS 400
+#define MWG_MAX_ERROR_STATUS 599
+#define MWG_MIN_WINDOW_S 1
+
+/* ----------------------------------------------------------------- time */
+
+#define MWG_NS_PER_S INT64_C(1000000000)
+/* Time stamps are clamped to +-2^32 s so that nanoseconds fit in int64. */
+#define MWG_MAX_ABS_SECONDS (INT64_C(1) << 32)
+/* A connection is kept for the connect window plus this many response
+ * timeouts: room for gateways whose timeout was raised per host. */
+#define MWG_CONN_KEEP_TIMEOUTS 4
+/* Table entries move to the back of their recency queue at most once per
+ * this fraction of the table's window (see lru.h). */
+#define MWG_REQUEUE_FRACTION 16
+/* Idle state is dropped at most once per this much capture time. */
+#define MWG_EXPIRY_INTERVAL_S 1
+
+/* ------------------------------------------------------------- capacity */
+
+#define MWG_MAX_CONNS 65536         /* TCP connections remembered */
+#define MWG_MAX_NAMES 65536         /* DNS names remembered */
+#define MWG_MAX_HOST_LEN 255        /* longest host name (RFC 1035) */
+#define MWG_MAX_DNS_ADDRS 16        /* addresses kept per name */
+#define MWG_MAX_DNS_TXNS 4          /* DNS transactions per name: A, AAAA, retries */
+#define MWG_MAX_DNS_SERVERS 4       /* distinct servers counted per transaction */
+#define MWG_MAX_TXN_FRAMES 8        /* frames of one DNS transaction */
+#define MWG_MAX_ATTEMPT_FRAMES 16   /* SYNs, answers and errors of one connection */
+#define MWG_MAX_FORWARDS 4          /* forwarded requests kept per upstream connection */
+#define MWG_MAX_REFS 8              /* connections remembered per endpoint or name */
+#define MWG_RECENT_ATTEMPTS 1024    /* latest connection attempts, for names the capture never resolves */
+/* Requests a client connection may have waiting for their answers
+ * (pipelining).  Beyond it the engine stops matching that connection's
+ * answers until its queue drains, rather than shift every later match. */
+#define MWG_MAX_WAITING_REQUESTS 256
+/* Bytes kept of an HTTP message whose end has not arrived, to read its
+ * start line, headers and the beginning of an error page should it never
+ * arrive whole. */
+#define MWG_MAX_PENDING_HEAD (8 * 1024)
+/* Segments remembered for one HTTP message and frames for one incident. */
+#define MWG_MAX_MESSAGE_FRAMES 512
+#define MWG_MAX_INCIDENT_FRAMES 1024
+/* Frames Wireshark dissected that mwg502 could not read, remembered so that
+ * a verdict can say so. */
+#define MWG_RECENT_UNREAD 64
+
+/* ------------------------------------------------------------- decoding */
+
+#define MWG_MAX_HTTP_LINE (16 * 1024)   /* longer than any gateway accepts */
+#define MWG_BLOCKPAGE_SCAN (64 * 1024)  /* bytes of an error page searched for its family */
+
+#endif

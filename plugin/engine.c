@@ -1,0 +1,435 @@
+/* engine.c - the correlator: configuration, clock, tables and keys, and the
+ * dispatch of each frame's facts to the intake of its kind.
+ *
+ * "While the client waited" is judged by frame number, which only grows,
+ * and not by time stamps, which a bad capture may send backwards.  Time
+ * only bounds how long state is kept (the windows of mwg_config).
+ */
+#include "engine.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- config */
+
+static void set_bit(uint8_t *bits, unsigned i, bool on)
+{
+    if (on)
+        bits[i / 8] |= (uint8_t)(1u << (i % 8));
+    else
+        bits[i / 8] &= (uint8_t)~(1u << (i % 8));
+}
+
+void mwg_config_defaults(mwg_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    /* One port and one status: the defaults of constants.h, which the
+     * preferences give as range strings. */
+    mwg_config_set_proxy_port(cfg, 9090, true);
+    mwg_config_set_error_status(cfg, 502, true);
+    cfg->dns_window_s = MWG_DEFAULT_DNS_WINDOW_S;
+    cfg->connect_window_s = MWG_DEFAULT_CONNECT_WINDOW_S;
+    cfg->response_timeout_s = MWG_DEFAULT_RESPONSE_TIMEOUT_S;
+    cfg->max_conns = MWG_MAX_CONNS;
+    cfg->max_names = MWG_MAX_NAMES;
+}
+
+void mwg_config_set_proxy_port(mwg_config *cfg, unsigned port, bool on)
+{
+    if (port < 65536)
+        set_bit(cfg->proxy_ports, port, on);
+}
+
+void mwg_config_set_error_status(mwg_config *cfg, unsigned status, bool on)
+{
+    if (status < 1000)
+        set_bit(cfg->error_statuses, status, on);
+}
+
+bool mwg_config_is_proxy_port(const mwg_config *cfg, unsigned port)
+{
+    return port < 65536 && (cfg->proxy_ports[port / 8] >> (port % 8) & 1);
+}
+
+bool mwg_config_is_error_status(const mwg_config *cfg, unsigned status)
+{
+    return status < 1000 && (cfg->error_statuses[status / 8] >> (status % 8) & 1);
+}
+
+/* ------------------------------------------------------------------ keys */
+
+void ep_key_make(const mwg_endpoint *e, ep_key *k)
+{
+    memset(k->b, 0, EP_BYTES);
+    k->b[0] = e->addr.family;
+    memcpy(k->b + 1, e->addr.bytes, e->addr.family == 4 ? 4 : 16);
+    k->b[17] = (uint8_t)(e->port >> 8);
+    k->b[18] = (uint8_t)e->port;
+}
+
+void addr_key_make(const mwg_addr *a, ep_key *k)
+{
+    mwg_endpoint ep = { .addr = *a, .port = 0 };
+    ep_key_make(&ep, k);
+}
+
+void flow_key_make(const mwg_flow *fl, flow_key *k)
+{
+    ep_key a, b;
+    ep_key_make(&fl->src, &a);
+    ep_key_make(&fl->dst, &b);
+    bool swap = memcmp(a.b, b.b, EP_BYTES) > 0;
+    memcpy(k->b, swap ? b.b : a.b, EP_BYTES);
+    memcpy(k->b + EP_BYTES, swap ? a.b : b.b, EP_BYTES);
+}
+
+/* Keys are a few dozen bytes hashed on every frame: eight at a time. */
+static guint bytes_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 32;
+    }
+    for (; n > 0; p++, n--)
+        h = (h ^ *p) * UINT64_C(0x100000001b3);
+    return (guint)(h ^ h >> 29);
+}
+
+guint flow_key_hash(gconstpointer k) { return bytes_hash(((const flow_key *)k)->b, sizeof(flow_key)); }
+gboolean flow_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(flow_key)) == 0; }
+guint ep_key_hash(gconstpointer k) { return bytes_hash(((const ep_key *)k)->b, sizeof(ep_key)); }
+gboolean ep_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(ep_key)) == 0; }
+
+/* ----------------------------------------------------------- frame lists */
+
+void frame_list_add(frame_list *l, uint32_t frame, unsigned cap)
+{
+    if (l->n && l->v[l->n - 1] == frame)
+        return;
+    if (l->n >= cap)
+        return;
+    if (l->n == l->room) {
+        l->room = l->room ? 2 * l->room : 4;
+        if (l->room > cap)
+            l->room = cap;
+        l->v = g_renew(uint32_t, l->v, l->room);
+    }
+    l->v[l->n++] = frame;
+}
+
+void frame_list_clear(frame_list *l)
+{
+    g_free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* ----------------------------------------------------------------- time */
+
+/* Clamped: windows come from preferences, which allow any 32-bit value. */
+int64_t mwg_seconds(double s)
+{
+    double ns = s * (double)MWG_NS_PER_S;
+    return ns > 0x1p62 ? INT64_C(1) << 62 : ns < -0x1p62 ? -(INT64_C(1) << 62) : (int64_t)ns;
+}
+
+/* How long state stays after its last use: a connection, longer than a
+ * reply could take; a name, the DNS window. */
+static int64_t conn_keep(const mwg_config *cfg)
+{
+    return mwg_seconds(cfg->connect_window_s + MWG_CONN_KEEP_TIMEOUTS * cfg->response_timeout_s);
+}
+
+static int64_t name_keep(const mwg_config *cfg)
+{
+    return mwg_seconds(cfg->dns_window_s);
+}
+
+/* ----------------------------------------------------------------- watch */
+
+static void watch_count(GHashTable *watch, guint hash, int delta)
+{
+    gpointer key = GUINT_TO_POINTER(hash);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(watch, key)) + (guint)delta;
+    if (n)
+        g_hash_table_insert(watch, key, GUINT_TO_POINTER(n));
+    else
+        g_hash_table_remove(watch, key);
+}
+
+void watch_update(mwg_correlator *c, conn *cn)
+{
+    forward *fw = cn->client_leg ? NULL : awaiting_reply(cn);
+    bool wanted = (fw && !fw->reply_started) || cn->dir[0].pending || cn->dir[1].pending;
+    if (wanted == cn->watched)
+        return;
+    watch_count(c->watch, flow_key_hash(&cn->key), wanted ? 1 : -1);
+    cn->watched = wanted;
+}
+
+bool watched(mwg_correlator *c, const mwg_flow *fl)
+{
+    flow_key k;
+    flow_key_make(fl, &k);
+    return g_hash_table_contains(c->watch, GUINT_TO_POINTER(flow_key_hash(&k)));
+}
+
+/* ----------------------------------------------------------- connections */
+
+/* The correlator a connection's table belongs to, for conn_free (an LRU
+ * frees entries without context).  The engine runs on one thread. */
+static mwg_correlator *freeing_for;
+
+static void conn_free(void *p)
+{
+    conn *cn = p;
+    mwg_correlator *c = freeing_for;
+    if (c && cn->watched)
+        watch_count(c->watch, flow_key_hash(&cn->key), -1);
+    for (int d = 0; d < 2; d++) {
+        if (c && cn->dir[d].pending)
+            c->loss.messages_dropped++;
+        http_dir_clear(&cn->dir[d]);
+    }
+    if (cn->waiting)
+        g_queue_free_full(cn->waiting, client_request_free);
+    for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
+        forward_free_contents(&cn->fwd[i]);
+    g_free(cn->fwd);
+    g_free(cn);
+}
+
+conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl)
+{
+    flow_key k;
+    flow_key_make(fl, &k);
+    conn *cn = mwg_lru_lookup(&c->conns, &k);
+    if (cn)
+        mwg_lru_touch(&c->conns, &cn->lru, c->clock);
+    return cn;
+}
+
+static void note_evictions(mwg_correlator *c, const mwg_lru *t, uint64_t before, uint64_t *counter)
+{
+    if (t->evicted != before) {
+        *counter += t->evicted - before;
+        c->evicted_at = c->clock;
+        c->evicted_any = true;
+    }
+}
+
+/* A fresh connection record, replacing any older one on the same 4-tuple. */
+conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
+{
+    flow_key k;
+    flow_key_make(fl, &k);
+    conn *old = mwg_lru_lookup(&c->conns, &k);
+    if (old) {
+        /* A new connection on the same 4-tuple ends the old one's messages. */
+        for (int d = 0; d < 2; d++)
+            http_stream_abandon(c, old, d);
+        mwg_lru_remove(&c->conns, &old->lru);
+    }
+    conn *cn = g_new0(conn, 1);
+    cn->key = k;
+    cn->serial = ++c->next_serial;
+    cn->client = src_is_client ? fl->src : fl->dst;
+    cn->server = src_is_client ? fl->dst : fl->src;
+    uint64_t before = c->conns.evicted;
+    mwg_lru_insert(&c->conns, &cn->lru, &cn->key, c->clock);
+    note_evictions(c, &c->conns, before, &c->loss.conns_evicted);
+    return cn;
+}
+
+conn *ref_resolve(mwg_correlator *c, const conn_ref *ref)
+{
+    conn *cn = mwg_lru_lookup(&c->conns, &ref->key);
+    return cn && cn->serial == ref->serial ? cn : NULL;
+}
+
+void ref_ring_push(ref_ring *r, const conn *cn)
+{
+    for (unsigned i = 0; i < r->n; i++)
+        if (r->refs[i].serial == cn->serial && flow_key_equal(&r->refs[i].key, &cn->key))
+            return;
+    r->refs[r->next].key = cn->key;
+    r->refs[r->next].serial = cn->serial;
+    r->next = (r->next + 1) % MWG_MAX_REFS;
+    if (r->n < MWG_MAX_REFS)
+        r->n++;
+}
+
+/* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
+#define LRU_OBTAIN(table, type, key_ptr, now) \
+    ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), offsetof(type, key), (now)))
+
+void endpoint_remember(mwg_correlator *c, conn *cn)
+{
+    ep_key k;
+    ep_key_make(&cn->server, &k);
+    uint64_t before = c->endpoints.evicted;
+    endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
+    note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted);
+    ref_ring_push(&e->conns, cn);
+}
+
+void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame)
+{
+    for (unsigned i = 0; i < *n; i++)
+        if (v[i] == frame)
+            return;
+    if (*n < cap)
+        v[(*n)++] = frame;
+    else
+        v[cap - 1] = frame;     /* keep the first ones and the latest */
+}
+
+void conn_add_frame(conn *cn, uint32_t frame)
+{
+    frames_add_fixed(cn->frames, &cn->n_frames, MWG_MAX_ATTEMPT_FRAMES, frame);
+}
+
+name_entry *name_get(mwg_correlator *c, const char *name, bool create)
+{
+    name_entry *ne = mwg_lru_lookup(&c->names, name);
+    if (ne) {
+        mwg_lru_touch(&c->names, &ne->lru, c->clock);
+        return ne;
+    }
+    if (!create)
+        return NULL;
+    size_t len = strlen(name);
+    ne = g_malloc0(sizeof *ne + len + 1);
+    memcpy(ne->name, name, len + 1);
+    uint64_t before = c->names.evicted;
+    mwg_lru_insert(&c->names, &ne->lru, ne->name, c->clock);
+    note_evictions(c, &c->names, before, &c->loss.names_evicted);
+    return ne;
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
+{
+    mwg_correlator *c = g_new0(mwg_correlator, 1);
+    c->cfg = *cfg;
+    c->clock = c->expired_at = INT64_MIN;
+    c->watch = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* Verdicts check the windows themselves; expiry only frees memory, and
+     * may be late by a fraction of the window (see lru.h). */
+    int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
+    int64_t name_slack = name_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
+    mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_slack, conn_free);
+    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, conn_slack, g_free);
+    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, cfg->max_names, name_slack, g_free);
+    return c;
+}
+
+void mwg_correlator_free(mwg_correlator *c)
+{
+    if (!c)
+        return;
+    freeing_for = c;
+    mwg_lru_destroy(&c->conns);
+    freeing_for = NULL;
+    mwg_lru_destroy(&c->endpoints);
+    mwg_lru_destroy(&c->names);
+    mwg_lru_destroy(&c->dns_flows);
+    mwg_lru_destroy(&c->owners);
+    g_hash_table_destroy(c->watch);
+    g_free(c);
+}
+
+void mwg_correlator_get_stats(const mwg_correlator *c, mwg_correlator_stats *s)
+{
+    s->conns = mwg_lru_size(&c->conns);
+    s->names = mwg_lru_size(&c->names);
+    s->dns_flows = mwg_lru_size(&c->dns_flows);
+    s->loss = c->loss;
+}
+
+/* Drops what no verdict can need any more (see conn_keep, name_keep). */
+static void expire(mwg_correlator *c)
+{
+    int64_t conns = conn_keep(&c->cfg), names = name_keep(&c->cfg);
+    if (c->clock > INT64_MIN + conns) {
+        mwg_lru_expire(&c->conns, c->clock - conns);
+        mwg_lru_expire(&c->endpoints, c->clock - conns);
+    }
+    if (c->clock > INT64_MIN + names) {
+        mwg_lru_expire(&c->names, c->clock - names);
+        mwg_lru_expire(&c->dns_flows, c->clock - names);
+        mwg_lru_expire(&c->owners, c->clock - names);
+    }
+}
+
+void remember_unread(mwg_correlator *c, uint32_t frame, unsigned kinds)
+{
+    bool counted = c->frame_unread != 0;
+    c->frame_unread |= kinds;
+    if (counted)
+        return;
+    c->loss.frames_unread++;
+    c->unread[c->next_unread] = frame;
+    c->next_unread = (c->next_unread + 1) % MWG_RECENT_UNREAD;
+    if (c->n_unread < MWG_RECENT_UNREAD)
+        c->n_unread++;
+}
+
+unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *out)
+{
+    unsigned before = out->len;
+    c->out = out;
+    freeing_for = c;
+    if (f->ts_ns > c->clock) {
+        c->clock = f->ts_ns;
+        /* Now and then, not on every frame: the tables' order is no finer
+         * than that anyway (see lru.h). */
+        if (c->expired_at == INT64_MIN || c->clock - c->expired_at >= mwg_seconds(MWG_EXPIRY_INTERVAL_S)) {
+            c->expired_at = c->clock;
+            expire(c);
+        }
+    }
+    c->frame_unread = 0;
+    if (f->unread)
+        remember_unread(c, f->frame, f->unread);
+    if (f->icmp_quote != MWG_ICMP_NONE)
+        intake_icmp(c, f);      /* the frame's flow is the quoted one */
+    else {
+        if (f->is_tcp)
+            intake_tcp(c, f);
+        if (f->has_dns)
+            intake_dns(c, f);
+    }
+    freeing_for = NULL;
+    c->out = NULL;
+    return out->len - before;
+}
+
+unsigned mwg_correlator_unread(const mwg_correlator *c)
+{
+    return c->frame_unread;
+}
+
+unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)
+{
+    unsigned before = out->len;
+    c->out = out;
+    freeing_for = c;
+    /* Oldest connection first, as the capture went; the list is taken
+     * first, as ending a message may touch the table. */
+    GPtrArray *all = g_ptr_array_new();
+    for (GList *l = c->conns.order.head; l; l = l->next)
+        g_ptr_array_add(all, l->data);
+    for (guint i = 0; i < all->len; i++)
+        for (int d = 0; d < 2; d++)
+            http_stream_abandon(c, g_ptr_array_index(all, i), d);
+    g_ptr_array_free(all, TRUE);
+    freeing_for = NULL;
+    c->out = NULL;
+    return out->len - before;
+}

@@ -1,0 +1,252 @@
+/* engine.h - the engine's state, shared by the files of the engine and by
+ * nothing else (the plugin sees correlate.h only).
+ *
+ * The gateway's work for one client request goes DNS -> TCP connect ->
+ * forwarded request -> reply.  Each stage is remembered as it is seen,
+ * keyed the way the later stage finds it: DNS transactions by name,
+ * connection attempts by destination endpoint, forwarded requests by host.
+ *
+ *   engine.c       the correlator, its clock, tables and keys; dispatch
+ *   intake_tcp.c   SYNs and their answers, closes, first reply bytes
+ *   intake_dns.c   DNS transactions and what names resolved to
+ *   intake_icmp.c  ICMP errors quoting a SYN or a DNS query
+ *   http_stream.c  which HTTP messages Wireshark dissected in a frame
+ *   intake_http.c  client requests and answers, forwarded requests, replies
+ *   judge.c        an error response -> its verdict
+ */
+#ifndef MWG502_ENGINE_H
+#define MWG502_ENGINE_H
+
+#include "correlate.h"
+#include "http_message.h"
+#include "lru.h"
+
+/* ------------------------------------------------------------------ keys */
+
+/* Endpoints serialised without padding, so keys hash and compare as bytes. */
+#define EP_BYTES 19
+typedef struct {
+    uint8_t b[2 * EP_BYTES];
+} flow_key;                     /* both directions of a conversation */
+typedef struct {
+    uint8_t b[EP_BYTES];
+} ep_key;                       /* an endpoint, or an address with port 0 */
+
+void flow_key_make(const mwg_flow *fl, flow_key *k);
+void ep_key_make(const mwg_endpoint *e, ep_key *k);
+void addr_key_make(const mwg_addr *a, ep_key *k);
+guint flow_key_hash(gconstpointer k);
+gboolean flow_key_equal(gconstpointer a, gconstpointer b);
+guint ep_key_hash(gconstpointer k);
+gboolean ep_key_equal(gconstpointer a, gconstpointer b);
+
+/* A bounded list of frame numbers, grown as needed. */
+typedef struct {
+    uint32_t *v;
+    unsigned n, room;
+} frame_list;
+
+void frame_list_add(frame_list *l, uint32_t frame, unsigned cap);
+void frame_list_clear(frame_list *l);
+/* The same for a fixed array of 'cap': once full, the last slot takes the
+ * latest frame (the first ones and the latest are what a verdict shows). */
+void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame);
+
+/* ------------------------------------------------------------------ HTTP */
+
+/* An HTTP message, in the frame where Wireshark dissected it. */
+typedef struct {
+    uint32_t frame;             /* where Wireshark shows it */
+    int64_t ts;
+    mwg_http_message m;         /* spans borrowed from the frame's bytes */
+    const uint32_t *frames;     /* its segments (at least 'frame') */
+    unsigned n_frames;
+    bool incomplete;            /* never arrived whole: 'frame' shows its start */
+    const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
+    size_t decoded_body_len;
+} http_msg;
+
+/* One direction of a TCP connection, as a stream of HTTP messages. */
+typedef struct {
+    bool seq_known;
+    uint32_t taken_end;         /* sequence number just past what is read */
+    bool pending;               /* a message began and Wireshark has not dissected it yet */
+    uint32_t pending_seq;
+    uint32_t pending_frame;
+    int64_t pending_ts;
+    frame_list pending_frames;  /* its segments so far */
+    uint8_t *pending_head;      /* its first bytes, to read it if it never completes */
+    size_t pending_head_len;
+} http_dir;
+
+/* How an upstream reply to a forwarded request went. */
+typedef enum { REPLY_NONE, REPLY_VALID, REPLY_INVALID, REPLY_CLOSED } reply_kind;
+
+typedef struct {
+    uint32_t frame;             /* the forwarded request */
+    int64_t ts;
+    char *host;                 /* the host it asked for; NULL: not understood */
+    char *method;
+    reply_kind reply;
+    bool reply_started;         /* a segment beginning "HTTP/" was seen */
+    uint32_t reply_frame;
+    frame_list reply_frames;    /* segments of the reply that decided */
+    unsigned status;
+} forward;
+
+typedef struct {
+    uint32_t frame;
+    int64_t ts;
+    char *host;                 /* NULL: not understood */
+    char *method;
+    uint16_t port;
+    frame_list frames;          /* its segments */
+} client_request;
+
+typedef struct {
+    mwg_lru_entry lru;
+    flow_key key;
+    uint32_t serial;
+    mwg_endpoint client, server;
+    bool client_leg;            /* a client talking to the gateway as a proxy */
+    /* client leg */
+    GQueue *waiting;            /* requests not answered yet, oldest first */
+    unsigned untracked;         /* requests past the queue's bound, unanswered */
+    /* upstream leg: the connection attempt */
+    uint32_t first_syn_frame, last_syn_frame, syn_count;
+    int64_t last_syn_ts;
+    uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
+    mwg_icmp_error icmp;
+    forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
+    unsigned n_fwd;
+    http_dir dir[2];            /* [0] from the client, [1] from the server */
+    bool http_seen;             /* Wireshark dissected an HTTP message on it */
+    bool watched;               /* counted in the correlator's watch set */
+    uint32_t frames[MWG_MAX_ATTEMPT_FRAMES];
+    unsigned n_frames;
+} conn;
+
+/* Where to find a connection again: its key and the serial it had. */
+typedef struct {
+    flow_key key;
+    uint32_t serial;
+} conn_ref;
+
+typedef struct {
+    conn_ref refs[MWG_MAX_REFS];
+    unsigned n, next;
+} ref_ring;
+
+typedef struct {
+    mwg_lru_entry lru;
+    ep_key key;
+    ref_ring conns;
+} endpoint_entry;
+
+typedef struct {
+    uint16_t id, qtype;
+    mwg_endpoint client, server;    /* server: the last one asked */
+    mwg_addr servers[MWG_MAX_DNS_SERVERS];  /* the distinct servers asked */
+    unsigned n_servers;
+    uint32_t first_query_frame, last_query_frame, query_count;
+    int64_t last_query_ts;
+    uint32_t response_frame;
+    unsigned rcode;
+    bool has_addr;
+    bool answers_cut;           /* the answer could not be read whole */
+    uint32_t icmp_frame;
+    mwg_icmp_error icmp;
+    uint32_t frames[MWG_MAX_TXN_FRAMES];
+    unsigned n_frames;
+} dns_txn;
+
+typedef struct {
+    mwg_lru_entry lru;
+    dns_txn txns[MWG_MAX_DNS_TXNS];
+    unsigned n_txns, next_txn;
+    mwg_addr addrs[MWG_MAX_DNS_ADDRS];  /* what the name resolved to */
+    unsigned n_addrs;
+    ref_ring forwards;          /* connections that carried a request for it */
+    char name[];                /* sized to the name: a flood of names stays small */
+} name_entry;
+
+/* An address some name resolved to -> that name, so that an attempt to it is
+ * not taken for another host's. */
+typedef struct {
+    mwg_lru_entry lru;
+    ep_key key;                 /* port 0 */
+    char name[];
+} addr_owner;
+
+/* A DNS query's UDP flow -> its name, for ICMP errors that quote it. */
+typedef struct {
+    mwg_lru_entry lru;
+    flow_key key;
+    char name[];
+} dns_flow_entry;
+
+struct mwg_correlator {
+    mwg_config cfg;
+    int64_t clock;              /* the latest time stamp seen: time only grows */
+    int64_t expired_at;         /* the clock at the last expiry */
+    /* Most segments carry data of a message already read and change
+     * nothing.  The connections that want to see every segment (one whose
+     * reply has not begun, one in the middle of a message) are counted here
+     * by the hash of their key, so that every other segment is turned away
+     * without a lookup in the connection table, whose entries lie all over
+     * memory (a cache miss each).  A hash is only a hint: the lookup that
+     * follows compares whole keys. */
+    GHashTable *watch;          /* flow_key_hash -> count */
+    uint32_t next_serial;
+    mwg_lru conns;
+    mwg_lru endpoints;
+    mwg_lru names;
+    mwg_lru dns_flows;
+    mwg_lru owners;
+    conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
+    unsigned n_recent, next_recent;
+    unsigned frame_unread;      /* MWG_UNREAD_* of the frame being fed */
+    uint32_t unread[MWG_RECENT_UNREAD];     /* ring of frames mwg502 could not read */
+    unsigned n_unread, next_unread;
+    bool evicted_any;           /* a full table dropped state ... */
+    int64_t evicted_at;         /* ... last at this clock */
+    mwg_loss loss;
+    GPtrArray *out;             /* where the current feed puts its verdicts */
+};
+
+/* engine.c */
+int64_t mwg_seconds(double s);
+conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl);
+conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client);
+conn *ref_resolve(mwg_correlator *c, const conn_ref *ref);
+void ref_ring_push(ref_ring *r, const conn *cn);
+void conn_add_frame(conn *cn, uint32_t frame);
+void endpoint_remember(mwg_correlator *c, conn *cn);
+name_entry *name_get(mwg_correlator *c, const char *name, bool create);
+/* Keeps the watch set in step with the connection, after any change. */
+void watch_update(mwg_correlator *c, conn *cn);
+bool watched(mwg_correlator *c, const mwg_flow *fl);
+/* Wireshark dissected something in this frame that mwg502 could not read. */
+void remember_unread(mwg_correlator *c, uint32_t frame, unsigned kinds);
+
+/* intake_*.c */
+void intake_tcp(mwg_correlator *c, const mwg_facts *f);
+void intake_dns(mwg_correlator *c, const mwg_facts *f);
+void intake_icmp(mwg_correlator *c, const mwg_facts *f);
+void intake_http(mwg_correlator *c, conn *cn, int dir, const http_msg *msg);
+forward *awaiting_reply(conn *cn);
+/* The method of the request an answer on this connection answers. */
+const char *answered_method(const conn *cn);
+void forward_free_contents(forward *fw);
+void client_request_free(gpointer p);
+
+/* http_stream.c */
+void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
+/* The message direction 'dir' began and never finished: it ends here. */
+void http_stream_abandon(mwg_correlator *c, conn *cn, int dir);
+void http_dir_clear(http_dir *d);
+
+/* judge.c */
+void judge_error(mwg_correlator *c, const client_request *req, const http_msg *msg, mwg_verdict *v);
+
+#endif

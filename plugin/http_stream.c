@@ -1,0 +1,254 @@
+/* http_stream.c - the HTTP messages of a TCP connection, each in the frame
+ * where Wireshark dissected it.
+ *
+ * Wireshark shows a message (http.request, http.response.code) in the frame
+ * where its TCP reassembly completed it; the segments before only start it.
+ * Which frame that is depends on Wireshark's preferences and on rules of
+ * its own, so it is not guessed here: the frame's facts say whether HTTP
+ * dissected a message in it (mwg_ws_http) and hand over the PDU TCP
+ * reassembled there.  This file reads the bytes of those messages and
+ * follows each direction of the connection by sequence number, so that
+ *
+ *   - a message that starts in one segment and is completed in a later one
+ *     is read once, in the later frame, with every segment it spans;
+ *   - several messages in one segment are all read (pipelining);
+ *   - a copy of a segment already read (a retransmission, the duplicate a
+ *     bridge capture holds) is not read twice;
+ *   - a message whose end never arrives (the peer reset, the capture
+ *     ended) is read from its first bytes when its connection ends, and
+ *     placed on the frame of its start line.
+ *
+ * The answers do not depend on whether Wireshark built a protocol tree,
+ * which changes what it lists in a frame's protocols but not the messages
+ * it dissects.
+ */
+#include "engine.h"
+
+#include <string.h>
+
+static bool seq_before(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
+
+static void pending_clear(http_dir *d)
+{
+    d->pending = false;
+    frame_list_clear(&d->pending_frames);
+    g_free(d->pending_head);
+    d->pending_head = NULL;
+    d->pending_head_len = 0;
+}
+
+void http_dir_clear(http_dir *d)
+{
+    pending_clear(d);
+    memset(d, 0, sizeof *d);
+}
+
+/* Keeps the first bytes of a message whose end has not come, as long as
+ * they follow each other. */
+static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n)
+{
+    if (!d->pending || seq != d->pending_seq + (uint32_t)d->pending_head_len)
+        return;
+    size_t room = MWG_MAX_PENDING_HEAD - d->pending_head_len;
+    if (n > room)
+        n = room;
+    if (n == 0)
+        return;
+    d->pending_head = g_realloc(d->pending_head, d->pending_head_len + n);
+    memcpy(d->pending_head + d->pending_head_len, p, n);
+    d->pending_head_len += n;
+}
+
+static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n)
+{
+    pending_clear(d);
+    d->pending = true;
+    d->pending_seq = seq;
+    d->pending_frame = f->frame;
+    d->pending_ts = f->ts_ns;
+    frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+    pending_append(d, seq, p, n);
+}
+
+/* A message read: to the intake, in the frame Wireshark shows it. */
+static void emit(mwg_correlator *c, conn *cn, int dir, const http_msg *msg)
+{
+    /* An answer ends the request it answers, even one whose body never
+     * came whole (a gateway may refuse before the upload ends). */
+    if (msg->m.is_response && cn->dir[!dir].pending)
+        http_stream_abandon(c, cn, !dir);
+    intake_http(c, cn, dir, msg);
+}
+
+/* What one frame gave so far. */
+typedef struct {
+    unsigned read;              /* messages read in it */
+    bool gave_body;             /* the body Wireshark decoded went to one */
+} frame_reading;
+
+static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
+                      const frame_list *segments, frame_reading *fr)
+{
+    uint32_t only = f->frame;
+    http_msg msg = {
+        .frame = f->frame, .ts = f->ts_ns, .m = *m,
+        .frames = segments ? segments->v : &only, .n_frames = segments ? segments->n : 1,
+    };
+    if (m->is_response && !fr->gave_body && f->decoded_body.p) {
+        msg.decoded_body = f->decoded_body.p;
+        msg.decoded_body_len = f->decoded_body.len;
+        fr->gave_body = true;
+    }
+    fr->read++;
+    emit(c, cn, dir, &msg);
+}
+
+/* Whether Wireshark took the message that starts but does not end in the
+ * segment as whole (it does when told not to reassemble, or at the end of
+ * the stream): it must be the last one it dissected here. */
+static bool taken_although_partial(const mwg_facts *f, const mwg_http_message *m, unsigned read_before)
+{
+    if (!f->http.took_message || f->http.last_is_response != m->is_response)
+        return false;
+    if (!m->is_response && m->method.len == 0)
+        return false;           /* not even its start line is there */
+    if (m->is_response && f->http.last_status)
+        return f->http.last_status == m->status;
+    if (!m->is_response && f->http.last_method)
+        return m->method.len == strlen(f->http.last_method) &&
+               memcmp(m->method.p, f->http.last_method, m->method.len) == 0;
+    /* Wireshark did not say which: only when no other is a candidate. */
+    return read_before == 0;
+}
+
+/* The messages that start at 'p' (segment bytes from sequence number
+ * 'seq' on), one after the other. */
+static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const uint8_t *p, size_t len,
+                         bool cut, uint32_t seq, frame_reading *fr)
+{
+    http_dir *d = &cn->dir[dir];
+    size_t off = 0;
+    while (off < len) {
+        mwg_http_message m;
+        mwg_http_state st = mwg_http_read(p + off, len - off, cut, dir ? answered_method(cn) : NULL, &m);
+        if (st == MWG_HTTP_NOT_A_MESSAGE)
+            break;
+        bool at_end = m.until_close && (f->tcp_flags & MWG_TCP_FIN);
+        if ((st == MWG_HTTP_COMPLETE && f->http.took_message) || at_end ||
+            (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read))) {
+            emit_here(c, cn, dir, f, &m, NULL, fr);
+            off = st == MWG_HTTP_COMPLETE ? off + m.length : len;
+            continue;
+        }
+        /* Wireshark waits for more of it: it is shown where it ends. */
+        pending_start(d, f, seq + (uint32_t)off, p + off, len - off);
+        off = len;
+    }
+    d->taken_end = seq + (uint32_t)off;
+}
+
+/* The messages of the segment, as far as it is not a copy of bytes read. */
+static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, frame_reading *fr)
+{
+    http_dir *d = &cn->dir[dir];
+    uint32_t seq = f->tcp_seq, end = seq + f->payload_len;
+    const mwg_bytes *r = &f->reassembled;
+    if (f->http.took_message)
+        cn->http_seen = true;
+    if (!d->seq_known) {
+        d->seq_known = true;
+        d->taken_end = seq;
+    }
+
+    if (d->pending && !seq_before(seq, d->pending_seq)) {
+        if (r->p && f->http.took_message && seq - d->pending_seq <= r->len) {
+            /* The message completed here: the PDU ends with the first bytes
+             * of this segment, the rest may start other messages. */
+            size_t in_segment = r->len - (seq - d->pending_seq);
+            if (in_segment > f->payload.len)
+                in_segment = f->payload.len;
+            frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+            mwg_http_message m;
+            if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE) {
+                frame_list segments = d->pending_frames;
+                d->pending_frames = (frame_list){ 0 };
+                pending_clear(d);
+                emit_here(c, cn, dir, f, &m, &segments, fr);
+                frame_list_clear(&segments);
+            } else {
+                pending_clear(d);
+            }
+            d->taken_end = seq + (uint32_t)in_segment;
+            read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
+                         seq + (uint32_t)in_segment, fr);
+            return;
+        }
+        if (!f->http.took_message) {
+            /* More of the message Wireshark waits for. */
+            frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+            pending_append(d, seq, f->payload.p, f->payload.len);
+            return;
+        }
+        /* Wireshark dissected a message of this segment itself: the one
+         * waiting was never completed. */
+        http_stream_abandon(c, cn, dir);
+    }
+
+    /* A copy of bytes already read. */
+    if (f->payload_len > 0 && !seq_before(d->taken_end, end))
+        return;
+    if (r->p && f->http.took_message) {
+        /* Completed here, but its start was not seen as one (the capture
+         * began inside it): the message is there; where it ended in this
+         * segment is not known, so nothing after it is read. */
+        mwg_http_message m;
+        if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
+            emit_here(c, cn, dir, f, &m, NULL, fr);
+        d->taken_end = end;
+        return;
+    }
+    if (f->payload.len > 0)
+        read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq, fr);
+}
+
+void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
+{
+    frame_reading fr = { 0 };
+    bool copy = cn->dir[dir].seq_known && f->payload_len > 0 &&
+                !seq_before(cn->dir[dir].taken_end, f->tcp_seq + f->payload_len) && !cn->dir[dir].pending;
+    read_frame(c, cn, dir, f, &fr);
+    /* Wireshark dissected a message here that was not read: say so. */
+    if (f->http.took_message && fr.read == 0 && !copy)
+        remember_unread(c, f->frame, MWG_UNREAD_HTTP);
+}
+
+void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
+{
+    http_dir *d = &cn->dir[dir];
+    if (!d->pending)
+        return;
+    /* Only on a connection Wireshark takes for HTTP: bytes that merely look
+     * like a message on another protocol's connection are not one. */
+    mwg_http_message m;
+    if (cn->http_seen && mwg_http_read(d->pending_head, d->pending_head_len, true, dir ? answered_method(cn) : NULL,
+                                       &m) != MWG_HTTP_NOT_A_MESSAGE) {
+        frame_list segments = d->pending_frames;
+        d->pending_frames = (frame_list){ 0 };
+        uint8_t *head = d->pending_head;
+        d->pending_head = NULL;
+        http_msg msg = {
+            .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
+            .frames = segments.v, .n_frames = segments.n, .incomplete = true,
+        };
+        pending_clear(d);
+        emit(c, cn, dir, &msg);
+        frame_list_clear(&segments);
+        g_free(head);
+    } else {
+        pending_clear(d);
+    }
+    watch_update(c, cn);
+}

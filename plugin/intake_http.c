@@ -1,0 +1,166 @@
+/* intake_http.c - HTTP messages, as http_stream.c reads them: a client's
+ * requests and the gateway's answers on the client leg, the gateway's
+ * forwarded requests and the origin's replies on the upstream leg.  An error
+ * answer to a client goes to judge.c. */
+#include "engine.h"
+
+#include <string.h>
+
+void client_request_free(gpointer p)
+{
+    client_request *q = p;
+    if (!q)
+        return;
+    g_free(q->host);
+    g_free(q->method);
+    frame_list_clear(&q->frames);
+    g_free(q);
+}
+
+void forward_free_contents(forward *fw)
+{
+    g_free(fw->host);
+    g_free(fw->method);
+    frame_list_clear(&fw->reply_frames);
+    memset(fw, 0, sizeof *fw);
+}
+
+forward *awaiting_reply(conn *cn)
+{
+    for (unsigned i = 0; i < cn->n_fwd; i++)
+        if (cn->fwd[i].reply == REPLY_NONE)
+            return &cn->fwd[i];
+    return NULL;
+}
+
+const char *answered_method(const conn *cn)
+{
+    if (cn->client_leg) {
+        const client_request *q = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
+        return q ? q->method : NULL;
+    }
+    forward *fw = awaiting_reply((conn *)cn);
+    return fw ? fw->method : NULL;
+}
+
+static char *span_dup(mwg_span s)
+{
+    return g_strndup((const char *)s.p, s.len);
+}
+
+/* A request to a proxy: on a proxy port, or in the forms only a proxy is
+ * sent (absolute URI, CONNECT), whatever port the gateway listens on. */
+static bool asks_a_proxy(const mwg_config *cfg, const conn *cn, const char *method, const char *target)
+{
+    return mwg_config_is_proxy_port(cfg, cn->server.port) || mwg_http_is_proxy_form(method, target);
+}
+
+static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
+{
+    char *method = span_dup(msg->m.method);
+    char *target = msg->m.target_cut && msg->m.target.len == 0 ? NULL : span_dup(msg->m.target);
+    char *host_header = msg->m.has_host ? span_dup(msg->m.host) : NULL;
+    char host[MWG_MAX_HOST_LEN + 1];
+    uint16_t port = 0;
+    bool understood = mwg_http_request_target(method, target, msg->m.target_cut, host_header, host, &port);
+    g_free(host_header);
+    if (asks_a_proxy(&c->cfg, cn, method, target))
+        cn->client_leg = true;
+    g_free(target);
+
+    if (cn->client_leg) {
+        if (!cn->waiting)
+            cn->waiting = g_queue_new();
+        /* Past the bound, requests are counted, not queued: the answers to
+         * them are then known to be unmatched instead of matched to the
+         * wrong request. */
+        if (cn->untracked || g_queue_get_length(cn->waiting) >= MWG_MAX_WAITING_REQUESTS) {
+            cn->untracked++;
+            c->loss.requests_untracked++;
+            g_free(method);
+            return;
+        }
+        client_request *q = g_new0(client_request, 1);
+        q->frame = msg->frame;
+        q->ts = msg->ts;
+        q->host = understood ? g_strdup(host) : NULL;
+        q->method = method;
+        q->port = port;
+        for (unsigned i = 0; i < msg->n_frames; i++)
+            frame_list_add(&q->frames, msg->frames[i], MWG_MAX_MESSAGE_FRAMES);
+        g_queue_push_tail(cn->waiting, q);
+        return;
+    }
+    if (!cn->fwd)
+        cn->fwd = g_new0(forward, MWG_MAX_FORWARDS);
+    if (cn->n_fwd == MWG_MAX_FORWARDS) {
+        forward_free_contents(&cn->fwd[0]);
+        memmove(cn->fwd, cn->fwd + 1, sizeof cn->fwd[0] * (MWG_MAX_FORWARDS - 1));
+        cn->n_fwd--;
+    }
+    forward *fw = &cn->fwd[cn->n_fwd++];
+    memset(fw, 0, sizeof *fw);
+    fw->frame = msg->frame;
+    fw->ts = msg->ts;
+    fw->host = understood ? g_strdup(host) : NULL;
+    fw->method = method;
+    watch_update(c, cn);
+    for (unsigned i = 0; i < msg->n_frames; i++)
+        conn_add_frame(cn, msg->frames[i]);
+    endpoint_remember(c, cn);
+    if (understood)
+        ref_ring_push(&name_get(c, host, true)->forwards, cn);
+}
+
+/* The origin's reply to a forwarded request. */
+static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
+{
+    forward *fw = awaiting_reply(cn);
+    if (!fw || msg->m.status < 200)
+        return;
+    fw->reply = REPLY_VALID;
+    fw->status = msg->m.status;
+    fw->reply_frame = msg->frame;
+    for (unsigned i = 0; i < msg->n_frames; i++)
+        frame_list_add(&fw->reply_frames, msg->frames[i], MWG_MAX_MESSAGE_FRAMES);
+    conn_add_frame(cn, msg->frame);
+    watch_update(c, cn);
+}
+
+/* The gateway's answer to a client. */
+static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
+{
+    if (msg->m.status < 200 && msg->m.status >= 100)
+        return;                 /* interim: the final answer follows */
+    client_request *req = cn->waiting ? g_queue_pop_head(cn->waiting) : NULL;
+    bool untracked = false;
+    if (!req && cn->untracked) {
+        cn->untracked--;
+        untracked = true;
+    }
+    if (mwg_config_is_error_status(&c->cfg, msg->m.status)) {
+        mwg_verdict *v = mwg_verdict_new();
+        if (untracked)
+            v->loss |= MWG_LOSS_REQUEST_QUEUE;
+        judge_error(c, req, msg, v);
+        g_ptr_array_add(c->out, v);
+    }
+    client_request_free(req);
+}
+
+void intake_http(mwg_correlator *c, conn *cn, int dir, const http_msg *msg)
+{
+    bool from_client = dir == 0;
+    if (!msg->m.is_response) {
+        if (from_client)
+            request(c, cn, msg);
+        return;
+    }
+    if (from_client)
+        return;
+    /* A capture that starts after the request: the proxy port tells. */
+    if (cn->client_leg || mwg_config_is_proxy_port(&c->cfg, cn->server.port))
+        answer(c, cn, msg);
+    else
+        reply(c, cn, msg);
+}

@@ -1,0 +1,43 @@
+/* intake_icmp.c - ICMP and ICMPv6 errors that quote a SYN of the gateway's
+ * or one of its DNS queries. */
+#include "engine.h"
+
+static void quoting_syn(mwg_correlator *c, const mwg_facts *f)
+{
+    const mwg_flow *q = &f->icmp_quoted;
+    conn *cn = conn_lookup(c, q);
+    if (cn && cn->syn_count && !cn->synack_frame && mwg_endpoint_equal(&cn->client, &q->src)) {
+        cn->icmp_frame = f->frame;
+        cn->icmp = f->icmp;
+        conn_add_frame(cn, f->frame);
+    }
+}
+
+static void quoting_query(mwg_correlator *c, const mwg_facts *f)
+{
+    const mwg_flow *q = &f->icmp_quoted;
+    flow_key k;
+    flow_key_make(q, &k);
+    dns_flow_entry *fe = mwg_lru_lookup(&c->dns_flows, &k);
+    name_entry *ne = fe ? name_get(c, fe->name, false) : NULL;
+    if (!ne)
+        return;
+    for (unsigned age = 0; age < ne->n_txns; age++) {  /* newest first */
+        dns_txn *t = &ne->txns[(ne->next_txn + MWG_MAX_DNS_TXNS - 1 - age) % MWG_MAX_DNS_TXNS];
+        if (mwg_endpoint_equal(&t->client, &q->src) && mwg_endpoint_equal(&t->server, &q->dst) &&
+            !t->response_frame) {
+            t->icmp_frame = f->frame;
+            t->icmp = f->icmp;
+            frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
+            return;
+        }
+    }
+}
+
+void intake_icmp(mwg_correlator *c, const mwg_facts *f)
+{
+    if (f->icmp_quote == MWG_ICMP_QUOTES_TCP)
+        quoting_syn(c, f);
+    else
+        quoting_query(c, f);
+}

@@ -1,0 +1,133 @@
+/* intake_tcp.c - TCP segments: connection attempts and their answers, the
+ * first bytes of upstream replies, closes; and, for segments that may hold
+ * HTTP, the hand-over to http_stream.c. */
+#include "engine.h"
+
+#include <string.h>
+
+/* Whether the first bytes of a reply can start "HTTP/1.1 200": as far as
+ * they go, "HTTP/", digit, ".", digit, space, three digits. */
+static bool looks_like_status_line(const uint8_t *p, size_t n)
+{
+    static const char shape[] = "HTTP/9.9 999";
+    for (size_t i = 0; i < n && i < sizeof shape - 1; i++) {
+        bool ok = shape[i] == '9' ? g_ascii_isdigit(p[i]) : p[i] == (uint8_t)shape[i];
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void remember_attempt(mwg_correlator *c, conn *cn)
+{
+    c->recent[c->next_recent] = (conn_ref){ .key = cn->key, .serial = cn->serial };
+    c->next_recent = (c->next_recent + 1) % MWG_RECENT_ATTEMPTS;
+    if (c->n_recent < MWG_RECENT_ATTEMPTS)
+        c->n_recent++;
+}
+
+static void syn(mwg_correlator *c, const mwg_facts *f)
+{
+    conn *cn = conn_lookup(c, &f->flow);
+    /* A SYN on a 4-tuple that was once connected starts a new connection;
+     * after a RST or an ICMP error it is a retry, counted with the SYNs
+     * before it. */
+    if (!cn || !mwg_endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->waiting ||
+        cn->dir[0].seq_known)
+        cn = conn_create(c, &f->flow, true);
+    if (!cn->first_syn_frame) {
+        cn->first_syn_frame = f->frame;
+        remember_attempt(c, cn);
+    }
+    cn->last_syn_frame = f->frame;
+    cn->last_syn_ts = c->clock;
+    cn->syn_count++;
+    conn_add_frame(cn, f->frame);
+    if (!mwg_config_is_proxy_port(&c->cfg, cn->server.port))
+        endpoint_remember(c, cn);
+}
+
+/* The first bytes the origin sent after a forwarded request: an HTTP status
+ * line, or not. */
+static void reply_start(conn *cn, const mwg_facts *f)
+{
+    forward *fw = awaiting_reply(cn);
+    if (!fw || fw->reply_started || f->payload.len == 0)
+        return;
+    if (looks_like_status_line(f->payload.p, f->payload.len)) {
+        fw->reply_started = true;
+        return;
+    }
+    fw->reply = REPLY_INVALID;
+    fw->reply_frame = f->frame;
+    frame_list_add(&fw->reply_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+    conn_add_frame(cn, f->frame);
+}
+
+static void upstream_closed(conn *cn, const mwg_facts *f)
+{
+    if (!cn->close_frame) {
+        cn->close_frame = f->frame;
+        conn_add_frame(cn, f->frame);
+    }
+    forward *fw = awaiting_reply(cn);
+    if (fw && !fw->reply_started) {
+        fw->reply = REPLY_CLOSED;
+        fw->reply_frame = f->frame;
+        conn_add_frame(cn, f->frame);
+    }
+}
+
+/* Which side of a connection first seen through a message is the client:
+ * the one that sent a request. */
+static bool sender_is_client(const mwg_facts *f)
+{
+    const mwg_bytes *b = f->reassembled.p ? &f->reassembled : &f->payload;
+    return !(b->len >= 5 && memcmp(b->p, "HTTP/", 5) == 0);
+}
+
+void intake_tcp(mwg_correlator *c, const mwg_facts *f)
+{
+    uint8_t fl = f->tcp_flags;
+    if ((fl & MWG_TCP_SYN) && !(fl & MWG_TCP_ACK)) {
+        syn(c, f);
+        return;
+    }
+    bool may_hold_http = f->http.took_message || f->reassembled.p ||
+                         (f->payload.len > 0 && mwg_http_may_start(f->payload.p, f->payload.len));
+    if (!(fl & (MWG_TCP_SYN | MWG_TCP_FIN | MWG_TCP_RST)) && !may_hold_http && !watched(c, &f->flow))
+        return;
+    conn *cn = conn_lookup(c, &f->flow);
+    if (!cn) {
+        if (!may_hold_http || f->payload_len == 0)
+            return;
+        cn = conn_create(c, &f->flow, sender_is_client(f));
+    }
+    int dir = mwg_endpoint_equal(&f->flow.src, &cn->client) ? 0 : 1;
+    bool from_server = dir == 1;
+    if (from_server && (fl & MWG_TCP_SYN)) {
+        if (!cn->synack_frame) {
+            cn->synack_frame = f->frame;
+            conn_add_frame(cn, f->frame);
+        }
+        return;
+    }
+    if (from_server && (fl & MWG_TCP_RST) && cn->syn_count && !cn->synack_frame) {
+        cn->rst_frame = f->frame;       /* refused: the last RST wins */
+        conn_add_frame(cn, f->frame);
+        return;
+    }
+    if (from_server && !cn->client_leg)
+        reply_start(cn, f);
+    if (f->payload_len > 0 || f->reassembled.p)
+        http_stream_segment(c, cn, dir, f);
+    if (fl & (MWG_TCP_FIN | MWG_TCP_RST)) {
+        if (from_server && !cn->client_leg)
+            upstream_closed(cn, f);
+        /* A FIN ends what its sender was sending; a RST ends both ways. */
+        http_stream_abandon(c, cn, dir);
+        if (fl & MWG_TCP_RST)
+            http_stream_abandon(c, cn, !dir);
+    }
+    watch_update(c, cn);
+}

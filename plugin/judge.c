@@ -1,0 +1,380 @@
+/* judge.c - a gateway error response -> its verdict.
+ *
+ * The request it answers gives the host and the time span.  The engine
+ * looks at what the gateway did for that host while the client waited, from
+ * the latest stage back: a forwarded request (its reply: none, not HTTP,
+ * closed, an error status) -> connection attempts to the host's addresses
+ * (RST, ICMP error, no answer) -> DNS queries for the name (rcode, no
+ * answer, ICMP).  The latest stage reached decides the cause.
+ */
+#include "engine.h"
+
+#include <string.h>
+
+#include "blockpage.h"
+
+/* Connections considered for one verdict: those of every address of the
+ * name, and those that carried a request for it. */
+#define MAX_CANDIDATES (MWG_MAX_REFS * (MWG_MAX_DNS_ADDRS + 1) + MWG_MAX_REFS)
+
+typedef struct {
+    mwg_correlator *c;
+    mwg_verdict *v;
+    const client_request *req;
+    int64_t error_ts;
+} judge;
+
+
+/* Did this stage of the gateway's work overlap the life of the request? It
+ * started before the error and either after the request or still ran then. */
+static bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint32_t err)
+{
+    return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
+}
+
+/* A forwarded request for the host sent while the client waited. */
+static bool judge_forward(judge *j, conn **cands, unsigned n)
+{
+    conn *best_conn = NULL;
+    forward *best = NULL;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned k = 0; k < cands[i]->n_fwd; k++) {
+            forward *fw = &cands[i]->fwd[k];
+            if (fw->host && strcmp(fw->host, j->req->host) != 0)
+                continue;       /* another virtual host on the same address */
+            if (fw->frame > j->req->frame && fw->frame < j->v->error_frame && (!best || fw->frame > best->frame)) {
+                best = fw;
+                best_conn = cands[i];
+            }
+        }
+    if (!best)
+        return false;
+    mwg_verdict *v = j->v;
+    v->attempt_frame = best->frame;
+    v->upstream = best_conn->server.addr;
+    v->upstream_port = best_conn->server.port;
+    v->response_wait_s = (double)(j->error_ts - best->ts) / MWG_NS_PER_S;
+    mwg_verdict_add_frames(v, best_conn->frames, best_conn->n_frames);
+    mwg_verdict_add_frames(v, best->reply_frames.v, best->reply_frames.n);
+    switch (best->reply) {
+    case REPLY_INVALID:
+        mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
+        v->evidence_frame = best->reply_frame;
+        break;
+    case REPLY_CLOSED:
+        mwg_verdict_set_cause(v, MWG_CAUSE_UPSTREAM_CLOSED);
+        v->evidence_frame = best->reply_frame;
+        break;
+    case REPLY_VALID:
+        v->upstream_status = best->status;
+        v->evidence_frame = best->reply_frame;
+        if (best->status >= 500 || best->status == v->status) {
+            mwg_verdict_set_cause(v, MWG_CAUSE_UPSTREAM_STATUS);
+        } else {
+            /* The origin answered well; the gateway failed on its own. */
+            mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
+            v->evidence_frame = 0;
+        }
+        break;
+    case REPLY_NONE:
+        mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_RESPONSE_TIMEOUT);
+        v->evidence_frame = best->frame;
+        break;
+    }
+    return true;
+}
+
+typedef enum { CONNECT_PENDING, CONNECT_REFUSED, CONNECT_UNREACHABLE, CONNECT_ESTABLISHED } connect_outcome;
+
+/* How the attempt ended: the latest answer to its SYNs. */
+static connect_outcome conn_outcome(const conn *cn)
+{
+    uint32_t failed = MAX(cn->rst_frame, cn->icmp_frame);
+    if (cn->synack_frame > failed)
+        return CONNECT_ESTABLISHED;
+    if (failed)
+        return cn->rst_frame > cn->icmp_frame ? CONNECT_REFUSED : CONNECT_UNREACHABLE;
+    return CONNECT_PENDING;
+}
+
+static uint32_t conn_outcome_frame(const conn *cn)
+{
+    return MAX(MAX(cn->rst_frame, cn->icmp_frame), cn->synack_frame);
+}
+
+/* Connection attempts to the host's addresses while the client waited. */
+static bool judge_connect(judge *j, conn **cands, unsigned n)
+{
+    mwg_verdict *v = j->v;
+    conn *latest = NULL;
+    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
+    conn *relevant[MAX_CANDIDATES];
+    unsigned n_rel = 0;
+    for (unsigned i = 0; i < n; i++) {
+        conn *cn = cands[i];
+        if (!cn->syn_count || cn->last_syn_ts < horizon)
+            continue;
+        if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn), j->req->frame, v->error_frame))
+            continue;
+        relevant[n_rel++] = cn;
+        if (!latest || cn->first_syn_frame > latest->first_syn_frame)
+            latest = cn;
+    }
+    if (!latest)
+        return false;
+    uint32_t evidence = 0, attempts = 0, first = 0;
+    mwg_cause cause;
+    switch (conn_outcome(latest)) {
+    case CONNECT_REFUSED: cause = MWG_CAUSE_TCP_RST; break;
+    case CONNECT_UNREACHABLE: cause = MWG_CAUSE_ICMP_UNREACHABLE; break;
+    case CONNECT_ESTABLISHED:
+        cause = latest->close_frame ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
+        break;
+    default: cause = MWG_CAUSE_TCP_SYN_TIMEOUT; break;
+    }
+    for (unsigned i = 0; i < n_rel; i++) {
+        conn *cn = relevant[i];
+        uint32_t e = 0;
+        switch (cause) {
+        case MWG_CAUSE_TCP_RST: e = cn->rst_frame; break;
+        case MWG_CAUSE_ICMP_UNREACHABLE: e = cn->icmp_frame; break;
+        case MWG_CAUSE_UPSTREAM_CLOSED: e = cn == latest ? cn->close_frame : 0; break;
+        case MWG_CAUSE_TCP_SYN_TIMEOUT: e = conn_outcome(cn) == CONNECT_PENDING ? cn->last_syn_frame : 0; break;
+        default: break;
+        }
+        if (e && e < v->error_frame && e > evidence)
+            evidence = e;
+        attempts += cn->syn_count;
+        if (!first || cn->first_syn_frame < first)
+            first = cn->first_syn_frame;
+        mwg_verdict_add_frames(v, cn->frames, cn->n_frames);
+    }
+    mwg_verdict_set_cause(v, cause);
+    v->evidence_frame = cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE ? 0 : evidence;
+    v->attempt_frame = first;
+    v->attempts = attempts;
+    v->upstream = latest->server.addr;
+    v->upstream_port = latest->server.port;
+    if (cause == MWG_CAUSE_ICMP_UNREACHABLE) {
+        const conn *src = latest;
+        for (unsigned i = 0; i < n_rel; i++)
+            if (relevant[i]->icmp_frame == evidence)
+                src = relevant[i];
+        v->icmp = src->icmp;
+    }
+    return true;
+}
+
+/* DNS for the host while the client waited; fills the addresses it gave.
+ * Returns true when DNS decided the verdict (resolution failed). */
+static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
+{
+    mwg_verdict *v = j->v;
+    const dns_txn *rel[MWG_MAX_DNS_TXNS];
+    unsigned n = 0;
+    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
+    *resolved = false;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        uint32_t started = t->first_query_frame ? t->first_query_frame : t->response_frame;
+        uint32_t ended = t->response_frame ? t->response_frame : t->icmp_frame;
+        if (t->first_query_frame && t->last_query_ts < horizon)
+            continue;
+        if (overlaps(started, ended, j->req->frame, v->error_frame))
+            rel[n++] = t;
+    }
+    if (n == 0)
+        return false;
+    for (unsigned i = 0; i < n; i++)
+        if (rel[i]->has_addr && rel[i]->response_frame < v->error_frame)
+            *resolved = true;
+    if (*resolved)
+        return false;
+    /* Which failure: an authoritative "no such name" outweighs the rest. */
+    static const struct { mwg_cause cause; int rcode; } order[] = {
+        { MWG_CAUSE_DNS_NXDOMAIN, 3 }, { MWG_CAUSE_DNS_SERVFAIL, 2 },
+        { MWG_CAUSE_DNS_REFUSED, 5 }, { MWG_CAUSE_DNS_ERROR, -1 }, { MWG_CAUSE_DNS_NODATA, 0 },
+    };
+    const dns_txn *ev = NULL;
+    mwg_cause cause = MWG_CAUSE_DNS_NO_RESPONSE;
+    for (size_t o = 0; o < G_N_ELEMENTS(order) && !ev; o++) {
+        for (unsigned i = 0; i < n; i++) {
+            const dns_txn *t = rel[i];
+            if (!t->response_frame || t->response_frame >= v->error_frame)
+                continue;
+            int rc = (int)t->rcode;
+            bool match = order[o].rcode >= 0 ? rc == order[o].rcode : (rc != 0 && rc != 2 && rc != 3 && rc != 5);
+            /* An answer cut short may have held the address. */
+            if (rc == 0 && t->answers_cut)
+                match = false;
+            if (match && (!ev || t->response_frame > ev->response_frame)) {
+                ev = t;
+                cause = order[o].cause;
+            }
+        }
+    }
+    if (ev) {
+        v->evidence_frame = ev->response_frame;
+        v->dns_rcode = ev->rcode;
+    } else {
+        for (unsigned i = 0; i < n; i++)
+            if (rel[i]->icmp_frame && rel[i]->icmp_frame < v->error_frame &&
+                (!ev || rel[i]->icmp_frame > ev->icmp_frame))
+                ev = rel[i];
+        if (ev) {
+            cause = MWG_CAUSE_DNS_SERVER_UNREACHABLE;
+            v->evidence_frame = ev->icmp_frame;
+            v->icmp = ev->icmp;
+        } else {
+            for (unsigned i = 0; i < n; i++)
+                if (!ev || rel[i]->last_query_frame > ev->last_query_frame)
+                    ev = rel[i];
+            v->evidence_frame = ev->last_query_frame;
+        }
+    }
+    mwg_verdict_set_cause(v, cause);
+    v->upstream = ev->server.addr;
+    v->upstream_port = ev->server.port;
+    uint32_t first = 0;
+    mwg_addr servers[MWG_MAX_DNS_TXNS * MWG_MAX_DNS_SERVERS];
+    unsigned n_servers = 0;
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned s = 0; s < rel[i]->n_servers; s++) {
+            bool seen = false;
+            for (unsigned k = 0; k < n_servers && !seen; k++)
+                seen = mwg_addr_equal(&servers[k], &rel[i]->servers[s]);
+            if (!seen)
+                servers[n_servers++] = rel[i]->servers[s];
+        }
+        v->attempts += rel[i]->query_count;
+        if (rel[i]->first_query_frame && (!first || rel[i]->first_query_frame < first))
+            first = rel[i]->first_query_frame;
+        mwg_verdict_add_frames(v, rel[i]->frames, rel[i]->n_frames);
+    }
+    v->attempt_frame = first;
+    v->dns_servers = n_servers;
+    return true;
+}
+
+/* Every connection that may have served the host: attempts to its addresses
+ * on the requested port, and connections that carried a request for it. */
+static unsigned candidate_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal,
+                                uint16_t port, conn **out, unsigned cap)
+{
+    unsigned n = 0;
+    const mwg_addr *addrs = ne ? ne->addrs : NULL;
+    unsigned n_addrs = ne ? ne->n_addrs : 0;
+    for (unsigned a = 0; a <= n_addrs; a++) {
+        const mwg_addr *addr = a < n_addrs ? &addrs[a] : literal;
+        if (!addr || !addr->family)
+            continue;
+        mwg_endpoint ep = { .addr = *addr, .port = port };
+        ep_key k;
+        ep_key_make(&ep, &k);
+        endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
+        for (unsigned i = 0; e && i < e->conns.n && n < cap; i++) {
+            conn *cn = ref_resolve(c, &e->conns.refs[i]);
+            if (cn)
+                out[n++] = cn;
+        }
+    }
+    for (unsigned i = 0; ne && i < ne->forwards.n && n < cap; i++) {
+        conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
+        bool dup = false;
+        for (unsigned k = 0; k < n && !dup; k++)
+            dup = out[k] == cn;
+        if (cn && !dup)
+            out[n++] = cn;
+    }
+    return n;
+}
+
+/* When the capture shows no resolution for the host (the gateway resolved it
+ * from its cache or hosts file), its connection attempts are the ones to the
+ * requested port that started while the client waited and go to an address
+ * no other name resolved to. */
+static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
+{
+    unsigned n = 0;
+    for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
+        unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
+        conn *cn = ref_resolve(c, &c->recent[i]);
+        if (!cn || cn->server.port != j->req->port || cn->first_syn_frame <= j->req->frame ||
+            cn->first_syn_frame >= j->v->error_frame)
+            continue;
+        ep_key k;
+        addr_key_make(&cn->server.addr, &k);
+        addr_owner *o = mwg_lru_lookup(&c->owners, &k);
+        if (o && strcmp(o->name, j->req->host) != 0)
+            continue;
+        out[n++] = cn;
+    }
+    return n;
+}
+
+static void explain(mwg_correlator *c, judge *j)
+{
+    mwg_verdict *v = j->v;
+    const client_request *req = j->req;
+    mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
+    if (!req->host)
+        return;
+    mwg_addr literal;
+    bool is_literal = mwg_addr_parse(req->host, &literal);
+    name_entry *ne = name_get(c, req->host, false);
+
+    bool resolved = is_literal;
+    if (ne && !is_literal && judge_dns(j, ne, &resolved))
+        return;
+    conn *cands[MAX_CANDIDATES];
+    unsigned n = candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands, G_N_ELEMENTS(cands));
+    if (!is_literal && (!ne || ne->n_addrs == 0))
+        n += unowned_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
+    if (judge_forward(j, cands, n))
+        return;
+    judge_connect(j, cands, n);
+}
+
+
+/* Frames Wireshark dissected that mwg502 could not read, while the client
+ * waited. */
+static unsigned unread_between(const mwg_correlator *c, uint32_t from, uint32_t to)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < c->n_unread; i++)
+        if (c->unread[i] > from && c->unread[i] < to)
+            n++;
+    return n;
+}
+
+void judge_error(mwg_correlator *c, const client_request *req, const http_msg *msg, mwg_verdict *v)
+{
+    v->status = msg->m.status;
+    v->error_frame = msg->frame;
+    v->incomplete = msg->incomplete;
+    const uint8_t *body = msg->decoded_body ? msg->decoded_body : msg->m.body;
+    size_t body_len = msg->decoded_body ? msg->decoded_body_len : msg->m.body_len;
+    v->block_page = mwg_blockpage_family(body, body_len, &v->block_page_recognised);
+    mwg_verdict_add_frames(v, msg->frames, msg->n_frames);
+    mwg_verdict_add_frame(v, msg->frame);
+    if (!req) {
+        mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
+        mwg_verdict_finish(v);
+        return;
+    }
+    v->request_frame = req->frame;
+    v->host = req->host ? g_strdup(req->host) : NULL;
+    v->elapsed_ns = msg->ts - req->ts;
+    mwg_verdict_add_frames(v, req->frames.v, req->frames.n);
+    judge j = { .c = c, .v = v, .req = req, .error_ts = msg->ts };
+    explain(c, &j);
+    if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
+        v->unread_frames = unread_between(c, req->frame, msg->frame);
+        if (v->unread_frames)
+            v->loss |= MWG_LOSS_UNREAD;
+        double window = MAX(c->cfg.dns_window_s, c->cfg.connect_window_s);
+        if (c->evicted_any && c->evicted_at >= req->ts - mwg_seconds(window))
+            v->loss |= MWG_LOSS_EVICTED;
+    }
+    mwg_verdict_finish(v);
+}
