@@ -66,15 +66,17 @@ static bool addr_from_pinfo(const address *a, mwg_addr *out)
     return false;
 }
 
-/* The flow Wireshark's innermost TCP or UDP layer saw (in an ICMP error:
- * the quoted one). */
-static bool wanted_from_pinfo(const packet_info *pinfo, mwg_wanted *want)
+/* The flow Wireshark's innermost TCP or UDP layer saw; for an ICMP error,
+ * the error's own addresses. */
+static bool wanted_from_pinfo(const packet_info *pinfo, bool icmp, mwg_wanted *want)
 {
-    if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP)
+    bool ports = pinfo->ptype == PT_TCP || pinfo->ptype == PT_UDP;
+    if (!ports && !icmp)
         return false;
     want->tcp = pinfo->ptype == PT_TCP;
-    want->flow.src.port = (uint16_t)pinfo->srcport;
-    want->flow.dst.port = (uint16_t)pinfo->destport;
+    want->icmp_error = icmp;
+    want->flow.src.port = ports && !icmp ? (uint16_t)pinfo->srcport : 0;
+    want->flow.dst.port = ports && !icmp ? (uint16_t)pinfo->destport : 0;
     return addr_from_pinfo(&pinfo->src, &want->flow.src.addr) && addr_from_pinfo(&pinfo->dst, &want->flow.dst.addr);
 }
 
@@ -159,13 +161,12 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
     int64_t secs = CLAMP((int64_t)pinfo->abs_ts.secs, -MWG_MAX_ABS_SECONDS, MWG_MAX_ABS_SECONDS);
     mwg_facts_reset(f, pinfo->num, secs * MWG_NS_PER_S + pinfo->abs_ts.nsecs);
 
-    /* Every frame mwg502 reads has a TCP or UDP flow (an ICMP error quotes
-     * one). */
-    mwg_wanted want;
-    if (!wanted_from_pinfo(pinfo, &want))
-        return false;
+    /* Every frame mwg502 reads has a TCP or UDP flow, or is an ICMP error
+     * (quoting one). */
     layers_seen seen = walk_layers(pinfo);
-    want.icmp_error = seen.icmp;
+    mwg_wanted want;
+    if (!wanted_from_pinfo(pinfo, seen.icmp, &want))
+        return false;
     mwg_bytes bytes = tvb_bytes(frame);
     mwg_found found = mwg_decode_headers(frame_link(pinfo), bytes.p, bytes.len, &want, f);
     if (found == MWG_FOUND_FRAGMENT) {
@@ -181,8 +182,8 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
         f->unread = unread_kinds(seen);
         return f->unread != 0;
     }
-    if (f->icmp_quote != MWG_ICMP_NONE)
-        return true;
+    if (want.icmp_error)
+        return f->icmp_quote != MWG_ICMP_NONE;
     f->flow = want.flow;
     /* A bare ACK moves no state: most frames stop here. */
     if (f->is_tcp && f->payload_len == 0 && !(f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_RST | MWG_TCP_FIN)))

@@ -220,38 +220,35 @@ static bool same_addresses(const ip_packet *ip, const mwg_flow *fl)
 
 /* An ICMP error quotes the IP header of the packet that failed and at least
  * the first 8 bytes after it: enough for the ports. */
-static bool read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer, const mwg_wanted *want,
-                            mwg_facts *f)
+/* MWG_FOUND also for an ICMP message that is no destination-unreachable
+ * error about TCP or UDP (a ping, a time exceeded): nothing to read there. */
+static mwg_found read_icmp_error(const uint8_t *p, size_t end, const ip_packet *outer, mwg_facts *f)
 {
     size_t icmp = outer->l4;
     bool v6 = outer->version == 6;
     if (outer->proto != (v6 ? IPPROTO_V_ICMPV6 : IPPROTO_V_ICMP) || icmp + 8 > end)
-        return false;
+        return MWG_NOT_FOUND;
     unsigned type = p[icmp], code = p[icmp + 1];
     if (v6 ? type != 1 : type != 3)
-        return false;
+        return MWG_FOUND;
     ip_packet quoted;
     if (!read_ip(p, end, icmp + 8, &quoted) || quoted.version != outer->version)
-        return false;
-    unsigned proto = want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP;
-    if (quoted.proto != proto || quoted.l4 + 4 > end)
-        return false;
-    /* Wireshark gives the quoted ports, and the quoted addresses or (4.0)
-     * the error's own. */
-    if (!same_addresses(&quoted, &want->flow) && !same_addresses(outer, &want->flow))
-        return false;
+        return MWG_NOT_FOUND;
+    bool tcp = quoted.proto == IPPROTO_V_TCP;
+    if (!tcp && quoted.proto != IPPROTO_V_UDP)
+        return MWG_FOUND;
+    if (quoted.l4 + 4 > end)
+        return MWG_NOT_FOUND;
     mwg_flow q;
     set_endpoint(&q.src, &quoted.src, mwg_get16(p + quoted.l4));
     set_endpoint(&q.dst, &quoted.dst, mwg_get16(p + quoted.l4 + 2));
-    if (q.src.port != want->flow.src.port || q.dst.port != want->flow.dst.port)
-        return false;
-    f->icmp_quote = want->tcp ? MWG_ICMP_QUOTES_TCP : MWG_ICMP_QUOTES_UDP;
+    f->icmp_quote = tcp ? MWG_ICMP_QUOTES_TCP : MWG_ICMP_QUOTES_UDP;
     f->icmp.version = v6 ? 6 : 4;
     f->icmp.type = type;
     f->icmp.code = code;
     f->icmp.reporter = outer->src;
     f->icmp_quoted = q;
-    return true;
+    return MWG_FOUND;
 }
 
 /* The TCP or UDP header at 'l4' in 'p', if it carries the wanted ports.
@@ -307,9 +304,11 @@ static mwg_found try_packet(const uint8_t *p, size_t len, size_t off, const mwg_
     size_t end = ip.end < len ? ip.end : len;
     if (ip.l4 > end)
         return MWG_NOT_FOUND;
+    if (!same_addresses(&ip, &want->flow))
+        return MWG_NOT_FOUND;
     if (want->icmp_error)
-        return !ip.fragment && read_icmp_error(p, end, &ip, want, f) ? MWG_FOUND : MWG_NOT_FOUND;
-    if (!same_addresses(&ip, &want->flow) || ip.proto != (want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP))
+        return ip.fragment ? MWG_NOT_FOUND : read_icmp_error(p, end, &ip, f);
+    if (ip.proto != (want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP))
         return MWG_NOT_FOUND;
     /* Wireshark reads a fragmented datagram once, where it is whole. */
     if (ip.fragment)
@@ -323,12 +322,6 @@ static bool may_start_wanted(const uint8_t *p, size_t len, size_t off, const mwg
 {
     const mwg_addr *src = &want->flow.src.addr, *dst = &want->flow.dst.addr;
     unsigned version = p[off] >> 4;
-    if (want->icmp_error) {
-        /* The outer packet has other addresses: look at the protocol. */
-        if (version == 4)
-            return src->family == 4 && off + 20 <= len && p[off + 9] == IPPROTO_V_ICMP;
-        return version == 6 && src->family == 6 && off + 40 <= len;
-    }
     if (version == 4)
         return src->family == 4 && off + 20 <= len && memcmp(p + off + 12, src->bytes, 4) == 0 &&
                memcmp(p + off + 16, dst->bytes, 4) == 0;

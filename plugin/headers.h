@@ -30,13 +30,14 @@ typedef enum {
     MWG_LINK_PPP                /* PPP, with or without the HDLC address/control */
 } mwg_link;
 
-/* What Wireshark's innermost layers saw: the packet to find.  (In an
- * ICMP error Wireshark gives the quoted ports, and depending on its version
- * the quoted addresses or the error's own.) */
+/* What Wireshark's innermost layers saw: the packet to find.  For an ICMP
+ * error only the error's own addresses are sure (Wireshark leaves them in
+ * packet_info; the ports there differ by version: the quoted ones, none, or
+ * those of a tunnel around it), and one frame holds one error. */
 typedef struct {
     mwg_flow flow;
     bool tcp;                   /* TCP, else UDP */
-    bool icmp_error;            /* an ICMP/ICMPv6 error quoting 'flow' */
+    bool icmp_error;            /* an ICMP/ICMPv6 error sent from flow.src.addr to flow.dst.addr */
 } mwg_wanted;
 
 typedef enum {

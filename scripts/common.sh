@@ -8,6 +8,12 @@ MWG502_PACKAGES=(
     util-linux python3
 )
 
+# What only the test suite needs: the real Wireshark GUI under a virtual
+# display, driven and read back (tests/gui).
+MWG502_TEST_PACKAGES=(
+    wireshark-qt xvfb xdotool x11-utils imagemagick tesseract-ocr tesseract-ocr-eng
+)
+
 # Installs whichever of the packages (and any given as arguments) is missing.
 mwg502_install_missing() {
     local missing=() p

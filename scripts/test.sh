@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-mwg502_install_missing
+mwg502_install_missing "${MWG502_TEST_PACKAGES[@]}"
 
 passed=0
 failed=0
