@@ -12,8 +12,8 @@
 
 /* ------------------------------------------------ defaults (preferences) */
 
-#define MWG_DEFAULT_PROXY_PORTS "9090"      /* MWG's proxy port */
-#define MWG_DEFAULT_STATUS_CODES "502"
+#define MWG_DEFAULT_PROXY_PORT 9090         /* MWG's proxy port */
+#define MWG_DEFAULT_STATUS 502
 #define MWG_DEFAULT_DNS_WINDOW_S 600        /* how long a gateway caches a name */
 #define MWG_DEFAULT_CONNECT_WINDOW_S 180
 #define MWG_DEFAULT_RESPONSE_TIMEOUT_S 120  /* MWG's wait for an upstream reply */

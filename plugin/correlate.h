@@ -47,9 +47,19 @@ void mwg_correlator_free(mwg_correlator *c);
  * appended. */
 unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *out);
 
-/* What of the frame just fed could not be read (MWG_UNREAD_*): Wireshark
- * dissected it, mwg502 could not follow. */
-unsigned mwg_correlator_unread(const mwg_correlator *c);
+/* What the engine could not keep while it read a frame. */
+#define MWG_DROP_CONNS 0x1      /* connections: the table was full */
+#define MWG_DROP_NAMES 0x2      /* DNS names: the table was full */
+#define MWG_DROP_REQUESTS 0x4   /* requests past a client connection's waiting queue */
+
+/* What the frame just fed left unsaid: the protocols Wireshark dissected
+ * in it that mwg502 could not read (MWG_UNREAD_*), and what the engine had
+ * to drop while reading it (MWG_DROP_*). */
+typedef struct {
+    unsigned unread;
+    unsigned dropped;
+} mwg_frame_notes;
+mwg_frame_notes mwg_correlator_frame_notes(const mwg_correlator *c);
 
 /* The capture is over: error responses still waiting for the rest of their
  * bytes get their verdicts (on the frame of their status line). */
@@ -61,7 +71,6 @@ typedef struct {
     uint64_t conns_evicted;     /* connections dropped because the table was full */
     uint64_t names_evicted;     /* DNS names dropped because the table was full */
     uint64_t requests_untracked;/* requests beyond the waiting queue of a client connection */
-    uint64_t messages_dropped;  /* HTTP messages whose connection was dropped unfinished */
     uint64_t frames_unread;     /* frames Wireshark dissected that mwg502 could not read */
 } mwg_loss;
 

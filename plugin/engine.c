@@ -10,52 +10,6 @@
 #include <stddef.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- config */
-
-static void set_bit(uint8_t *bits, unsigned i, bool on)
-{
-    if (on)
-        bits[i / 8] |= (uint8_t)(1u << (i % 8));
-    else
-        bits[i / 8] &= (uint8_t)~(1u << (i % 8));
-}
-
-void mwg_config_defaults(mwg_config *cfg)
-{
-    memset(cfg, 0, sizeof *cfg);
-    /* One port and one status: the defaults of constants.h, which the
-     * preferences give as range strings. */
-    mwg_config_set_proxy_port(cfg, 9090, true);
-    mwg_config_set_error_status(cfg, 502, true);
-    cfg->dns_window_s = MWG_DEFAULT_DNS_WINDOW_S;
-    cfg->connect_window_s = MWG_DEFAULT_CONNECT_WINDOW_S;
-    cfg->response_timeout_s = MWG_DEFAULT_RESPONSE_TIMEOUT_S;
-    cfg->max_conns = MWG_MAX_CONNS;
-    cfg->max_names = MWG_MAX_NAMES;
-}
-
-void mwg_config_set_proxy_port(mwg_config *cfg, unsigned port, bool on)
-{
-    if (port < 65536)
-        set_bit(cfg->proxy_ports, port, on);
-}
-
-void mwg_config_set_error_status(mwg_config *cfg, unsigned status, bool on)
-{
-    if (status < 1000)
-        set_bit(cfg->error_statuses, status, on);
-}
-
-bool mwg_config_is_proxy_port(const mwg_config *cfg, unsigned port)
-{
-    return port < 65536 && (cfg->proxy_ports[port / 8] >> (port % 8) & 1);
-}
-
-bool mwg_config_is_error_status(const mwg_config *cfg, unsigned status)
-{
-    return status < 1000 && (cfg->error_statuses[status / 8] >> (status % 8) & 1);
-}
-
 /* ------------------------------------------------------------------ keys */
 
 void ep_key_make(const mwg_endpoint *e, ep_key *k)
@@ -186,13 +140,15 @@ static void conn_free(void *p)
 {
     conn *cn = p;
     mwg_correlator *c = freeing_for;
+    /* Dropped while a message waited for its end (idle, or the table was
+     * full): it ends here, as at a close.  (Not when the capture is closed.) */
+    if (c && c->out)
+        for (int d = 0; d < 2; d++)
+            http_stream_abandon(c, cn, d);
     if (c && cn->watched)
         watch_count(c->watch, flow_key_hash(&cn->key), -1);
-    for (int d = 0; d < 2; d++) {
-        if (c && cn->dir[d].pending)
-            c->loss.messages_dropped++;
+    for (int d = 0; d < 2; d++)
         http_dir_clear(&cn->dir[d]);
-    }
     if (cn->waiting)
         g_queue_free_full(cn->waiting, client_request_free);
     for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
@@ -211,12 +167,14 @@ conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl)
     return cn;
 }
 
-static void note_evictions(mwg_correlator *c, const mwg_lru *t, uint64_t before, uint64_t *counter)
+static void note_evictions(mwg_correlator *c, const mwg_lru *t, uint64_t before, uint64_t *counter,
+                           unsigned drop)
 {
     if (t->evicted != before) {
         *counter += t->evicted - before;
         c->evicted_at = c->clock;
         c->evicted_any = true;
+        c->frame_notes.dropped |= drop;
     }
 }
 
@@ -239,7 +197,7 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
     cn->server = src_is_client ? fl->dst : fl->src;
     uint64_t before = c->conns.evicted;
     mwg_lru_insert(&c->conns, &cn->lru, &cn->key, c->clock);
-    note_evictions(c, &c->conns, before, &c->loss.conns_evicted);
+    note_evictions(c, &c->conns, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
     return cn;
 }
 
@@ -271,7 +229,7 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
     ep_key_make(&cn->server, &k);
     uint64_t before = c->endpoints.evicted;
     endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
-    note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted);
+    note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
     ref_ring_push(&e->conns, cn);
 }
 
@@ -305,7 +263,7 @@ name_entry *name_get(mwg_correlator *c, const char *name, bool create)
     memcpy(ne->name, name, len + 1);
     uint64_t before = c->names.evicted;
     mwg_lru_insert(&c->names, &ne->lru, ne->name, c->clock);
-    note_evictions(c, &c->names, before, &c->loss.names_evicted);
+    note_evictions(c, &c->names, before, &c->loss.names_evicted, MWG_DROP_NAMES);
     return ne;
 }
 
@@ -369,8 +327,8 @@ static void expire(mwg_correlator *c)
 
 void remember_unread(mwg_correlator *c, uint32_t frame, unsigned kinds)
 {
-    bool counted = c->frame_unread != 0;
-    c->frame_unread |= kinds;
+    bool counted = c->frame_notes.unread != 0;
+    c->frame_notes.unread |= kinds;
     if (counted)
         return;
     c->loss.frames_unread++;
@@ -394,7 +352,7 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
             expire(c);
         }
     }
-    c->frame_unread = 0;
+    c->frame_notes = (mwg_frame_notes){ 0, 0 };
     if (f->unread)
         remember_unread(c, f->frame, f->unread);
     if (f->icmp_quote != MWG_ICMP_NONE)
@@ -410,9 +368,9 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
     return out->len - before;
 }
 
-unsigned mwg_correlator_unread(const mwg_correlator *c)
+mwg_frame_notes mwg_correlator_frame_notes(const mwg_correlator *c)
 {
-    return c->frame_unread;
+    return c->frame_notes;
 }
 
 unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)

@@ -6,6 +6,7 @@
  * keyed the way the later stage finds it: DNS transactions by name,
  * connection attempts by destination endpoint, forwarded requests by host.
  *
+ *   config.c       ports, statuses, windows and capacities
  *   engine.c       the correlator, its clock, tables and keys; dispatch
  *   intake_tcp.c   SYNs and their answers, closes, first reply bytes
  *   intake_dns.c   DNS transactions and what names resolved to
@@ -205,7 +206,7 @@ struct mwg_correlator {
     mwg_lru owners;
     conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
     unsigned n_recent, next_recent;
-    unsigned frame_unread;      /* MWG_UNREAD_* of the frame being fed */
+    mwg_frame_notes frame_notes;            /* of the frame being fed */
     uint32_t unread[MWG_RECENT_UNREAD];     /* ring of frames mwg502 could not read */
     unsigned n_unread, next_unread;
     bool evicted_any;           /* a full table dropped state ... */

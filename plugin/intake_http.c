@@ -77,6 +77,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         if (cn->untracked || g_queue_get_length(cn->waiting) >= MWG_MAX_WAITING_REQUESTS) {
             cn->untracked++;
             c->loss.requests_untracked++;
+            c->frame_notes.dropped |= MWG_DROP_REQUESTS;
             g_free(method);
             return;
         }

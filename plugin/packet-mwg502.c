@@ -103,7 +103,7 @@ static void correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
         found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
     if (mwg_correlator_feed(correlator, &facts, found))
         store_all(found);
-    mwg_store_mark_unread(pinfo->num, mwg_correlator_unread(correlator));
+    mwg_store_note(pinfo->num, mwg_correlator_frame_notes(correlator));
 }
 
 static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -117,13 +117,14 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         proto_tree *t = mwg_render_verdict(tvb, pinfo, tree, v);
         if (!verdict_tree)
             verdict_tree = t;
-        mwg_tap_record rec = { v, 0 };
+        mwg_tap_record rec = { v, { 0, 0 } };
         tap_queue_packet(mwg502_tap, pinfo, &rec);
     }
-    unsigned unread = mwg_store_unread(pinfo->num);
-    if (unread) {
-        mwg_render_unread(tvb, pinfo, tree, unread);
-        mwg_tap_record rec = { NULL, unread };
+    mwg_frame_notes notes = mwg_store_notes(pinfo->num);
+    if (notes.unread)
+        mwg_render_unread(tvb, pinfo, tree, notes.unread);
+    if (notes.unread || notes.dropped) {
+        mwg_tap_record rec = { NULL, notes };
         tap_queue_packet(mwg502_tap, pinfo, &rec);
     }
     /* Links onto a frame are known only once its error frame was seen:
@@ -156,11 +157,11 @@ void proto_register_mwg502(void)
     mwg_render_register(proto_mwg502);
 
     module_t *m = prefs_register_protocol(proto_mwg502, apply_proxy_ports);
-    range_convert_str(wmem_epan_scope(), &pref_proxy_ports, MWG_DEFAULT_PROXY_PORTS, 65535);
+    range_convert_str(wmem_epan_scope(), &pref_proxy_ports, G_STRINGIFY(MWG_DEFAULT_PROXY_PORT), 65535);
     prefs_register_range_preference(m, "proxy_ports", "Gateway proxy ports",
         "TCP ports the gateway listens on for clients (MWG: 9090). They are decoded as HTTP.",
         &pref_proxy_ports, 65535);
-    range_convert_str(wmem_epan_scope(), &pref_status_codes, MWG_DEFAULT_STATUS_CODES, 999);
+    range_convert_str(wmem_epan_scope(), &pref_status_codes, G_STRINGIFY(MWG_DEFAULT_STATUS), 999);
     prefs_register_range_preference(m, "status_codes", "Error statuses to explain",
         "Gateway response statuses to explain, e.g. 500-504 for proxies that answer 503 or 504",
         &pref_status_codes, 999);

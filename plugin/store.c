@@ -4,7 +4,12 @@
 static GHashTable *verdicts_by_frame;   /* error frame -> GPtrArray of mwg_verdict */
 static GHashTable *incidents_by_frame;  /* frame -> GArray of error frames */
 static GHashTable *explains_by_frame;   /* evidence frame -> GArray of error frames */
-static GHashTable *unread_by_frame;     /* frame -> MWG_UNREAD_* */
+/* Notes of the frames that have any, in frame order: 8 bytes a frame. */
+typedef struct {
+    uint32_t frame;
+    uint16_t unread, dropped;
+} frame_note;
+static GArray *notes;
 
 static void free_verdicts(gpointer p)
 {
@@ -21,17 +26,20 @@ void mwg_store_init(void)
     verdicts_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_verdicts);
     incidents_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_frame_list);
     explains_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_frame_list);
-    unread_by_frame = g_hash_table_new(g_direct_hash, g_direct_equal);
+    notes = g_array_new(FALSE, FALSE, (guint)sizeof(frame_note));
 }
 
 void mwg_store_cleanup(void)
 {
-    GHashTable **tables[] = { &verdicts_by_frame, &incidents_by_frame, &explains_by_frame, &unread_by_frame };
+    GHashTable **tables[] = { &verdicts_by_frame, &incidents_by_frame, &explains_by_frame };
     for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
         if (*tables[i])
             g_hash_table_destroy(*tables[i]);
         *tables[i] = NULL;
     }
+    if (notes)
+        g_array_free(notes, TRUE);
+    notes = NULL;
 }
 
 /* Verdicts are stored one after the other and list each frame once, so a
@@ -77,13 +85,27 @@ const GArray *mwg_store_explains(uint32_t frame)
     return explains_by_frame ? g_hash_table_lookup(explains_by_frame, GUINT_TO_POINTER(frame)) : NULL;
 }
 
-void mwg_store_mark_unread(uint32_t frame, unsigned kinds)
+void mwg_store_note(uint32_t frame, mwg_frame_notes n)
 {
-    if (unread_by_frame && kinds)
-        g_hash_table_insert(unread_by_frame, GUINT_TO_POINTER(frame), GUINT_TO_POINTER(kinds));
+    if (!notes || (!n.unread && !n.dropped))
+        return;
+    frame_note fn = { frame, (uint16_t)n.unread, (uint16_t)n.dropped };
+    g_array_append_val(notes, fn);
 }
 
-unsigned mwg_store_unread(uint32_t frame)
+mwg_frame_notes mwg_store_notes(uint32_t frame)
 {
-    return unread_by_frame ? GPOINTER_TO_UINT(g_hash_table_lookup(unread_by_frame, GUINT_TO_POINTER(frame))) : 0;
+    mwg_frame_notes none = { 0, 0 };
+    guint lo = 0, hi = notes ? notes->len : 0;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const frame_note *fn = &g_array_index(notes, frame_note, mid);
+        if (fn->frame == frame)
+            return (mwg_frame_notes){ fn->unread, fn->dropped };
+        if (fn->frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return none;
 }

@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "verdict.h"
+#include "correlate.h"
 
 void mwg_store_init(void);
 void mwg_store_cleanup(void);
@@ -24,8 +24,9 @@ const GPtrArray *mwg_store_verdicts(uint32_t frame);
 const GArray *mwg_store_incidents(uint32_t frame);
 const GArray *mwg_store_explains(uint32_t frame);
 
-/* Frames Wireshark dissected that mwg502 could not read (MWG_UNREAD_*). */
-void mwg_store_mark_unread(uint32_t frame, unsigned kinds);
-unsigned mwg_store_unread(uint32_t frame);
+/* What a frame left unsaid (mwg_frame_notes: unread protocols, dropped
+ * state).  Frames come in increasing order, on the first pass. */
+void mwg_store_note(uint32_t frame, mwg_frame_notes notes);
+mwg_frame_notes mwg_store_notes(uint32_t frame);
 
 #endif
