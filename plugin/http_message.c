@@ -235,6 +235,12 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
         if (!m->is_response && !m->has_host && header_value(line, "host", &v)) {
             m->host = v;
             m->has_host = true;
+        } else if (m->is_response && !m->has_server && header_value(line, "server", &v)) {
+            m->server = v;
+            m->has_server = true;
+        } else if (m->is_response && !m->has_via && header_value(line, "via", &v)) {
+            m->via = v;
+            m->has_via = true;
         } else if (header_value(line, "content-length", &v)) {
             has_length = parse_length(v, &content_length);
         } else if (header_value(line, "transfer-encoding", &v)) {

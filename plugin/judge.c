@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "blockpage.h"
+#include "gateway.h"
 
 /* Connections considered for one verdict: those of every address of the
  * name, and those that carried a request for it. */
@@ -347,6 +348,17 @@ static unsigned unread_between(const mwg_correlator *c, uint32_t from, uint32_t 
     return n;
 }
 
+/* Who answered: for the origin's own error relayed, its Server header and
+ * page are the origin's, so only a Via header tells. */
+static void identify_gateway(const http_msg *msg, const uint8_t *body, size_t body_len, mwg_verdict *v)
+{
+    char *via = msg->m.has_via ? g_strndup((const char *)msg->m.via.p, msg->m.via.len) : NULL;
+    char *server = msg->m.has_server ? g_strndup((const char *)msg->m.server.p, msg->m.server.len) : NULL;
+    v->gateway = mwg_gateway_identify(via, server, body, body_len, v->cause == MWG_CAUSE_UPSTREAM_STATUS);
+    g_free(via);
+    g_free(server);
+}
+
 void judge_error(mwg_correlator *c, const client_request *req, const http_msg *msg, mwg_verdict *v)
 {
     v->status = msg->m.status;
@@ -359,6 +371,7 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     mwg_verdict_add_frame(v, msg->frame);
     if (!req) {
         mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
+        identify_gateway(msg, body, body_len, v);
         mwg_verdict_finish(v);
         return;
     }
@@ -368,6 +381,7 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     mwg_verdict_add_frames(v, req->frames.v, req->frames.n);
     judge j = { .c = c, .v = v, .req = req, .error_ts = msg->ts };
     explain(c, &j);
+    identify_gateway(msg, body, body_len, v);
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
         v->unread_frames = unread_between(c, req->frame, msg->frame);
         if (v->unread_frames)

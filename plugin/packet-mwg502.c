@@ -12,6 +12,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
+#include <wsutil/report_message.h>
 
 #include "correlate.h"
 #include "extract.h"
@@ -138,6 +139,55 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     return 0;
 }
 
+static void apply_proxy_ports(void);
+
+/* What the status preference held last time it made sense. */
+static range_t *accepted_status_codes;
+
+/* Only HTTP error statuses can be explained: "600-100" or "100-599" would
+ * make every 200 OK an error.  A value outside them is refused, said, and
+ * the previous one kept. */
+static void check_status_codes(void)
+{
+    bool ok = pref_status_codes && pref_status_codes->nranges > 0;
+    for (guint i = 0; ok && i < pref_status_codes->nranges; i++)
+        ok = pref_status_codes->ranges[i].low >= MWG_MIN_ERROR_STATUS &&
+             pref_status_codes->ranges[i].high <= MWG_MAX_ERROR_STATUS &&
+             pref_status_codes->ranges[i].low <= pref_status_codes->ranges[i].high;
+    if (ok) {
+        wmem_free(wmem_epan_scope(), accepted_status_codes);
+        accepted_status_codes = range_copy(wmem_epan_scope(), pref_status_codes);
+        return;
+    }
+    char *given = pref_status_codes ? range_convert_range(NULL, pref_status_codes) : g_strdup("");
+    char *kept = range_convert_range(NULL, accepted_status_codes);
+    report_failure("mwg502.status_codes \"%s\": only HTTP error statuses (%d-%d) can be explained; "
+                   "keeping \"%s\"", given, MWG_MIN_ERROR_STATUS, MWG_MAX_ERROR_STATUS, kept);
+    wmem_free(NULL, given);
+    wmem_free(NULL, kept);
+    wmem_free(wmem_epan_scope(), pref_status_codes);
+    pref_status_codes = range_copy(wmem_epan_scope(), accepted_status_codes);
+}
+
+/* A window shorter than a second would forget every attempt at once. */
+static void check_window(const char *name, guint *value, guint fallback)
+{
+    if (*value >= MWG_MIN_WINDOW_S)
+        return;
+    report_failure("mwg502.%s %u: a window must be at least %d s; using %u s", name, *value, MWG_MIN_WINDOW_S,
+                   fallback);
+    *value = fallback;
+}
+
+static void apply_prefs(void)
+{
+    check_status_codes();
+    check_window("dns_window", &pref_dns_window, MWG_DEFAULT_DNS_WINDOW_S);
+    check_window("connect_window", &pref_connect_window, MWG_DEFAULT_CONNECT_WINDOW_S);
+    check_window("response_timeout", &pref_response_timeout, MWG_DEFAULT_RESPONSE_TIMEOUT_S);
+    apply_proxy_ports();
+}
+
 static void apply_proxy_ports(void)
 {
     static range_t *registered;
@@ -156,14 +206,16 @@ void proto_register_mwg502(void)
     proto_mwg502 = proto_register_protocol("MWG 502 explanation", "MWG502", "mwg502");
     mwg_render_register(proto_mwg502);
 
-    module_t *m = prefs_register_protocol(proto_mwg502, apply_proxy_ports);
+    module_t *m = prefs_register_protocol(proto_mwg502, apply_prefs);
     range_convert_str(wmem_epan_scope(), &pref_proxy_ports, G_STRINGIFY(MWG_DEFAULT_PROXY_PORT), 65535);
     prefs_register_range_preference(m, "proxy_ports", "Gateway proxy ports",
         "TCP ports the gateway listens on for clients (MWG: 9090). They are decoded as HTTP.",
         &pref_proxy_ports, 65535);
     range_convert_str(wmem_epan_scope(), &pref_status_codes, G_STRINGIFY(MWG_DEFAULT_STATUS), 999);
+    accepted_status_codes = range_copy(wmem_epan_scope(), pref_status_codes);
     prefs_register_range_preference(m, "status_codes", "Error statuses to explain",
-        "Gateway response statuses to explain, e.g. 500-504 for proxies that answer 503 or 504",
+        "Gateway response statuses to explain (HTTP errors, 400-599), e.g. 500-504 for proxies that answer "
+        "503 or 504",
         &pref_status_codes, 999);
     prefs_register_uint_preference(m, "dns_window", "DNS window (s)",
         "How long a name's DNS answers and failures are remembered (the gateway's DNS cache)",

@@ -29,6 +29,7 @@ static int hf_mwg502_icmp_code = -1;
 static int hf_mwg502_incident = -1;
 static int hf_mwg502_explains = -1;
 static int hf_mwg502_incomplete = -1;
+static int hf_mwg502_gateway = -1;
 static int hf_mwg502_unread = -1;
 
 static gint ett_mwg502 = -1;
@@ -115,6 +116,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         add_string(t, hf_mwg502_block_page, tvb, mwg_category_token(v->block_page));
     if (v->incomplete)
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_incomplete, tvb, 0, 0, TRUE));
+    if (v->gateway != MWG_GW_UNKNOWN)
+        add_string(t, hf_mwg502_gateway, tvb, mwg_gateway_name(v->gateway));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
     expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
     return t;
@@ -225,6 +228,10 @@ void mwg_render_register(int proto)
           { "Error response incomplete", "mwg502.incomplete", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The error response never arrived whole (the connection ended, or the capture did): this frame "
             "holds its status line", HFILL } },
+        { &hf_mwg502_gateway,
+          { "Gateway", "mwg502.gateway", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The kind of proxy that answered, by its Server header or error page (the advice speaks its terms)",
+            HFILL } },
         { &hf_mwg502_unread,
           { "Not read by mwg502", "mwg502.unread", FT_STRING, BASE_NONE, NULL, 0x0,
             "Protocols Wireshark dissected in this frame that mwg502 could not read", HFILL } },
@@ -238,7 +245,7 @@ void mwg_render_register(int proto)
         { &ei_mwg502[MWG_CAT_BAD_RESPONSE],
           { "mwg502.expert.bad_response", PI_RESPONSE_CODE, PI_ERROR, "Bad response", EXPFILL } },
         { &ei_mwg502[MWG_CAT_UPSTREAM_ERROR],
-          { "mwg502.expert.upstream_error", PI_RESPONSE_CODE, PI_ERROR, "Error relayed from the origin", EXPFILL } },
+          { "mwg502.expert.upstream_error", PI_RESPONSE_CODE, PI_WARN, "Error relayed from the origin", EXPFILL } },
         { &ei_mwg502[MWG_CAT_UNKNOWN],
           { "mwg502.expert.unknown", PI_RESPONSE_CODE, PI_ERROR, "Gateway error without upstream evidence",
             EXPFILL } },

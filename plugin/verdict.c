@@ -36,6 +36,15 @@ static const struct {
     [MWG_CAUSE_NO_UPSTREAM_EVIDENCE] = { "no_upstream_evidence", MWG_CAT_UNKNOWN },
 };
 
+const char *mwg_gateway_name(mwg_gateway gw)
+{
+    static const char *const names[MWG_GW_COUNT] = {
+        [MWG_GW_UNKNOWN] = "", [MWG_GW_MWG] = "McAfee/Skyhigh Web Gateway", [MWG_GW_SQUID] = "Squid",
+        [MWG_GW_NGINX] = "nginx", [MWG_GW_APACHE] = "Apache httpd",
+    };
+    return (unsigned)gw < MWG_GW_COUNT ? names[gw] : "";
+}
+
 const char *mwg_category_token(mwg_category cat)
 {
     return (unsigned)cat < MWG_CAT_COUNT ? category_tokens[cat] : "unknown";

@@ -40,6 +40,16 @@ typedef enum {
     MWG_CAUSE_COUNT
 } mwg_cause;
 
+/* The kind of proxy that answered, when its response says so. */
+typedef enum {
+    MWG_GW_UNKNOWN,
+    MWG_GW_MWG,                 /* McAfee / Trellix / Skyhigh Web Gateway */
+    MWG_GW_SQUID,
+    MWG_GW_NGINX,
+    MWG_GW_APACHE,
+    MWG_GW_COUNT
+} mwg_gateway;
+
 /* Why a verdict may know less than the capture held: the engine's bounds
  * dropped something it might have used (see constants.h), or Wireshark
  * dissected frames mwg502 could not read. */
@@ -63,6 +73,7 @@ typedef struct {
     mwg_category block_page;    /* family named by the block page, or MWG_CAT_UNKNOWN */
     bool block_page_recognised; /* the body is a gateway notification page */
     bool incomplete;            /* the error response never arrived whole */
+    mwg_gateway gateway;        /* who answered, for the wording of the advice */
     unsigned dns_rcode;
     unsigned dns_servers;       /* distinct DNS servers asked, for DNS causes */
     mwg_icmp_error icmp;        /* for ICMP causes */
@@ -76,6 +87,8 @@ typedef struct {
 } mwg_verdict;
 
 const char *mwg_category_token(mwg_category cat);
+/* "McAfee/Skyhigh Web Gateway", "Squid"...; "" when unknown. */
+const char *mwg_gateway_name(mwg_gateway gw);
 const char *mwg_cause_token(mwg_cause cause);
 /* The category a cause belongs to (no_upstream_evidence: the block page's). */
 mwg_category mwg_cause_category(mwg_cause cause);

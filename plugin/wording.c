@@ -111,17 +111,75 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     return g_string_free(s, FALSE);
 }
 
+/* Where the fixes differ by proxy, the words of each; [MWG_GW_UNKNOWN] is
+ * the neutral wording for any other. */
+static const char *const map_host[MWG_GW_COUNT] = {
+    [MWG_GW_UNKNOWN] = "Add an A (or AAAA) record for the host in DNS, or map it in the gateway's hosts file",
+    [MWG_GW_MWG] = "Add an A (or AAAA) record for the host in DNS, or map it in the gateway's hosts file "
+                   "(Configuration > File Editor > hosts)",
+    [MWG_GW_SQUID] = "Add an A (or AAAA) record for the host in DNS, or map it in Squid's hosts file (hosts_file "
+                     "in squid.conf, /etc/hosts by default)",
+    [MWG_GW_NGINX] = "Add an A (or AAAA) record for the host in the DNS server nginx uses (its resolver directive), "
+                     "or map it in /etc/hosts for names nginx resolves at start",
+    [MWG_GW_APACHE] = "Add an A (or AAAA) record for the host in DNS, or map it in the proxy host's /etc/hosts",
+};
+
+static const char *const dns_failed[MWG_GW_COUNT] = {
+    [MWG_GW_UNKNOWN] = "The DNS server failed to resolve the host: check its forwarders and the zone, or map the "
+                       "host in the gateway's hosts file",
+    [MWG_GW_MWG] = "The DNS server failed to resolve the host: check its forwarders and the zone, or map the host "
+                   "in the gateway's hosts file (Configuration > File Editor > hosts)",
+    [MWG_GW_SQUID] = "The DNS server failed to resolve the host: check its forwarders and the zone, or map the "
+                     "host in Squid's hosts file (hosts_file in squid.conf)",
+    [MWG_GW_NGINX] = "The DNS server failed to resolve the host: check its forwarders and the zone (nginx asks "
+                     "the server of its resolver directive)",
+    [MWG_GW_APACHE] = "The DNS server failed to resolve the host: check its forwarders and the zone, or map the "
+                      "host in the proxy host's /etc/hosts",
+};
+
+static const char *const syn_timeout[MWG_GW_COUNT] = {
+    [MWG_GW_UNKNOWN] = "A firewall between gateway and destination drops the SYNs, or routing is broken: test "
+                       "from the gateway host (e.g. curl or nc to the destination) and capture on the next "
+                       "upstream device",
+    [MWG_GW_MWG] = "A firewall between gateway and destination drops the SYNs, or routing is broken: test from "
+                   "the gateway's network (Troubleshooting > Network Tools) and capture on the next upstream device",
+};
+
+static const char *const response_timeout[MWG_GW_COUNT] = {
+    [MWG_GW_UNKNOWN] = "The site needs longer than the gateway waits for a reply: raise the gateway's upstream "
+                       "read timeout for this host, or fix the slow server",
+    [MWG_GW_MWG] = "The site needs longer than the gateway waits: raise the timeout for this host with a Proxy "
+                   "Control setting (Policy > Settings > Engines > Proxy Control), or fix the slow server",
+    [MWG_GW_SQUID] = "The site needs longer than Squid waits: raise read_timeout in squid.conf, or fix the slow "
+                     "server",
+    [MWG_GW_NGINX] = "The site needs longer than nginx waits: raise proxy_read_timeout for this location, or fix "
+                     "the slow server",
+    [MWG_GW_APACHE] = "The site needs longer than Apache waits: raise ProxyTimeout (or the timeout= of its "
+                      "ProxyPass), or fix the slow server",
+};
+
+static const char *const no_evidence[MWG_GW_COUNT] = {
+    [MWG_GW_UNKNOWN] = "Capture on the gateway with 'tcpdump -s 0 -i any' so both legs are recorded; the gateway "
+                       "may also have answered from a cached DNS or connection failure",
+    [MWG_GW_SQUID] = "Capture on the proxy with 'tcpdump -s 0 -i any' so both legs are recorded; Squid may also "
+                     "have answered from its negative DNS cache (negative_dns_ttl) or a cached failure",
+};
+
+/* The proxy's own words, else the neutral ones. */
+static const char *for_gateway(const char *const words[MWG_GW_COUNT], mwg_gateway gw)
+{
+    return (unsigned)gw < MWG_GW_COUNT && words[gw] ? words[gw] : words[MWG_GW_UNKNOWN];
+}
+
 const char *mwg_verdict_advice(const mwg_verdict *v)
 {
     switch (v->cause) {
     case MWG_CAUSE_DNS_NXDOMAIN:
     case MWG_CAUSE_DNS_NODATA:
-        return "Add an A (or AAAA) record for the host in DNS, or map it in the gateway's hosts file "
-               "(Configuration > File Editor > hosts)";
+        return for_gateway(map_host, v->gateway);
     case MWG_CAUSE_DNS_SERVFAIL:
     case MWG_CAUSE_DNS_ERROR:
-        return "The DNS server failed to resolve the host: check its forwarders and the zone, or map the host "
-               "in the gateway's hosts file";
+        return for_gateway(dns_failed, v->gateway);
     case MWG_CAUSE_DNS_REFUSED:
         return "The DNS server refuses the gateway's queries: allow recursion for the gateway or configure "
                "another DNS server";
@@ -129,8 +187,7 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
     case MWG_CAUSE_DNS_SERVER_UNREACHABLE:
         return "Check that the gateway's DNS server is up and reachable (routing, firewall on port 53)";
     case MWG_CAUSE_TCP_SYN_TIMEOUT:
-        return "A firewall between gateway and destination drops the SYNs, or routing is broken: test from "
-               "the gateway's network (Troubleshooting > Network Tools) and capture on the next upstream device";
+        return for_gateway(syn_timeout, v->gateway);
     case MWG_CAUSE_TCP_RST:
         return "The destination or a firewall rejects the gateway's connections: check the service listens on "
                "that port and the firewall rules between gateway and destination";
@@ -141,8 +198,7 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
         return "The destination (or a device in front of it) does not answer valid HTTP: capture on the next "
                "upstream device at the same time to trace it";
     case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT:
-        return "The site needs longer than the gateway waits: raise the timeout for this host with a Proxy "
-               "Control setting (Policy > Settings > Engines > Proxy Control), or fix the slow server";
+        return for_gateway(response_timeout, v->gateway);
     case MWG_CAUSE_UPSTREAM_CLOSED:
         return "The destination closed the connection without answering: check the server's logs, or a device "
                "in front of it";
@@ -150,8 +206,6 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
         return "Not a gateway failure: the origin server itself returned the error";
     case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
     default:
-        return "Capture on the gateway with 'tcpdump -s 0 -i any' so both legs are recorded; the gateway may "
-               "also have answered from a cached DNS or connection failure";
+        return for_gateway(no_evidence, v->gateway);
     }
 }
-

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the mwg502 Wireshark configuration profile (columns, coloring
-# rules, filter buttons, display-filter macros) for one user.
+# rules, filter buttons, display-filter macros, column widths) for one user.
 #
 # usage: tools/install-profile.sh [HOME]
 #
@@ -34,7 +34,7 @@ if [ -e "$dest" ]; then
     echo "install-profile: kept the previous profile as $backup"
 fi
 mkdir "$dest"
-for f in preferences colorfilters dfilter_buttons dfilter_macros; do
+for f in preferences recent colorfilters dfilter_buttons dfilter_macros; do
     cp "$src/$f" "$dest/$f"
 done
 chmod 755 "$dest"

@@ -69,7 +69,7 @@ privs.warn_if_elevated: FALSE
 privs.warn_if_no_npf: FALSE
 gui.last_used_profile: mwg502
 RECENT
-    cat >"$GUI_HOME/.config/wireshark/profiles/mwg502/recent" <<RECENT
+    cat >>"$GUI_HOME/.config/wireshark/profiles/mwg502/recent" <<RECENT
 # Recent settings file for Wireshark.
 gui.toolbar_main_show: TRUE
 gui.filter_toolbar_show: TRUE

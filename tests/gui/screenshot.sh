@@ -18,9 +18,6 @@ frame=${3:-}
 out=${4:-$GUI_ROOT/docs/screenshot.png}
 
 gui_setup "$plugin" "$capture"
-cat >>"$GUI_HOME/.config/wireshark/profiles/mwg502/recent" <<EOF2
-column.width: "%m", "60", "%t", "80", "%s", "95", "%d", "95", "%p", "55", "%L", "55", "%Cus:mwg502.cause:0:R", "150", "%Cus:mwg502.host:0:R", "190", "%Cus:mwg502.elapsed:0:R", "100", "%i", "480"
-EOF2
 if [ -z "$frame" ]; then
     for f in 'mwg502.cause == "tcp_rst"' mwg502.cause; do
         frame=$("$GUI_ROOT/tests/tshark-with-plugin.sh" "$plugin" -r "$GUI_CAPTURE" -Y "$f" -T fields \
