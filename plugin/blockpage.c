@@ -2,9 +2,8 @@
 #include "blockpage.h"
 
 #include <glib.h>
-#include <string.h>
 
-#define MAX_SCAN (64 * 1024)
+#include "fold.h"
 
 typedef struct {
     const char *marker;         /* lower case */
@@ -40,40 +39,22 @@ static const char *const gateway_markers[] = {
     "/mwg-internal/",
 };
 
-/* Case-insensitive search of a lower-case needle in raw bytes. */
-static const uint8_t *find_ci(const uint8_t *hay, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0 || n < m)
-        return NULL;
-    for (size_t i = 0; i + m <= n; i++) {
-        if (g_ascii_tolower(hay[i]) != needle[0])
-            continue;
-        size_t k = 1;
-        while (k < m && g_ascii_tolower(hay[i + k]) == needle[k])
-            k++;
-        if (k == m)
-            return hay + i;
-    }
-    return NULL;
-}
-
 mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gateway_page)
 {
     *is_gateway_page = false;
     if (!body || len == 0)
         return MWG_CAT_UNKNOWN;
-    if (len > MAX_SCAN)
-        len = MAX_SCAN;
-    for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers); i++)
-        if (find_ci(body, len, gateway_markers[i]))
-            *is_gateway_page = true;
+    /* Dissection is single-threaded: one buffer serves every page. */
+    static mwg_folded page;
+    mwg_fold(body, len, &page);
+    for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers) && !*is_gateway_page; i++)
+        *is_gateway_page = mwg_folded_find(&page, gateway_markers[i]) != NULL;
     /* The earliest family marker wins: the template name and the title come
      * before any free text the page may quote. */
-    const uint8_t *first = NULL;
+    const char *first = NULL;
     mwg_category family = MWG_CAT_UNKNOWN;
     for (size_t i = 0; i < G_N_ELEMENTS(family_markers); i++) {
-        const uint8_t *at = find_ci(body, len, family_markers[i].marker);
+        const char *at = mwg_folded_find(&page, family_markers[i].marker);
         if (at && (!first || at < first)) {
             first = at;
             family = family_markers[i].family;

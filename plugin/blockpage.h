@@ -12,7 +12,8 @@
 
 /* The family the page names (host_not_resolvable, cannot_connect,
  * bad_response) or MWG_CAT_UNKNOWN.  *is_gateway_page tells whether the page
- * carries any gateway marker at all.  Reads at most the first 64 KiB. */
+ * carries any gateway marker at all.  Reads the first MWG_BLOCKPAGE_SCAN
+ * bytes. */
 mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gateway_page);
 
 #endif

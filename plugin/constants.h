@@ -69,6 +69,9 @@
 /* ------------------------------------------------------------- decoding */
 
 #define MWG_MAX_HTTP_LINE (16 * 1024)   /* longer than any gateway accepts */
-#define MWG_BLOCKPAGE_SCAN (64 * 1024)  /* bytes of an error page searched for its family */
+/* Bytes of an error page searched for its family and its proxy: the marks
+ * sit in its first lines (title, template name); Squid's error code is
+ * past 2 KB of its 3 KB pages. */
+#define MWG_BLOCKPAGE_SCAN (16 * 1024)
 
 #endif

@@ -4,9 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
-/* The marks sit in a page's first lines (title, template comment) or its
- * signature at the end of a short page. */
-#define PAGE_SCAN 8192
+#include "fold.h"
 
 typedef struct {
     const char *mark;           /* lower case */
@@ -26,21 +24,23 @@ static const mark page_marks[] = {
     { "<address>apache", MWG_GW_APACHE },
 };
 
-static bool contains_ci(const char *hay, size_t n, const char *needle)
+/* Dissection is single-threaded: one buffer serves every header and page. */
+static mwg_folded folded;
+
+static mwg_gateway first_mark(const mark *marks, size_t n)
 {
-    size_t m = strlen(needle);
-    for (size_t i = 0; m <= n && i <= n - m; i++)
-        if (g_ascii_strncasecmp(hay + i, needle, m) == 0)
-            return true;
-    return false;
+    for (size_t i = 0; i < n; i++)
+        if (mwg_folded_find(&folded, marks[i].mark))
+            return marks[i].gateway;
+    return MWG_GW_UNKNOWN;
 }
 
 static mwg_gateway by_product(const char *text, size_t len)
 {
-    for (size_t i = 0; text && i < G_N_ELEMENTS(product_marks); i++)
-        if (contains_ci(text, len, product_marks[i].mark))
-            return product_marks[i].gateway;
-    return MWG_GW_UNKNOWN;
+    if (!text)
+        return MWG_GW_UNKNOWN;
+    mwg_fold((const uint8_t *)text, len, &folded);
+    return first_mark(product_marks, G_N_ELEMENTS(product_marks));
 }
 
 /* "1.1 proxy.example (squid/5.7)": the product is in the comment, the name
@@ -60,10 +60,6 @@ mwg_gateway mwg_gateway_identify(const char *via, const char *server, const uint
     gw = server ? by_product(server, strlen(server)) : MWG_GW_UNKNOWN;
     if (gw != MWG_GW_UNKNOWN || !body)
         return gw;
-    if (len > PAGE_SCAN)
-        len = PAGE_SCAN;
-    for (size_t i = 0; i < G_N_ELEMENTS(page_marks); i++)
-        if (contains_ci((const char *)body, len, page_marks[i].mark))
-            return page_marks[i].gateway;
-    return MWG_GW_UNKNOWN;
+    mwg_fold(body, len, &folded);
+    return first_mark(page_marks, G_N_ELEMENTS(page_marks));
 }

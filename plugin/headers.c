@@ -130,6 +130,7 @@ typedef struct {
     mwg_addr src, dst;
     size_t l4, end;
     bool fragment;              /* one piece of a larger datagram */
+    bool later_fragment;        /* ... not the first: no transport header */
 } ip_packet;
 
 static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
@@ -145,7 +146,9 @@ static bool read_ipv4(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
     if (ihl < 20 || total < ihl || off + ihl > len)
         return false;
     memset(ip, 0, sizeof *ip);
-    ip->fragment = (mwg_get16(p + off + 6) & 0x3fff) != 0;
+    unsigned frag = mwg_get16(p + off + 6);
+    ip->fragment = (frag & 0x3fff) != 0;
+    ip->later_fragment = (frag & 0x1fff) != 0;
     ip->version = 4;
     ip->proto = p[off + 9];
     ip->src.family = ip->dst.family = 4;
@@ -181,7 +184,10 @@ static bool read_ipv6(const uint8_t *p, size_t len, size_t off, ip_packet *ip)
         case 44:    /* fragment */
             if (at + 8 > len)
                 return false;
-            ip->fragment = true;
+            /* An atomic fragment (offset 0, no more) is the whole packet:
+             * Wireshark reads it in place. */
+            ip->later_fragment = (mwg_get16(p + at + 2) & 0xfff8) != 0;
+            ip->fragment = ip->later_fragment || (p[at + 3] & 0x01);
             ext = 8;
             break;
         case 51:    /* authentication header */
@@ -234,6 +240,9 @@ static mwg_found read_icmp_error(const uint8_t *p, size_t end, const ip_packet *
     ip_packet quoted;
     if (!read_ip(p, end, icmp + 8, &quoted) || quoted.version != outer->version)
         return MWG_NOT_FOUND;
+    /* A later fragment quoted has no ports: its first bytes are data. */
+    if (quoted.later_fragment)
+        return MWG_FOUND;
     bool tcp = quoted.proto == IPPROTO_V_TCP;
     if (!tcp && quoted.proto != IPPROTO_V_UDP)
         return MWG_FOUND;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #define MAX_METHOD 32
-/* A chunk size written with more hex digits than this is garbage. */
-#define MAX_CHUNK_DIGITS 15
+/* Wireshark's reassembly gives up on chunks larger than this. */
+#define MAX_CHUNK_SIZE ((size_t)1 << 31)
 
 /* The line at *off without its CR LF (or bare LF); moves *off past it.
  * False when no line end is in reach. */
@@ -119,9 +119,10 @@ static bool start_line_prefix(mwg_span l)
         return true;
     if (l.p[n] != ' ')
         return false;
-    /* The target and maybe the start of the version; no control bytes. */
+    /* The target and maybe the start of the version; no control bytes but
+     * the CR of a line whose LF is still to come. */
     for (size_t i = n + 1; i < l.len; i++)
-        if (l.p[i] < 0x21 && l.p[i] != ' ')
+        if (l.p[i] < 0x21 && l.p[i] != ' ' && !(l.p[i] == '\r' && i == l.len - 1))
             return false;
     return true;
 }
@@ -168,18 +169,25 @@ static bool parse_length(mwg_span v, size_t *out)
 }
 
 /* Where a chunked body that starts at 'off' ends (after the last chunk and
- * its trailer), or 0 when it does not end within 'len'. */
+ * its trailer), or 0 when it does not end within 'len'.  A chunk size that
+ * cannot be read, or an absurd one, ends the message where it stands, as
+ * Wireshark's reassembly does. */
 static size_t chunked_end(const uint8_t *d, size_t len, size_t off)
 {
     for (;;) {
         mwg_span line;
+        size_t line_at = off;
         if (!next_line(d, len, &off, &line))
             return 0;
-        size_t size = 0, digits = 0;
-        while (digits < line.len && g_ascii_isxdigit(line.p[digits]) && digits < MAX_CHUNK_DIGITS)
-            size = size * 16 + (size_t)g_ascii_xdigit_value(line.p[digits++]);
-        if (digits == 0)
-            return 0;
+        size_t i = 0, size = 0, digits = 0;
+        while (i < line.len && (line.p[i] == ' ' || line.p[i] == '\t'))
+            i++;
+        while (i < line.len && line.p[i] == '0')
+            i++, digits++;
+        for (; i < line.len && g_ascii_isxdigit(line.p[i]) && size <= MAX_CHUNK_SIZE; i++, digits++)
+            size = size * 16 + (size_t)g_ascii_xdigit_value(line.p[i]);
+        if (digits == 0 || size > MAX_CHUNK_SIZE)
+            return line_at > 0 ? len : 0;
         if (size == 0) {
             while (next_line(d, len, &off, &line))
                 if (line.len == 0)
@@ -244,7 +252,10 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
         } else if (header_value(line, "content-length", &v)) {
             has_length = parse_length(v, &content_length);
         } else if (header_value(line, "transfer-encoding", &v)) {
-            m->chunked = true;      /* overrides Content-Length (RFC 9112 6.3) */
+            /* Wireshark takes a body for chunked when the coding starts
+             * with "chunked" (then Content-Length does not count); another
+             * coding leaves the length to Content-Length or the close. */
+            m->chunked = v.len >= 7 && g_ascii_strncasecmp((const char *)v.p, "chunked", 7) == 0;
         }
     }
     if (!ended)
@@ -332,6 +343,18 @@ static bool split_authority(const char *s, size_t len, char host[MWG_MAX_HOST_LE
     return mwg_host_normalise(host_start, (size_t)(host_end - host_start), host);
 }
 
+/* "http://..." and any other absolute URI (RFC 3986: a scheme, then
+ * "://"); its length, 0 for an origin-form target. */
+static size_t scheme_len(const char *target)
+{
+    size_t n = 0;
+    if (!target || !g_ascii_isalpha(target[0]))
+        return 0;
+    while (n < 16 && (g_ascii_isalnum(target[n]) || target[n] == '+' || target[n] == '-' || target[n] == '.'))
+        n++;
+    return strncmp(target + n, "://", 3) == 0 ? n : 0;
+}
+
 static bool is_connect(const char *method)
 {
     return method && g_ascii_strcasecmp(method, "CONNECT") == 0;
@@ -339,7 +362,7 @@ static bool is_connect(const char *method)
 
 bool mwg_http_is_proxy_form(const char *method, const char *target)
 {
-    return is_connect(method) || (target && g_ascii_strncasecmp(target, "http://", 7) == 0);
+    return is_connect(method) || scheme_len(target) > 0;
 }
 
 bool mwg_http_request_target(const char *method, const char *target, bool target_cut, const char *host_header,
@@ -349,14 +372,14 @@ bool mwg_http_request_target(const char *method, const char *target, bool target
     size_t uri_len = strnlen(uri, MWG_MAX_HTTP_LINE);
     if (is_connect(method))
         return !target_cut && split_authority(uri, uri_len, host, port, 443);
-    const char *sep = strstr(uri, "://");
-    if (sep && sep - uri < 16) {
+    size_t scheme = scheme_len(uri);
+    if (scheme) {
         uint16_t def = 80;
-        if (sep - uri == 5 && g_ascii_strncasecmp(uri, "https", 5) == 0)
+        if (scheme == 5 && g_ascii_strncasecmp(uri, "https", 5) == 0)
             def = 443;
-        else if (sep - uri == 3 && g_ascii_strncasecmp(uri, "ftp", 3) == 0)
+        else if (scheme == 3 && g_ascii_strncasecmp(uri, "ftp", 3) == 0)
             def = 21;
-        const char *auth = sep + 3;
+        const char *auth = uri + scheme + 3;
         size_t n = strcspn(auth, "/?#");
         /* Cut before the path began: the authority may be cut too. */
         if (target_cut && auth[n] == '\0')

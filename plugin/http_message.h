@@ -26,7 +26,7 @@ typedef enum {
 typedef struct {
     bool is_response;
     unsigned status;            /* responses */
-    mwg_span method, target;    /* requests; target.len 0 if cut before it ended */
+    mwg_span method, target;    /* requests */
     bool target_cut;            /* the capture cut the request line inside the target */
     mwg_span host;              /* Host header value */
     bool has_host;
@@ -64,7 +64,7 @@ bool mwg_http_request_target(const char *method, const char *target, bool target
                              char host[MWG_MAX_HOST_LEN + 1], uint16_t *port);
 
 /* Whether a request target has the form only a proxy is sent: an absolute
- * URI, or a CONNECT. */
+ * URI (any scheme), or a CONNECT. */
 bool mwg_http_is_proxy_form(const char *method, const char *target);
 
 #endif

@@ -1,15 +1,12 @@
-/* Unit tests of the bounded tables (lru.c): eviction order, expiry, and
- * the requeue interval that keeps touches cheap (one second here). */
+/* test_lru.c - unit tests of the bounded tables (lru.c) on GLib's test
+ * framework: eviction order, the eviction count, expiry, and the requeue
+ * interval that keeps touches cheap (one second here). */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "lru.h"
-
-static int failures, checks;
-
-#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
-    fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); } } while (0)
 
 #define SEC INT64_C(1000000000)
 
@@ -18,7 +15,7 @@ typedef struct {
     char key[8];
 } item;
 
-static int freed;
+static unsigned freed;
 
 static void free_item(void *p)
 {
@@ -39,7 +36,7 @@ static item *get(mwg_lru *t, const char *key, int64_t now)
     return mwg_lru_obtain(t, k, sizeof k, sizeof(item), offsetof(item, key), now);
 }
 
-static bool has(mwg_lru *t, const char *key)
+static bool has(const mwg_lru *t, const char *key)
 {
     char k[8];
     make_key(k, key);
@@ -56,53 +53,110 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
     return strcmp(a, b) == 0;
 }
 
-int main(void)
+static void init(mwg_lru *t, unsigned capacity)
+{
+    freed = 0;
+    mwg_lru_init(t, key_hash, key_equal, capacity, SEC, free_item);
+}
+
+static void test_full_drops_least_recent(void)
 {
     mwg_lru t;
-
-    /* Full: the least recently touched goes first. */
-    mwg_lru_init(&t, key_hash, key_equal, 2, SEC, free_item);
-    get(&t, "a", 0);
+    init(&t, 2);
+    item *a = get(&t, "a", 0);
     get(&t, "b", 1 * SEC);
-    get(&t, "a", 3 * SEC);          /* a moves behind b */
+    g_assert_true(get(&t, "a", 3 * SEC) == a);     /* the same entry, moved behind b */
     get(&t, "c", 4 * SEC);
-    CHECK(has(&t, "a") && !has(&t, "b") && has(&t, "c"));
-    CHECK(freed == 1);
-    CHECK(mwg_lru_size(&t) == 2);
+    g_assert_true(has(&t, "a"));
+    g_assert_false(has(&t, "b"));
+    g_assert_true(has(&t, "c"));
+    g_assert_cmpuint(freed, ==, 1);
+    g_assert_cmpuint(t.evicted, ==, 1);
+    g_assert_cmpuint(mwg_lru_size(&t), ==, 2);
 
     /* A touch within a second of the last move does not move the entry:
-     * eviction order is exact only to within that second. */
-    get(&t, "c", 4 * SEC + SEC / 2);   /* c stays where it is, behind a */
-    get(&t, "a", 4 * SEC + SEC / 2);   /* a moved at 3 s: moves again */
+     * the eviction order is exact to within that second. */
+    get(&t, "c", 4 * SEC + SEC / 2);    /* c stays where it is, behind a */
+    get(&t, "a", 4 * SEC + SEC / 2);    /* a moved at 3 s: moves again */
     get(&t, "d", 5 * SEC);
-    CHECK(has(&t, "a") && !has(&t, "c") && has(&t, "d"));
+    g_assert_true(has(&t, "a"));
+    g_assert_false(has(&t, "c"));
+    g_assert_true(has(&t, "d"));
+    g_assert_cmpuint(t.evicted, ==, 2);
+    mwg_lru_destroy(&t);
+    g_assert_cmpuint(freed, ==, 4);
+}
 
+static void test_expiry(void)
+{
+    mwg_lru t;
+    init(&t, 4);
+    get(&t, "a", 0);
+    get(&t, "d", 5 * SEC);
     /* Expiry drops what was last touched before the horizon... */
     mwg_lru_expire(&t, 5 * SEC);
-    CHECK(!has(&t, "a") && has(&t, "d"));
+    g_assert_false(has(&t, "a"));
+    g_assert_true(has(&t, "d"));
     /* ... but an entry touched (not moved) recently shields those queued
      * after it, for at most the requeue interval. */
     get(&t, "e", 5 * SEC + SEC / 5);
-    get(&t, "d", 5 * SEC + 9 * SEC / 10);  /* within a second of its move */
+    get(&t, "d", 5 * SEC + 9 * SEC / 10);     /* within a second of its move */
     mwg_lru_expire(&t, 5 * SEC + SEC / 2);
-    CHECK(has(&t, "d") && has(&t, "e"));    /* e idle past the horizon, kept */
+    g_assert_true(has(&t, "d"));
+    g_assert_true(has(&t, "e"));                /* idle past the horizon, kept */
     mwg_lru_expire(&t, 6 * SEC + SEC / 5);
-    CHECK(!has(&t, "d") && !has(&t, "e"));
+    g_assert_false(has(&t, "d"));
+    g_assert_false(has(&t, "e"));
+    g_assert_cmpuint(freed, ==, 3);
     mwg_lru_destroy(&t);
+}
 
+static void test_evicted_counts_only_a_full_table(void)
+{
+    /* What expires or is removed left a table that had room: the count
+     * says how often the capacity, not time, decided. */
+    mwg_lru t;
+    init(&t, 2);
+    get(&t, "a", 0);
+    item *b = get(&t, "b", 0);
+    mwg_lru_remove(&t, &b->lru);
+    get(&t, "c", 0);
+    mwg_lru_expire(&t, SEC);
+    g_assert_cmpuint(mwg_lru_size(&t), ==, 0);
+    g_assert_cmpuint(freed, ==, 3);
+    g_assert_cmpuint(t.evicted, ==, 0);
+    get(&t, "x", 2 * SEC);
+    get(&t, "y", 2 * SEC);
+    get(&t, "z", 2 * SEC);
+    g_assert_cmpuint(t.evicted, ==, 1);
+    g_assert_false(has(&t, "x"));
+    mwg_lru_destroy(&t);
+    g_assert_cmpuint(t.evicted, ==, 1);
+}
+
+static void test_clock_backwards(void)
+{
     /* Time going backwards (bad captures) still bounds the table. */
-    freed = 0;
-    mwg_lru_init(&t, key_hash, key_equal, 3, SEC, free_item);
-    char k[8];
+    mwg_lru t;
+    init(&t, 3);
     for (int i = 0; i < 100; i++) {
-        snprintf(k, sizeof k, "k%d", i);
+        char k[8];
+        g_snprintf(k, sizeof k, "k%d", i);
         get(&t, k, (i % 2 ? -1 : 1) * (int64_t)i * SEC);
-        CHECK(mwg_lru_size(&t) <= 3);
+        g_assert_cmpuint(mwg_lru_size(&t), <=, 3);
     }
-    CHECK(freed == 97);
+    g_assert_cmpuint(freed, ==, 97);
+    g_assert_cmpuint(t.evicted, ==, 97);
     mwg_lru_destroy(&t);
-    CHECK(freed == 100);
+    g_assert_cmpuint(freed, ==, 100);
+}
 
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/lru/full-drops-least-recent", test_full_drops_least_recent);
+    g_test_add_func("/lru/expiry", test_expiry);
+    g_test_add_func("/lru/evicted-counts-only-a-full-table", test_evicted_counts_only_a_full_table);
+    g_test_add_func("/lru/clock-backwards", test_clock_backwards);
+    return g_test_run();
 }
