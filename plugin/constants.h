@@ -35,6 +35,10 @@
 /* Table entries move to the back of their recency queue at most once per
  * this fraction of the table's window (see lru.h). */
 #define MWG_REQUEUE_FRACTION 16
+/* A SYN seen again this soon with the same sequence number is a copy of it
+ * (a bridge, or a capture on two interfaces), not a retransmission: those
+ * wait a second or more. */
+#define MWG_COPY_WINDOW_NS (50 * INT64_C(1000000))
 /* Idle state is dropped at most once per this much capture time. */
 #define MWG_EXPIRY_INTERVAL_S 1
 

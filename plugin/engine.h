@@ -115,6 +115,7 @@ typedef struct {
     unsigned untracked;         /* requests past the queue's bound, unanswered */
     /* upstream leg: the connection attempt */
     uint32_t first_syn_frame, last_syn_frame, syn_count;
+    uint32_t last_syn_seq;
     int64_t last_syn_ts;
     uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
     mwg_icmp_error icmp;

@@ -115,13 +115,17 @@ static bool taken_although_partial(const mwg_facts *f, const mwg_http_message *m
         return false;
     if (!m->is_response && m->method.len == 0)
         return false;           /* not even its start line is there */
+    /* After a message it took whole, Wireshark names the last one it
+     * dissected, and that may be the one before: with its reassembly on
+     * (the default) it waits for the rest of this one. */
+    if (read_before > 0)
+        return false;
     if (m->is_response && f->http.last_status)
         return f->http.last_status == m->status;
     if (!m->is_response && f->http.last_method)
         return m->method.len == strlen(f->http.last_method) &&
                memcmp(m->method.p, f->http.last_method, m->method.len) == 0;
-    /* Wireshark did not say which: only when no other is a candidate. */
-    return read_before == 0;
+    return true;
 }
 
 /* The messages that start at 'p' (segment bytes from sequence number
@@ -182,8 +186,9 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
                 pending_clear(d);
             }
             d->taken_end = seq + (uint32_t)in_segment;
-            read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
-                         seq + (uint32_t)in_segment, fr);
+            if (f->payload.len > in_segment)
+                read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
+                             seq + (uint32_t)in_segment, fr);
             return;
         }
         if (!f->http.took_message) {
@@ -218,7 +223,7 @@ void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
 {
     frame_reading fr = { 0 };
     bool copy = cn->dir[dir].seq_known && f->payload_len > 0 &&
-                !seq_before(cn->dir[dir].taken_end, f->tcp_seq + f->payload_len) && !cn->dir[dir].pending;
+                !seq_before(cn->dir[dir].taken_end, f->tcp_seq + f->payload_len);
     read_frame(c, cn, dir, f, &fr);
     /* Wireshark dissected a message here that was not read: say so. */
     if (f->http.took_message && fr.read == 0 && !copy)

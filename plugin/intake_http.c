@@ -133,7 +133,10 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
     if (msg->m.status < 200 && msg->m.status >= 100)
         return;                 /* interim: the final answer follows */
-    client_request *req = cn->waiting ? g_queue_pop_head(cn->waiting) : NULL;
+    /* A request that came after the answer began (one cut off and read
+     * late) is not the one it answers. */
+    client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
+    client_request *req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
     bool untracked = false;
     if (!req && cn->untracked) {
         cn->untracked--;

@@ -35,10 +35,15 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
     if (!cn || !mwg_endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->waiting ||
         cn->dir[0].seq_known)
         cn = conn_create(c, &f->flow, true);
+    if (cn->syn_count && f->tcp_seq == cn->last_syn_seq && c->clock - cn->last_syn_ts < MWG_COPY_WINDOW_NS) {
+        conn_add_frame(cn, f->frame);   /* a copy: part of the incident, not another attempt */
+        return;
+    }
     if (!cn->first_syn_frame) {
         cn->first_syn_frame = f->frame;
         remember_attempt(c, cn);
     }
+    cn->last_syn_seq = f->tcp_seq;
     cn->last_syn_frame = f->frame;
     cn->last_syn_ts = c->clock;
     cn->syn_count++;

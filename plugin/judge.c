@@ -55,9 +55,13 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
     v->upstream = best_conn->server.addr;
     v->upstream_port = best_conn->server.port;
     v->response_wait_s = (double)(j->error_ts - best->ts) / MWG_NS_PER_S;
+    /* As it stood when the error was sent: an error judged late (its
+     * response was cut off) must not see what came after it. */
+    reply_kind reply = best->reply_frame < v->error_frame ? best->reply : REPLY_NONE;
     mwg_verdict_add_frames(v, best_conn->frames, best_conn->n_frames);
-    mwg_verdict_add_frames(v, best->reply_frames.v, best->reply_frames.n);
-    switch (best->reply) {
+    if (reply != REPLY_NONE)
+        mwg_verdict_add_frames(v, best->reply_frames.v, best->reply_frames.n);
+    switch (reply) {
     case REPLY_INVALID:
         mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
         v->evidence_frame = best->reply_frame;
@@ -87,20 +91,28 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
 
 typedef enum { CONNECT_PENDING, CONNECT_REFUSED, CONNECT_UNREACHABLE, CONNECT_ESTABLISHED } connect_outcome;
 
-/* How the attempt ended: the latest answer to its SYNs. */
-static connect_outcome conn_outcome(const conn *cn)
+/* A frame of the attempt, if it came before 'before' (the error frame: an
+ * error judged late must not see what came after it), else 0. */
+static uint32_t seen(uint32_t frame, uint32_t before)
 {
-    uint32_t failed = MAX(cn->rst_frame, cn->icmp_frame);
-    if (cn->synack_frame > failed)
+    return frame < before ? frame : 0;
+}
+
+/* How the attempt ended: the latest answer to its SYNs. */
+static connect_outcome conn_outcome(const conn *cn, uint32_t before)
+{
+    uint32_t rst = seen(cn->rst_frame, before), icmp = seen(cn->icmp_frame, before);
+    uint32_t failed = MAX(rst, icmp);
+    if (seen(cn->synack_frame, before) > failed)
         return CONNECT_ESTABLISHED;
     if (failed)
-        return cn->rst_frame > cn->icmp_frame ? CONNECT_REFUSED : CONNECT_UNREACHABLE;
+        return rst > icmp ? CONNECT_REFUSED : CONNECT_UNREACHABLE;
     return CONNECT_PENDING;
 }
 
-static uint32_t conn_outcome_frame(const conn *cn)
+static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
 {
-    return MAX(MAX(cn->rst_frame, cn->icmp_frame), cn->synack_frame);
+    return MAX(MAX(seen(cn->rst_frame, before), seen(cn->icmp_frame, before)), seen(cn->synack_frame, before));
 }
 
 /* Connection attempts to the host's addresses while the client waited. */
@@ -115,7 +127,7 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
         conn *cn = cands[i];
         if (!cn->syn_count || cn->last_syn_ts < horizon)
             continue;
-        if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn), j->req->frame, v->error_frame))
+        if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
             continue;
         relevant[n_rel++] = cn;
         if (!latest || cn->first_syn_frame > latest->first_syn_frame)
@@ -125,11 +137,11 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
         return false;
     uint32_t evidence = 0, attempts = 0, first = 0;
     mwg_cause cause;
-    switch (conn_outcome(latest)) {
+    switch (conn_outcome(latest, v->error_frame)) {
     case CONNECT_REFUSED: cause = MWG_CAUSE_TCP_RST; break;
     case CONNECT_UNREACHABLE: cause = MWG_CAUSE_ICMP_UNREACHABLE; break;
     case CONNECT_ESTABLISHED:
-        cause = latest->close_frame ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
+        cause = seen(latest->close_frame, v->error_frame) ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
         break;
     default: cause = MWG_CAUSE_TCP_SYN_TIMEOUT; break;
     }
@@ -140,7 +152,9 @@ static bool judge_connect(judge *j, conn **cands, unsigned n)
         case MWG_CAUSE_TCP_RST: e = cn->rst_frame; break;
         case MWG_CAUSE_ICMP_UNREACHABLE: e = cn->icmp_frame; break;
         case MWG_CAUSE_UPSTREAM_CLOSED: e = cn == latest ? cn->close_frame : 0; break;
-        case MWG_CAUSE_TCP_SYN_TIMEOUT: e = conn_outcome(cn) == CONNECT_PENDING ? cn->last_syn_frame : 0; break;
+        case MWG_CAUSE_TCP_SYN_TIMEOUT:
+            e = conn_outcome(cn, v->error_frame) == CONNECT_PENDING ? cn->last_syn_frame : 0;
+            break;
         default: break;
         }
         if (e && e < v->error_frame && e > evidence)
@@ -186,8 +200,11 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     }
     if (n == 0)
         return false;
+    /* Resolved, or answered with addresses the capture cut off: DNS did
+     * not fail, the later stages tell. */
     for (unsigned i = 0; i < n; i++)
-        if (rel[i]->has_addr && rel[i]->response_frame < v->error_frame)
+        if ((rel[i]->has_addr || (rel[i]->rcode == 0 && rel[i]->answers_cut)) && rel[i]->response_frame &&
+            rel[i]->response_frame < v->error_frame)
             *resolved = true;
     if (*resolved)
         return false;

@@ -87,6 +87,7 @@ static void mwg502_first_pass_done(void)
     g_ptr_array_free(verdicts, TRUE);
     mwg_correlator_free(correlator);
     correlator = NULL;
+    mwg_store_first_pass_done();
 }
 
 /* First pass: the frame's facts go to the engine; what it concludes goes
@@ -112,30 +113,39 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!PINFO_FD_VISITED(pinfo) && correlator)
         correlate_frame(tvb, pinfo);
     proto_tree *verdict_tree = NULL;
-    const GPtrArray *verdicts = mwg_store_verdicts(pinfo->num);
-    for (guint i = 0; verdicts && i < verdicts->len; i++) {
-        const mwg_verdict *v = g_ptr_array_index(verdicts, i);
+    unsigned n = mwg_store_count(pinfo->num);
+    for (unsigned i = 0; i < n; i++) {
+        /* The tap reads the verdict after this returns: it lives as long
+         * as the packet. */
+        mwg_verdict *v = wmem_new(pinfo->pool, mwg_verdict);
+        mwg_store_get(pinfo->num, i, v);
+        char *summary = mwg_verdict_summary(v);
+        v->summary = wmem_strdup(pinfo->pool, summary);
+        g_free(summary);
         proto_tree *t = mwg_render_verdict(tvb, pinfo, tree, v);
         if (!verdict_tree)
             verdict_tree = t;
-        mwg_tap_record rec = { v, { 0, 0 } };
-        tap_queue_packet(mwg502_tap, pinfo, &rec);
+        mwg_tap_record *rec = wmem_new(pinfo->pool, mwg_tap_record);
+        *rec = (mwg_tap_record){ v, { 0, 0 } };
+        tap_queue_packet(mwg502_tap, pinfo, rec);
     }
     mwg_frame_notes notes = mwg_store_notes(pinfo->num);
     if (notes.unread)
         mwg_render_unread(tvb, pinfo, tree, notes.unread);
     if (notes.unread || notes.dropped) {
-        mwg_tap_record rec = { NULL, notes };
-        tap_queue_packet(mwg502_tap, pinfo, &rec);
+        mwg_tap_record *rec = wmem_new(pinfo->pool, mwg_tap_record);
+        *rec = (mwg_tap_record){ NULL, notes };
+        tap_queue_packet(mwg502_tap, pinfo, rec);
     }
     /* Links onto a frame are known only once its error frame was seen:
      * they are shown on later passes, the same on all. */
     if (!PINFO_FD_VISITED(pinfo))
         return 0;
-    const GArray *incidents = mwg_store_incidents(pinfo->num);
-    const GArray *explains = mwg_store_explains(pinfo->num);
-    if (incidents || explains)
-        mwg_render_links(tvb, tree, verdict_tree, incidents, explains);
+    unsigned n_incidents, n_explains;
+    const mwg_link *incidents = mwg_store_incidents(pinfo->num, &n_incidents);
+    const mwg_link *explains = mwg_store_explains(pinfo->num, &n_explains);
+    if (n_incidents || n_explains)
+        mwg_render_links(tvb, tree, verdict_tree, incidents, n_incidents, explains, n_explains);
     return 0;
 }
 

@@ -123,26 +123,22 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     return t;
 }
 
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const GArray *incidents,
-                      const GArray *explains)
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_link *incidents,
+                      unsigned n_incidents, const mwg_link *explains, unsigned n_explains)
 {
     proto_tree *t = verdict_tree;
-    if (t) {
-        for (guint i = 0; incidents && i < incidents->len; i++)
-            add_uint(t, hf_mwg502_incident, tvb, g_array_index(incidents, guint32, i));
-        for (guint i = 0; explains && i < explains->len; i++)
-            add_uint(t, hf_mwg502_explains, tvb, g_array_index(explains, guint32, i));
-        return;
+    proto_item *ti = NULL;
+    if (!t) {
+        ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(ti);
+        t = proto_item_add_subtree(ti, ett_mwg502);
     }
-    proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    t = proto_item_add_subtree(ti, ett_mwg502);
-    for (guint i = 0; incidents && i < incidents->len; i++)
-        add_uint(t, hf_mwg502_incident, tvb, g_array_index(incidents, guint32, i));
-    for (guint i = 0; explains && i < explains->len; i++)
-        add_uint(t, hf_mwg502_explains, tvb, g_array_index(explains, guint32, i));
-    if (incidents && incidents->len)
-        proto_item_append_text(ti, ": part of the incident of frame %u", g_array_index(incidents, guint32, 0));
+    for (unsigned i = 0; i < n_incidents; i++)
+        add_uint(t, hf_mwg502_incident, tvb, incidents[i].error_frame);
+    for (unsigned i = 0; i < n_explains; i++)
+        add_uint(t, hf_mwg502_explains, tvb, explains[i].error_frame);
+    if (ti && n_incidents)
+        proto_item_append_text(ti, ": part of the incident of frame %u", incidents[0].error_frame);
 }
 
 static const char *unread_words(unsigned kinds)

@@ -8,6 +8,7 @@
 
 #include <epan/packet.h>
 
+#include "store.h"
 #include "verdict.h"
 
 void mwg_render_register(int proto);
@@ -24,7 +25,7 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
  * mwg502 could not read: said in the tree and in Expert Information. */
 void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned kinds);
 
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const GArray *incidents,
-                      const GArray *explains);
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_link *incidents,
+                      unsigned n_incidents, const mwg_link *explains, unsigned n_explains);
 
 #endif

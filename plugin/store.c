@@ -1,9 +1,34 @@
 /* store.c - see store.h. */
 #include "store.h"
 
-static GHashTable *verdicts_by_frame;   /* error frame -> GPtrArray of mwg_verdict */
-static GHashTable *incidents_by_frame;  /* frame -> GArray of error frames */
-static GHashTable *explains_by_frame;   /* evidence frame -> GArray of error frames */
+#include <stdlib.h>
+#include <string.h>
+
+/* A verdict, packed: strings and addresses by their index in the tables
+ * below (0: none), its incident frames as a run of 'frames'. */
+typedef struct {
+    uint32_t error_frame, request_frame, attempt_frame, evidence_frame;
+    uint32_t host, upstream, reporter;
+    uint32_t attempts;
+    uint32_t frames_at, n_frames;
+    int64_t elapsed_ns;
+    float response_wait_s;
+    uint16_t status, upstream_port, upstream_status, unread_frames;
+    uint8_t cause, category, block_page, gateway, dns_rcode, dns_servers;
+    uint8_t icmp_version, icmp_type, icmp_code, loss;
+    bool block_page_recognised, incomplete;
+} packed;
+
+static GArray *verdicts;        /* packed, by error frame */
+static GArray *late;            /* packed, for earlier frames than the last (responses cut off) */
+static GArray *frames;          /* uint32_t: the incident frames of every verdict */
+static GPtrArray *hosts;        /* index -> host name */
+static GHashTable *host_index;  /* host name -> index */
+static GArray *addrs;           /* index -> mwg_addr */
+static GHashTable *addr_index;  /* mwg_addr -> index */
+static GArray *incidents;       /* mwg_link, by frame: built when the first pass is over */
+static GArray *explains;        /* mwg_link, by evidence frame */
+
 /* Notes of the frames that have any, in frame order: 8 bytes a frame. */
 typedef struct {
     uint32_t frame;
@@ -11,78 +36,243 @@ typedef struct {
 } frame_note;
 static GArray *notes;
 
-static void free_verdicts(gpointer p)
+static guint addr_hash(gconstpointer p)
 {
-    g_ptr_array_free(p, TRUE);
+    const mwg_addr *a = p;
+    guint h = a->family;
+    for (int i = 0; i < (a->family == 4 ? 4 : 16); i++)
+        h = h * 31 + a->bytes[i];
+    return h;
 }
 
-static void free_frame_list(gpointer p)
+static gboolean addr_equal(gconstpointer a, gconstpointer b)
 {
-    g_array_free(p, TRUE);
+    return mwg_addr_equal(a, b);
 }
 
 void mwg_store_init(void)
 {
-    verdicts_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_verdicts);
-    incidents_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_frame_list);
-    explains_by_frame = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_frame_list);
+    verdicts = g_array_new(FALSE, FALSE, (guint)sizeof(packed));
+    late = g_array_new(FALSE, FALSE, (guint)sizeof(packed));
+    frames = g_array_new(FALSE, FALSE, (guint)sizeof(uint32_t));
+    hosts = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(hosts, NULL);
+    host_index = g_hash_table_new(g_str_hash, g_str_equal);
+    addrs = g_array_new(FALSE, TRUE, (guint)sizeof(mwg_addr));
+    g_array_set_size(addrs, 1);
+    addr_index = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
     notes = g_array_new(FALSE, FALSE, (guint)sizeof(frame_note));
 }
 
 void mwg_store_cleanup(void)
 {
-    GHashTable **tables[] = { &verdicts_by_frame, &incidents_by_frame, &explains_by_frame };
-    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
-        if (*tables[i])
-            g_hash_table_destroy(*tables[i]);
-        *tables[i] = NULL;
+    GArray **arrays[] = { &verdicts, &late, &frames, &addrs, &incidents, &explains, &notes };
+    for (size_t i = 0; i < G_N_ELEMENTS(arrays); i++) {
+        if (*arrays[i])
+            g_array_free(*arrays[i], TRUE);
+        *arrays[i] = NULL;
     }
-    if (notes)
-        g_array_free(notes, TRUE);
-    notes = NULL;
+    /* The indexes' keys live in the arrays: the indexes go first. */
+    if (host_index)
+        g_hash_table_destroy(host_index);
+    if (addr_index)
+        g_hash_table_destroy(addr_index);
+    host_index = addr_index = NULL;
+    if (hosts)
+        g_ptr_array_free(hosts, TRUE);
+    hosts = NULL;
 }
 
-/* Verdicts are stored one after the other and list each frame once, so a
- * repeat can only be the last entry (several errors in one frame). */
-static void link_frame(GHashTable *table, uint32_t frame, uint32_t error_frame)
+static uint32_t intern_host(const char *host)
 {
-    GArray *a = g_hash_table_lookup(table, GUINT_TO_POINTER(frame));
-    if (!a) {
-        a = g_array_new(FALSE, FALSE, (guint)sizeof(uint32_t));
-        g_hash_table_insert(table, GUINT_TO_POINTER(frame), a);
-    }
-    if (a->len && g_array_index(a, uint32_t, a->len - 1) == error_frame)
-        return;
-    g_array_append_val(a, error_frame);
+    if (!host)
+        return 0;
+    gpointer at = g_hash_table_lookup(host_index, host);
+    if (at)
+        return GPOINTER_TO_UINT(at);
+    char *copy = g_strdup(host);
+    g_ptr_array_add(hosts, copy);
+    g_hash_table_insert(host_index, copy, GUINT_TO_POINTER(hosts->len - 1));
+    return hosts->len - 1;
+}
+
+/* Addresses are kept in a growing array, whose elements move: the index's
+ * keys are copies of their own. */
+static uint32_t intern_addr(const mwg_addr *a)
+{
+    if (!a->family)
+        return 0;
+    gpointer at = g_hash_table_lookup(addr_index, a);
+    if (at)
+        return GPOINTER_TO_UINT(at);
+    g_array_append_val(addrs, *a);
+    mwg_addr *key = g_memdup2(a, sizeof *a);
+    g_hash_table_insert(addr_index, key, GUINT_TO_POINTER(addrs->len - 1));
+    return addrs->len - 1;
 }
 
 void mwg_store_add(mwg_verdict *v)
 {
-    GPtrArray *here = g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(v->error_frame));
-    if (!here) {
-        here = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
-        g_hash_table_insert(verdicts_by_frame, GUINT_TO_POINTER(v->error_frame), here);
+    packed p = {
+        .error_frame = v->error_frame, .request_frame = v->request_frame,
+        .attempt_frame = v->attempt_frame, .evidence_frame = v->evidence_frame,
+        .host = intern_host(v->host), .upstream = intern_addr(&v->upstream), .reporter = intern_addr(&v->icmp.reporter),
+        .attempts = v->attempts, .frames_at = frames->len, .n_frames = v->n_frames,
+        .elapsed_ns = v->elapsed_ns, .response_wait_s = (float)v->response_wait_s,
+        .status = (uint16_t)v->status, .upstream_port = v->upstream_port,
+        .upstream_status = (uint16_t)v->upstream_status,
+        .unread_frames = (uint16_t)MIN(v->unread_frames, G_MAXUINT16),
+        .cause = (uint8_t)v->cause, .category = (uint8_t)v->category, .block_page = (uint8_t)v->block_page,
+        .gateway = (uint8_t)v->gateway, .dns_rcode = (uint8_t)v->dns_rcode, .dns_servers = (uint8_t)v->dns_servers,
+        .icmp_version = (uint8_t)v->icmp.version, .icmp_type = (uint8_t)v->icmp.type,
+        .icmp_code = (uint8_t)v->icmp.code, .loss = (uint8_t)v->loss,
+        .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
+    };
+    g_array_append_vals(frames, v->frames, v->n_frames);
+    GArray *to = verdicts;
+    if (verdicts->len && g_array_index(verdicts, packed, verdicts->len - 1).error_frame > p.error_frame)
+        to = late;
+    g_array_append_val(to, p);
+    mwg_verdict_free(v);
+}
+
+/* The first of the packed verdicts of 'frame' in 'a' (sorted), or a->len. */
+static guint first_of(const GArray *a, uint32_t frame)
+{
+    guint lo = 0, hi = a ? a->len : 0;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index(a, packed, mid).error_frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    g_ptr_array_add(here, v);
-    for (unsigned k = 0; k < v->n_frames; k++)
-        link_frame(incidents_by_frame, v->frames[k], v->error_frame);
-    if (v->evidence_frame)
-        link_frame(explains_by_frame, v->evidence_frame, v->error_frame);
+    return lo;
 }
 
-const GPtrArray *mwg_store_verdicts(uint32_t frame)
+unsigned mwg_store_count(uint32_t frame)
 {
-    return verdicts_by_frame ? g_hash_table_lookup(verdicts_by_frame, GUINT_TO_POINTER(frame)) : NULL;
+    unsigned n = 0;
+    for (guint i = first_of(verdicts, frame); verdicts && i < verdicts->len; i++, n++)
+        if (g_array_index(verdicts, packed, i).error_frame != frame)
+            break;
+    return n;
 }
 
-const GArray *mwg_store_incidents(uint32_t frame)
+void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
 {
-    return incidents_by_frame ? g_hash_table_lookup(incidents_by_frame, GUINT_TO_POINTER(frame)) : NULL;
+    const packed *p = &g_array_index(verdicts, packed, first_of(verdicts, frame) + i);
+    memset(v, 0, sizeof *v);
+    v->error_frame = p->error_frame;
+    v->request_frame = p->request_frame;
+    v->attempt_frame = p->attempt_frame;
+    v->evidence_frame = p->evidence_frame;
+    v->host = g_ptr_array_index(hosts, p->host);
+    v->upstream = g_array_index(addrs, mwg_addr, p->upstream);
+    v->icmp.reporter = g_array_index(addrs, mwg_addr, p->reporter);
+    v->attempts = p->attempts;
+    v->elapsed_ns = p->elapsed_ns;
+    v->response_wait_s = p->response_wait_s;
+    v->status = p->status;
+    v->upstream_port = p->upstream_port;
+    v->upstream_status = p->upstream_status;
+    v->unread_frames = p->unread_frames;
+    v->cause = p->cause;
+    v->category = p->category;
+    v->block_page = p->block_page;
+    v->gateway = p->gateway;
+    v->dns_rcode = p->dns_rcode;
+    v->dns_servers = p->dns_servers;
+    v->icmp.version = p->icmp_version;
+    v->icmp.type = p->icmp_type;
+    v->icmp.code = p->icmp_code;
+    v->loss = p->loss;
+    v->block_page_recognised = p->block_page_recognised;
+    v->incomplete = p->incomplete;
 }
 
-const GArray *mwg_store_explains(uint32_t frame)
+static int by_error_frame(const void *a, const void *b)
 {
-    return explains_by_frame ? g_hash_table_lookup(explains_by_frame, GUINT_TO_POINTER(frame)) : NULL;
+    uint32_t x = ((const packed *)a)->error_frame, y = ((const packed *)b)->error_frame;
+    return x < y ? -1 : x > y;
+}
+
+static int by_frame(const void *a, const void *b)
+{
+    const mwg_link *x = a, *y = b;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return x->error_frame < y->error_frame ? -1 : x->error_frame > y->error_frame;
+}
+
+/* Sorted, one link per frame and error. */
+static void sort_links(GArray *links)
+{
+    g_array_sort(links, by_frame);
+    guint n = 0;
+    for (guint i = 0; i < links->len; i++) {
+        const mwg_link *l = &g_array_index(links, mwg_link, i);
+        if (n && memcmp(l, &g_array_index(links, mwg_link, n - 1), sizeof *l) == 0)
+            continue;
+        g_array_index(links, mwg_link, n++) = *l;
+    }
+    g_array_set_size(links, n);
+}
+
+void mwg_store_first_pass_done(void)
+{
+    if (!verdicts)
+        return;
+    g_array_append_vals(verdicts, late->data, late->len);
+    g_array_set_size(late, 0);
+    g_array_sort(verdicts, by_error_frame);
+    if (incidents)
+        g_array_free(incidents, TRUE);
+    if (explains)
+        g_array_free(explains, TRUE);
+    incidents = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_link));
+    explains = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_link));
+    for (guint i = 0; i < verdicts->len; i++) {
+        const packed *p = &g_array_index(verdicts, packed, i);
+        for (uint32_t k = 0; k < p->n_frames; k++) {
+            mwg_link l = { g_array_index(frames, uint32_t, p->frames_at + k), p->error_frame };
+            g_array_append_val(incidents, l);
+        }
+        if (p->evidence_frame) {
+            mwg_link l = { p->evidence_frame, p->error_frame };
+            g_array_append_val(explains, l);
+        }
+    }
+    sort_links(incidents);
+    sort_links(explains);
+    /* The incident frames were kept for this only. */
+    g_array_set_size(frames, 0);
+}
+
+static const mwg_link *links_of(const GArray *links, uint32_t frame, unsigned *n)
+{
+    guint lo = 0, hi = links ? links->len : 0;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index(links, mwg_link, mid).frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *n = 0;
+    while (links && lo + *n < links->len && g_array_index(links, mwg_link, lo + *n).frame == frame)
+        (*n)++;
+    return *n ? &g_array_index(links, mwg_link, lo) : NULL;
+}
+
+const mwg_link *mwg_store_incidents(uint32_t frame, unsigned *n)
+{
+    return links_of(incidents, frame, n);
+}
+
+const mwg_link *mwg_store_explains(uint32_t frame, unsigned *n)
+{
+    return links_of(explains, frame, n);
 }
 
 void mwg_store_note(uint32_t frame, mwg_frame_notes n)
@@ -95,7 +285,6 @@ void mwg_store_note(uint32_t frame, mwg_frame_notes n)
 
 mwg_frame_notes mwg_store_notes(uint32_t frame)
 {
-    mwg_frame_notes none = { 0, 0 };
     guint lo = 0, hi = notes ? notes->len : 0;
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
@@ -107,5 +296,5 @@ mwg_frame_notes mwg_store_notes(uint32_t frame)
         else
             hi = mid;
     }
-    return none;
+    return (mwg_frame_notes){ 0, 0 };
 }

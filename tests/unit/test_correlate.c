@@ -1,34 +1,26 @@
-/* Unit tests of the correlation engine: facts built by hand, verdicts
- * checked field by field.  No Wireshark involved. */
+/* test_correlate.c - the engine (correlate.h) on captures built in code.
+ *
+ * Each test builds the frames of a small capture the way Wireshark hands
+ * them to mwg502: TCP segments that carry real HTTP bytes under sequence
+ * numbers that advance in each direction (and cross the 2^32 wrap), with
+ * the HTTP dissector's record of the frame set where Wireshark sets it (the
+ * message shown in the frame of its last byte, the reassembled PDU when it
+ * began in an earlier segment), DNS and ICMP facts as the decoders fill
+ * them.  Every verdict is checked against the invariants of
+ * verdict_check.h as it comes, then field by field by the test.
+ */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "blockpage.h"
 #include "correlate.h"
 
-static int failures, checks;
+#include "../verdict_check.h"
 
-#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
-    fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, current, #cond); } } while (0)
-#define CHECK_EQ(a, b) do { checks++; long long a_ = (long long)(a), b_ = (long long)(b); if (a_ != b_) { \
-    failures++; fprintf(stderr, "%s:%d: %s: %s == %lld, want %lld\n", __FILE__, __LINE__, current, #a, a_, b_); } } while (0)
-#define CHECK_STR(a, b) do { checks++; const char *a_ = (a), *b_ = (b); if (!a_ || strcmp(a_, b_) != 0) { \
-    failures++; fprintf(stderr, "%s:%d: %s: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, current, #a, \
-    a_ ? a_ : "(null)", b_); } } while (0)
-
-static const char *current;
-
-/* A tiny capture builder: frames numbered from 1, one second apart unless
- * told otherwise. */
-typedef struct {
-    mwg_correlator *c;
-    GPtrArray *verdicts;
-    uint32_t frame;
-    int64_t ts;
-} cap;
+/* ------------------------------------------------------------ addresses */
 
 static const mwg_addr CLIENT = { 4, { 10, 10, 67, 4 } };
+static const mwg_addr CLIENT2 = { 4, { 10, 10, 67, 5 } };
 static const mwg_addr GATEWAY = { 4, { 10, 10, 67, 161 } };
 static const mwg_addr UPLINK = { 4, { 192, 0, 2, 1 } };
 static const mwg_addr DNS = { 4, { 10, 10, 65, 1 } };
@@ -36,239 +28,697 @@ static const mwg_addr DEST = { 4, { 10, 10, 67, 124 } };
 static const mwg_addr DEST2 = { 4, { 10, 10, 67, 125 } };
 static const mwg_addr ROUTER = { 4, { 10, 10, 66, 1 } };
 
-static void cap_open(cap *k, const mwg_config *cfg)
+/* The gateway's notification pages: the family marker comes early, so that
+ * the first half of a page already names it. */
+static const char PAGE_NOT_RESOLVABLE[] =
+    "<!DOCTYPE html>\n<html><head><title>McAfee Web Gateway - Notification</title>\n"
+    "<!-- FileName: notresolvable.html --></head>\n<body>\n"
+    "<div id=\"titleData\">Host Not Resolvable</div>\n"
+    "<div>The requested host could not be resolved. Check the address you typed and try again,\n"
+    "or ask your administrator to add the host to the gateway's DNS.</div>\n</body></html>\n";
+static const char PAGE_CANNOT_CONNECT[] =
+    "<html><head><title>McAfee Web Gateway - Notification</title></head>\n"
+    "<!-- FileName: cannotconnect.html --><body>Cannot Connect</body></html>\n";
+
+/* ------------------------------------------------------------- captures */
+
+/* How Wireshark hands the frames over: whether its HTTP record keeps the
+ * status or method of the last message of a frame (4.2 on) or not (4.0),
+ * and whether the capture, taken on a bridge, holds every TCP segment
+ * twice. */
+typedef struct {
+    bool keeps_last;
+    bool bridge;
+} ws_mode;
+
+static const ws_mode WS_40 = { false, false };
+static const ws_mode WS_42 = { true, false };
+static const ws_mode WS_40_BRIDGE = { false, true };
+static const ws_mode WS_42_BRIDGE = { true, true };
+
+typedef struct {
+    mwg_correlator *c;
+    GPtrArray *verdicts;        /* every verdict so far, in the order given */
+    ws_mode mode;
+    uint32_t frame;
+    int64_t ts;
+    GArray *logical;            /* frame -> its number in the same capture without bridge copies */
+    uint32_t n_logical;
+    GArray *segments;           /* frames of the latest send_*() */
+    GPtrArray *texts;           /* strings the capture's frames point to */
+} cap;
+
+static void cap_open_with(cap *k, const mwg_config *cfg, ws_mode mode)
 {
     mwg_config def;
     mwg_config_defaults(&def);
     k->c = mwg_correlator_new(cfg ? cfg : &def);
     k->verdicts = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
+    k->mode = mode;
     k->frame = 0;
-    k->ts = 1700000000LL * 1000000000LL;
+    k->ts = INT64_C(1700000000) * MWG_NS_PER_S;
+    uint32_t none = 0;
+    k->logical = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    g_array_append_val(k->logical, none);
+    k->n_logical = 0;
+    k->segments = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    k->texts = g_ptr_array_new_with_free_func(g_free);
+}
+
+static void cap_open(cap *k)
+{
+    cap_open_with(k, NULL, WS_42);
 }
 
 static void cap_close(cap *k)
 {
     mwg_correlator_free(k->c);
     g_ptr_array_free(k->verdicts, TRUE);
+    g_array_free(k->logical, TRUE);
+    g_array_free(k->segments, TRUE);
+    g_ptr_array_free(k->texts, TRUE);
 }
 
-static mwg_facts base(cap *k, double after_s)
+static const char *keep(cap *k, char *text)
+{
+    g_ptr_array_add(k->texts, text);
+    return text;
+}
+
+static const mwg_verdict *verdict(const cap *k, unsigned i)
+{
+    g_assert_cmpuint(i, <, k->verdicts->len);
+    return g_ptr_array_index(k->verdicts, i);
+}
+
+static const mwg_verdict *only_verdict(const cap *k)
+{
+    g_assert_cmpuint(k->verdicts->len, ==, 1);
+    return verdict(k, 0);
+}
+
+/* Checks 'wrong': NULL, or what went wrong (freed). */
+static void assert_no_fault(char *wrong)
+{
+    g_assert_cmpstr(wrong, ==, NULL);
+    g_free(wrong);
+}
+
+static void check_new_verdicts(const cap *k, unsigned from, uint32_t last_frame, bool at_finish)
+{
+    for (unsigned i = from; i < k->verdicts->len; i++)
+        assert_no_fault(mwg_verdict_violation(g_ptr_array_index(k->verdicts, i), last_frame, at_finish));
+}
+
+/* Time moves 1 ms a frame, and more when a test waits. */
+static void wait_s(cap *k, double s)
+{
+    k->ts += (int64_t)(s * (double)MWG_NS_PER_S);
+}
+
+static void frame_begin(cap *k, mwg_facts *f)
+{
+    k->ts += MWG_NS_PER_S / 1000;
+    mwg_facts_reset(f, ++k->frame, k->ts);
+    ++k->n_logical;
+    g_array_append_val(k->logical, k->n_logical);
+}
+
+/* The facts of the last frame again, in the next frame: a copy of it (the
+ * same frame of the capture without bridge copies) or a new one. */
+static void frame_again(cap *k, mwg_facts *f, bool copy)
+{
+    f->frame = ++k->frame;
+    if (!copy)
+        ++k->n_logical;
+    g_array_append_val(k->logical, k->n_logical);
+}
+
+static unsigned feed(cap *k, const mwg_facts *f)
+{
+    unsigned before = k->verdicts->len;
+    unsigned n = mwg_correlator_feed(k->c, f, k->verdicts);
+    g_assert_cmpuint(n, ==, k->verdicts->len - before);
+    check_new_verdicts(k, before, f->frame, false);
+    return n;
+}
+
+static unsigned finish(cap *k)
+{
+    unsigned before = k->verdicts->len;
+    unsigned n = mwg_correlator_finish(k->c, k->verdicts);
+    g_assert_cmpuint(n, ==, k->verdicts->len - before);
+    check_new_verdicts(k, before, k->frame, true);
+    return n;
+}
+
+/* ------------------------------------------------------------------ TCP */
+
+/* A TCP connection, [0] the side that opened it, [1] the other. */
+typedef struct {
+    mwg_flow fl[2];
+    uint32_t isn[2];
+    uint32_t next[2];           /* the next sequence number each way */
+} tcp_conn;
+
+static tcp_conn tcp_conn_make(mwg_addr client, uint16_t cport, mwg_addr server, uint16_t sport)
+{
+    tcp_conn t = {
+        .fl = { { { client, cport }, { server, sport } }, { { server, sport }, { client, cport } } },
+        /* Near the wrap, so that every stream of more than a few hundred
+         * bytes crosses it. */
+        .isn = { UINT32_C(0xffffff00), UINT32_C(0xfffff800) },
+    };
+    t.next[0] = t.isn[0] + 1;
+    t.next[1] = t.isn[1] + 1;
+    return t;
+}
+
+static tcp_conn client_conn(uint16_t port)
+{
+    return tcp_conn_make(CLIENT, port, GATEWAY, 9090);
+}
+
+static tcp_conn upstream_conn(mwg_addr dest, uint16_t port)
+{
+    return tcp_conn_make(UPLINK, 41000, dest, port);
+}
+
+/* One segment from side 'dir' with the frame's HTTP record and reassembled
+ * PDU, if any; twice on a bridge.  Returns the frame (the first copy). */
+static uint32_t segment(cap *k, tcp_conn *t, int dir, uint8_t flags, const char *p, size_t len,
+                        const mwg_ws_http *ws, const char *pdu, size_t pdu_len)
 {
     mwg_facts f;
-    memset(&f, 0, sizeof f);
-    k->ts += (int64_t)(after_s * 1e9);
-    f.frame = ++k->frame;
-    f.ts_ns = k->ts;
-    return f;
-}
-
-static mwg_flow flow(mwg_addr s, uint16_t sp, mwg_addr d, uint16_t dp)
-{
-    mwg_flow fl = { { s, sp }, { d, dp } };
-    return fl;
-}
-
-static uint32_t feed(cap *k, mwg_facts *f)
-{
-    mwg_correlator_feed(k->c, f, k->verdicts);
-    return f->frame;
-}
-
-static uint32_t tcp(cap *k, double after, mwg_flow fl, uint8_t flags, const char *payload)
-{
-    mwg_facts f = base(k, after);
-    f.is_tcp = f.has_tcp_flags = true;
-    f.flow = fl;
+    frame_begin(k, &f);
+    f.is_tcp = true;
+    f.flow = t->fl[dir];
     f.tcp_flags = flags;
-    if (payload) {
-        f.tcp_payload_len = (uint32_t)strlen(payload);
-        f.payload_head_len = f.tcp_payload_len < MWG_PAYLOAD_HEAD ? f.tcp_payload_len : MWG_PAYLOAD_HEAD;
-        memcpy(f.payload_head, payload, f.payload_head_len);
+    f.tcp_seq = (flags & MWG_TCP_SYN) ? t->isn[dir] : t->next[dir];
+    f.tcp_ack = (flags & MWG_TCP_ACK) ? t->next[!dir] : 0;
+    f.payload_len = (uint32_t)len;
+    f.payload = (mwg_bytes){ (const uint8_t *)p, len, false };
+    if (ws)
+        f.http = *ws;
+    if (pdu)
+        f.reassembled = (mwg_bytes){ (const uint8_t *)pdu, pdu_len, false };
+    uint32_t frame = f.frame;
+    feed(k, &f);
+    if (k->mode.bridge) {
+        frame_again(k, &f, true);
+        f.ts_ns += 1000;
+        feed(k, &f);
     }
-    return feed(k, &f);
+    t->next[dir] = f.tcp_seq + (uint32_t)len + ((flags & (MWG_TCP_SYN | MWG_TCP_FIN)) ? 1 : 0);
+    return frame;
 }
 
-static uint32_t request(cap *k, double after, mwg_flow fl, const char *method, const char *uri, const char *host)
+static uint32_t tcp_flags_only(cap *k, tcp_conn *t, int dir, uint8_t flags)
 {
-    mwg_facts f = base(k, after);
-    f.is_tcp = f.has_tcp_flags = true;
-    f.flow = fl;
-    f.tcp_flags = MWG_TCP_ACK;
-    f.tcp_payload_len = 100;
-    f.n_requests = 1;
-    f.requests[0] = (mwg_http_request){ method, uri, host };
-    return feed(k, &f);
+    return segment(k, t, dir, flags, NULL, 0, NULL, NULL, 0);
 }
 
-static uint32_t response(cap *k, double after, mwg_flow fl, unsigned status, const char *body)
+/* The handshake as mwg502 gets it: the bare ACK that ends it is not handed
+ * over (extract.c drops bare ACKs). */
+static void tcp_open(cap *k, tcp_conn *t)
 {
-    mwg_facts f = base(k, after);
-    f.is_tcp = f.has_tcp_flags = true;
-    f.flow = fl;
-    f.tcp_flags = MWG_TCP_ACK;
-    memcpy(f.payload_head, "HTTP/1.1", 8);
-    f.payload_head_len = 8;
-    f.tcp_payload_len = 200;
-    f.n_responses = 1;
-    f.responses[0].status = status;
-    f.responses[0].body = (const uint8_t *)body;
-    f.responses[0].body_len = body ? strlen(body) : 0;
-    return feed(k, &f);
+    tcp_flags_only(k, t, 0, MWG_TCP_SYN);
+    tcp_flags_only(k, t, 1, MWG_TCP_SYN | MWG_TCP_ACK);
 }
 
-static uint32_t dns_query(cap *k, double after, uint16_t sport, uint16_t id, const char *name, uint16_t qtype)
+/* Bytes that are not a message start (a reply that is not HTTP, more of a
+ * body): Wireshark dissects no message in the frame. */
+static uint32_t send_raw(cap *k, tcp_conn *t, int dir, const char *bytes)
 {
-    mwg_facts f = base(k, after);
+    return segment(k, t, dir, MWG_TCP_ACK, bytes, strlen(bytes), NULL, NULL, 0);
+}
+
+/* Wireshark's record of a frame whose last dissected message is 'msg'. */
+static mwg_ws_http ws_record(cap *k, const char *msg)
+{
+    mwg_ws_http ws = { .took_message = true, .last_is_response = strncmp(msg, "HTTP/", 5) == 0 };
+    if (k->mode.keeps_last) {
+        if (ws.last_is_response)
+            ws.last_status = (unsigned)g_ascii_strtoull(msg + 9, NULL, 10);
+        else
+            ws.last_method = keep(k, g_strndup(msg, strcspn(msg, " ")));
+    }
+    return ws;
+}
+
+/* Messages sent back to back from side 'dir', in segments that end at the
+ * stream offsets 'cuts' (ascending; the last segment ends the stream), as
+ * Wireshark dissects them: each message in the frame of its last byte, with
+ * the reassembled PDU when it began in an earlier segment.  frame_of[i], if
+ * given, gets the frame of message i; k->segments the frames of every
+ * segment.  Returns the last segment's frame. */
+static uint32_t send_cut(cap *k, tcp_conn *t, int dir, const char *const *msgs, unsigned n, const size_t *cuts,
+                         unsigned n_cuts, uint32_t *frame_of)
+{
+    GString *stream = g_string_new(NULL);
+    size_t *end = g_new(size_t, n);
+    for (unsigned i = 0; i < n; i++) {
+        g_string_append(stream, msgs[i]);
+        end[i] = stream->len;
+    }
+    g_array_set_size(k->segments, 0);
+    size_t start = 0;
+    unsigned next_msg = 0;
+    uint32_t frame = 0;
+    for (unsigned c = 0; c <= n_cuts; c++) {
+        size_t stop = c < n_cuts ? cuts[c] : stream->len;
+        g_assert_cmpuint(stop, >, start);
+        unsigned first = next_msg;
+        mwg_ws_http ws = { 0 };
+        while (next_msg < n && end[next_msg] <= stop)
+            ws = ws_record(k, msgs[next_msg++]);
+        const char *pdu = NULL;
+        size_t pdu_len = 0;
+        size_t first_start = first ? end[first - 1] : 0;
+        if (next_msg > first && first_start < start) {
+            pdu = stream->str + first_start;
+            pdu_len = end[first] - first_start;
+        }
+        frame = segment(k, t, dir, MWG_TCP_ACK, stream->str + start, stop - start, next_msg > first ? &ws : NULL,
+                        pdu, pdu_len);
+        g_array_append_val(k->segments, frame);
+        for (unsigned i = first; frame_of && i < next_msg; i++)
+            frame_of[i] = frame;
+        start = stop;
+    }
+    g_free(end);
+    g_string_free(stream, TRUE);
+    return frame;
+}
+
+static uint32_t send_msg(cap *k, tcp_conn *t, int dir, const char *msg)
+{
+    return send_cut(k, t, dir, &msg, 1, NULL, 0, NULL);
+}
+
+/* One message in 'n' segments of (nearly) equal size: the first n-1 without
+ * a message for Wireshark, the last with it and the reassembled whole. */
+static uint32_t send_split(cap *k, tcp_conn *t, int dir, const char *msg, unsigned n)
+{
+    size_t len = strlen(msg);
+    g_assert_cmpuint(n, >=, 1);
+    g_assert_cmpuint(n, <=, len);
+    size_t *cuts = g_new(size_t, n);
+    for (unsigned i = 1; i < n; i++)
+        cuts[i - 1] = len * i / n;
+    uint32_t frame = send_cut(k, t, dir, &msg, 1, cuts, n - 1, NULL);
+    g_free(cuts);
+    return frame;
+}
+
+/* The first 'keep_len' bytes of a response whose end never comes: no
+ * message for Wireshark. */
+static uint32_t send_head_of(cap *k, tcp_conn *t, const char *page, size_t keep_len)
+{
+    return segment(k, t, 1, MWG_TCP_ACK, page, keep_len, NULL, NULL, 0);
+}
+
+/* Messages back to back in segments of 'mss' bytes. */
+static uint32_t send_stream(cap *k, tcp_conn *t, int dir, const char *const *msgs, unsigned n, size_t mss,
+                            uint32_t *frame_of)
+{
+    size_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += strlen(msgs[i]);
+    GArray *cuts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t at = mss; at < total; at += mss)
+        g_array_append_val(cuts, at);
+    uint32_t frame = send_cut(k, t, dir, msgs, n, (const size_t *)(void *)cuts->data, cuts->len, frame_of);
+    g_array_free(cuts, TRUE);
+    return frame;
+}
+
+static bool has_frame(const mwg_verdict *v, uint32_t frame)
+{
+    for (unsigned i = 0; i < v->n_frames; i++)
+        if (v->frames[i] == frame)
+            return true;
+    return false;
+}
+
+/* ----------------------------------------------------------------- HTTP */
+
+static const char *reason(unsigned status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 404: return "Not Found";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+/* A request as a browser sends it (Host: NULL for none). */
+static const char *request_text(cap *k, const char *method, const char *target, const char *host)
+{
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, "%s %s HTTP/1.1\r\n", method, target);
+    if (host)
+        g_string_append_printf(s, "Host: %s\r\n", host);
+    g_string_append(s, "User-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nAccept: */*\r\n\r\n");
+    return keep(k, g_string_free(s, FALSE));
+}
+
+static const char *response_text(cap *k, unsigned status, const char *body)
+{
+    return keep(k, g_strdup_printf("HTTP/1.1 %u %s\r\nContent-Type: text/html\r\nCache-Control: no-cache\r\n"
+                                   "Content-Length: %zu\r\n\r\n%s",
+                                   status, reason(status), strlen(body), body));
+}
+
+/* The proxy-form request for http://host/ with its Host header. */
+static const char *proxy_get(cap *k, const char *host)
+{
+    char *uri = g_strdup_printf("http://%s/", host);
+    const char *text = request_text(k, "GET", uri, host);
+    g_free(uri);
+    return text;
+}
+
+/* The authority of an absolute URI, as a browser puts it in Host. */
+static char *uri_authority(const char *uri)
+{
+    const char *auth = strstr(uri, "://");
+    auth = auth ? auth + 3 : uri;
+    return g_strndup(auth, strcspn(auth, "/"));
+}
+
+/* A client connects to the gateway's proxy port and asks for 'uri';
+ * returns the request frame. */
+static uint32_t client_asks(cap *k, tcp_conn *t, const char *uri)
+{
+    char *host = uri_authority(uri);
+    tcp_open(k, t);
+    uint32_t frame = send_msg(k, t, 0, request_text(k, "GET", uri, host));
+    g_free(host);
+    return frame;
+}
+
+static uint32_t gateway_answers(cap *k, tcp_conn *t, unsigned status, const char *body)
+{
+    return send_msg(k, t, 1, response_text(k, status, body));
+}
+
+/* ------------------------------------------------------------ DNS, ICMP */
+
+static uint32_t dns_query(cap *k, uint16_t sport, uint16_t id, const char *name, uint16_t qtype)
+{
+    mwg_facts f;
+    frame_begin(k, &f);
     f.is_udp = true;
-    f.flow = flow(UPLINK, sport, DNS, 53);
+    f.flow = (mwg_flow){ { UPLINK, sport }, { DNS, 53 } };
     f.has_dns = true;
     f.dns_id = id;
     f.dns_qtype = qtype;
-    f.dns_qname = name;
-    return feed(k, &f);
+    g_strlcpy(f.dns_qname, name, sizeof f.dns_qname);
+    feed(k, &f);
+    return f.frame;
 }
 
-static uint32_t dns_answer(cap *k, double after, uint16_t dport, uint16_t id, const char *name, unsigned rcode,
-                           const mwg_addr *addrs, unsigned n)
+/* 'cut': the answer section ran past the captured bytes. */
+static uint32_t dns_answer(cap *k, uint16_t dport, uint16_t id, const char *name, unsigned rcode,
+                           const mwg_addr *addrs, unsigned n, bool cut)
 {
-    mwg_facts f = base(k, after);
+    mwg_facts f;
+    frame_begin(k, &f);
     f.is_udp = true;
-    f.flow = flow(DNS, 53, UPLINK, dport);
+    f.flow = (mwg_flow){ { DNS, 53 }, { UPLINK, dport } };
     f.has_dns = f.dns_is_response = true;
+    f.dns_answers_cut = cut;
     f.dns_id = id;
     f.dns_qtype = 1;
-    f.dns_qname = name;
     f.dns_rcode = rcode;
-    for (unsigned i = 0; i < n && i < MWG_MAX_DNS_ADDRS; i++)
+    g_strlcpy(f.dns_qname, name, sizeof f.dns_qname);
+    for (unsigned i = 0; i < n; i++)
         f.dns_addrs[f.n_dns_addrs++] = addrs[i];
-    return feed(k, &f);
+    feed(k, &f);
+    return f.frame;
 }
 
-static uint32_t icmp(cap *k, double after, mwg_icmp_quote q, mwg_flow quoted, unsigned type, unsigned code)
+/* An ICMP error from ROUTER quoting a packet of 'quoted' (its flow as the
+ * gateway sent it). */
+static uint32_t icmp_error(cap *k, mwg_icmp_quote q, mwg_flow quoted, unsigned type, unsigned code)
 {
-    mwg_facts f = base(k, after);
+    mwg_facts f;
+    frame_begin(k, &f);
     f.icmp_quote = q;
-    f.icmp_version = 4;
-    f.icmp_type = type;
-    f.icmp_code = code;
-    f.icmp_reporter = ROUTER;
+    f.icmp = (mwg_icmp_error){ .version = 4, .type = type, .code = code, .reporter = ROUTER };
     f.icmp_quoted = quoted;
-    return feed(k, &f);
+    feed(k, &f);
+    return f.frame;
 }
 
-static const mwg_verdict *only_verdict(cap *k)
+/* A frame Wireshark dissected as 'kinds' that mwg502 could not read (an
+ * unknown tunnel, say): extract.c hands over nothing else. */
+static uint32_t unread_frame(cap *k, unsigned kinds)
 {
-    CHECK_EQ(k->verdicts->len, 1);
-    return k->verdicts->len ? g_ptr_array_index(k->verdicts, 0) : NULL;
-}
-
-static const mwg_flow C2G = { { { 4, { 10, 10, 67, 4 } }, 50000 }, { { 4, { 10, 10, 67, 161 } }, 9090 } };
-static const mwg_flow G2C = { { { 4, { 10, 10, 67, 161 } }, 9090 }, { { 4, { 10, 10, 67, 4 } }, 50000 } };
-
-/* Client connects and asks; returns the request frame. */
-static uint32_t client_asks(cap *k, const char *uri)
-{
-    tcp(k, 0, C2G, MWG_TCP_SYN, NULL);
-    tcp(k, 0, G2C, MWG_TCP_SYN | MWG_TCP_ACK, NULL);
-    return request(k, 0, C2G, "GET", uri, NULL);
+    mwg_facts f;
+    frame_begin(k, &f);
+    f.unread = kinds;
+    feed(k, &f);
+    return f.frame;
 }
 
 static void expect(const mwg_verdict *v, const char *cat, const char *cause, uint32_t req, uint32_t evidence)
 {
-    if (!v)
-        return;
-    CHECK_STR(mwg_category_token(v->category), cat);
-    CHECK_STR(mwg_cause_token(v->cause), cause);
-    CHECK_EQ(v->request_frame, req);
-    CHECK_EQ(v->evidence_frame, evidence);
+    g_assert_cmpstr(mwg_cause_token(v->cause), ==, cause);
+    g_assert_cmpstr(mwg_category_token(v->category), ==, cat);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_cmpuint(v->evidence_frame, ==, evidence);
 }
+
+static void assert_addr(const mwg_addr *got, const mwg_addr *want)
+{
+    char a[MWG_ADDR_STRLEN], b[MWG_ADDR_STRLEN];
+    g_assert_cmpstr(mwg_addr_to_str(got, a, sizeof a), ==, mwg_addr_to_str(want, b, sizeof b));
+}
+
+/* =========================================================== DNS stage */
 
 static void test_nxdomain_a_and_aaaa(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://Example.Local./");
-    uint32_t q1 = dns_query(&k, 0, 40000, 0x1111, "example.local", 1);
-    dns_query(&k, 0, 40001, 0x2222, "example.local", 28);
-    dns_answer(&k, 0, 40000, 0x1111, "example.local", 3, NULL, 0);
-    uint32_t last = dns_answer(&k, 0, 40001, 0x2222, "example.local", 3, NULL, 0);
-    uint32_t err = response(&k, 0, G2C, 502, "<title>McAfee Web Gateway - Notification</title> Host Not Resolvable");
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://Example.Local./");
+    uint32_t q1 = dns_query(&k, 40000, 0x1111, "example.local", 1);
+    dns_query(&k, 40001, 0x2222, "example.local", 28);
+    dns_answer(&k, 40000, 0x1111, "example.local", 3, NULL, 0, false);
+    uint32_t last = dns_answer(&k, 40001, 0x2222, "example.local", 3, NULL, 0, false);
+    uint32_t err = gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
     const mwg_verdict *v = only_verdict(&k);
     expect(v, "host_not_resolvable", "dns_nxdomain", req, last);
-    if (v) {
-        CHECK_EQ(v->error_frame, err);
-        CHECK_EQ(v->attempt_frame, q1);
-        CHECK_EQ(v->attempts, 2);
-        CHECK_STR(v->host, "example.local");
-        CHECK(v->upstream.family == 4 && memcmp(v->upstream.bytes, DNS.bytes, 4) == 0);
-        CHECK(v->block_page_recognised && v->block_page == MWG_CAT_HOST_NOT_RESOLVABLE);
-        CHECK(strstr(v->summary, "No such name") != NULL);
-    }
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_cmpuint(v->status, ==, 502);
+    g_assert_cmpuint(v->attempt_frame, ==, q1);
+    g_assert_cmpuint(v->attempts, ==, 2);
+    g_assert_cmpuint(v->dns_rcode, ==, 3);
+    g_assert_cmpstr(v->host, ==, "example.local");
+    assert_addr(&v->upstream, &DNS);
+    g_assert_true(v->block_page_recognised);
+    g_assert_cmpint(v->block_page, ==, MWG_CAT_HOST_NOT_RESOLVABLE);
+    g_assert_false(v->incomplete);
+    g_assert_nonnull(strstr(v->summary, "No such name"));
+    g_assert_true(has_frame(v, q1) && has_frame(v, last) && has_frame(v, req));
     cap_close(&k);
 }
 
-static void test_dns_no_response_and_unreachable(void)
+static void test_dns_no_response(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://quiet.example/");
-    dns_query(&k, 0, 40000, 7, "quiet.example", 1);
-    uint32_t last = dns_query(&k, 5, 40000, 7, "quiet.example", 1);
-    response(&k, 5, G2C, 502, NULL);
-    expect(only_verdict(&k), "host_not_resolvable", "dns_no_response", req, last);
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://quiet.example/");
+    dns_query(&k, 40000, 7, "quiet.example", 1);
+    wait_s(&k, 5);
+    uint32_t last = dns_query(&k, 40000, 7, "quiet.example", 1);
+    wait_s(&k, 5);
+    gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
     const mwg_verdict *v = only_verdict(&k);
-    if (v)
-        CHECK_EQ(v->attempts, 2);
+    expect(v, "host_not_resolvable", "dns_no_response", req, last);
+    g_assert_cmpuint(v->attempts, ==, 2);
+    g_assert_cmpuint(v->dns_servers, ==, 1);
     cap_close(&k);
+}
 
-    cap_open(&k, NULL);
-    req = client_asks(&k, "http://far.example/");
-    dns_query(&k, 0, 40002, 9, "far.example", 1);
-    uint32_t ic = icmp(&k, 0, MWG_ICMP_QUOTES_UDP, flow(UPLINK, 40002, DNS, 53), 3, 3);
-    response(&k, 5, G2C, 502, NULL);
-    expect(only_verdict(&k), "host_not_resolvable", "dns_server_unreachable", req, ic);
+static void test_dns_server_unreachable(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://far.example/");
+    dns_query(&k, 40002, 9, "far.example", 1);
+    uint32_t ic = icmp_error(&k, MWG_ICMP_QUOTES_UDP, (mwg_flow){ { UPLINK, 40002 }, { DNS, 53 } }, 3, 3);
+    wait_s(&k, 5);
+    gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "dns_server_unreachable", req, ic);
+    g_assert_cmpuint(v->icmp.code, ==, 3);
+    assert_addr(&v->icmp.reporter, &ROUTER);
     cap_close(&k);
 }
 
 static void test_dns_rcodes(void)
 {
-    static const struct { unsigned rcode; const char *cause; } cases[] = {
+    static const struct {
+        unsigned rcode;
+        const char *cause;
+    } cases[] = {
         { 2, "dns_servfail" }, { 5, "dns_refused" }, { 4, "dns_error" }, { 0, "dns_nodata" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         cap k;
-        cap_open(&k, NULL);
-        uint32_t req = client_asks(&k, "http://x.example/");
-        dns_query(&k, 0, 40000, 1, "x.example", 1);
-        uint32_t ans = dns_answer(&k, 0, 40000, 1, "x.example", cases[i].rcode, NULL, 0);
-        response(&k, 0, G2C, 502, NULL);
+        cap_open(&k);
+        tcp_conn cl = client_conn(50000);
+        uint32_t req = client_asks(&k, &cl, "http://x.example/");
+        dns_query(&k, 40000, 1, "x.example", 1);
+        uint32_t ans = dns_answer(&k, 40000, 1, "x.example", cases[i].rcode, NULL, 0, false);
+        gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
         expect(only_verdict(&k), "host_not_resolvable", cases[i].cause, req, ans);
+        g_assert_cmpuint(only_verdict(&k)->dns_rcode, ==, cases[i].rcode);
         cap_close(&k);
     }
 }
 
-/* The gateway resolves, then tries to connect: SYN retransmissions. */
-static void test_syn_timeout_counts_syns(void)
+/* A NOERROR answer whose answer section the capture cut may have held the
+ * address: it proves no "no address record", nor that the server never
+ * answered.  Here the gateway went on to connect, so it did get an
+ * address, and the connect stage decides. */
+static void test_dns_cut_answer_is_not_nodata(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://example.local/");
-    dns_query(&k, 0, 40000, 1, "example.local", 1);
-    dns_answer(&k, 0, 40000, 1, "example.local", 0, &DEST, 1);
-    mwg_flow up = flow(UPLINK, 41000, DEST, 80);
-    uint32_t first = tcp(&k, 0, up, MWG_TCP_SYN, NULL);
-    tcp(&k, 1, up, MWG_TCP_SYN, NULL);
-    tcp(&k, 2, up, MWG_TCP_SYN, NULL);
-    uint32_t last = tcp(&k, 4, up, MWG_TCP_SYN, NULL);
-    response(&k, 8, G2C, 502, NULL);
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://cut.example/");
+    dns_query(&k, 40000, 1, "cut.example", 1);
+    dns_answer(&k, 40000, 1, "cut.example", 0, NULL, 0, true);
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    uint32_t last_syn = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
-    expect(v, "cannot_connect", "tcp_syn_timeout", req, last);
-    if (v) {
-        CHECK_EQ(v->attempts, 4);
-        CHECK_EQ(v->attempt_frame, first);
-        CHECK_EQ(v->upstream_port, 80);
-        CHECK(memcmp(v->upstream.bytes, DEST.bytes, 4) == 0);
+    expect(v, "cannot_connect", "tcp_syn_timeout", req, last_syn);
+    g_assert_cmpuint(v->attempts, ==, 2);
+    cap_close(&k);
+}
+
+/* Two names whose g_str_hash() is the same (found at run time, so that the
+ * test does not depend on a hash function's details) are still two hosts:
+ * one does not resolve, the other refuses the connection. */
+static void find_colliding_names(char a[8], char b[8])
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    GHashTable *seen = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    char name[5];
+    bool found = false;
+    for (size_t len = 1; len < sizeof name && !found; len++) {
+        size_t total = 1;
+        for (size_t i = 0; i < len; i++)
+            total *= sizeof alphabet - 1;
+        for (size_t n = 0; n < total && !found; n++) {
+            size_t x = n;
+            for (size_t i = 0; i < len; i++, x /= sizeof alphabet - 1)
+                name[i] = alphabet[x % (sizeof alphabet - 1)];
+            name[len] = '\0';
+            gpointer h = GUINT_TO_POINTER(g_str_hash(name));
+            const char *other = g_hash_table_lookup(seen, h);
+            if (other) {
+                g_strlcpy(a, other, 8);
+                g_strlcpy(b, name, 8);
+                found = true;
+            } else {
+                g_hash_table_insert(seen, h, g_strdup(name));
+            }
+        }
     }
+    g_hash_table_destroy(seen);
+    g_assert_true(found);
+}
+
+static void test_colliding_names_stay_apart(void)
+{
+    char a[8], b[8];
+    find_colliding_names(a, b);
+    /* The same suffix keeps the hashes equal: the hash reads the name left
+     * to right. */
+    char *host_a = g_strdup_printf("%s.example", a), *host_b = g_strdup_printf("%s.example", b);
+    g_assert_cmpstr(host_a, !=, host_b);
+    g_assert_cmpuint(g_str_hash(host_a), ==, g_str_hash(host_b));
+
+    cap k;
+    cap_open(&k);
+    tcp_conn ca = client_conn(50000), cb = tcp_conn_make(CLIENT2, 50001, GATEWAY, 9090);
+    tcp_open(&k, &ca);
+    tcp_open(&k, &cb);
+    uint32_t req_a = send_msg(&k, &ca, 0, proxy_get(&k, host_a));
+    uint32_t req_b = send_msg(&k, &cb, 0, proxy_get(&k, host_b));
+    dns_query(&k, 40000, 1, host_a, 1);
+    dns_query(&k, 40001, 2, host_b, 1);
+    uint32_t nx = dns_answer(&k, 40000, 1, host_a, 3, NULL, 0, false);
+    dns_answer(&k, 40001, 2, host_b, 0, &DEST, 1, false);
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &cb, 502, PAGE_CANNOT_CONNECT);
+    gateway_answers(&k, &ca, 502, PAGE_NOT_RESOLVABLE);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *vb = verdict(&k, 0), *va = verdict(&k, 1);
+    expect(vb, "cannot_connect", "tcp_rst", req_b, rst);
+    g_assert_cmpstr(vb->host, ==, host_b);
+    expect(va, "host_not_resolvable", "dns_nxdomain", req_a, nx);
+    g_assert_cmpstr(va->host, ==, host_a);
+    cap_close(&k);
+    g_free(host_a);
+    g_free(host_b);
+}
+
+/* ======================================================= connect stage */
+
+/* The gateway resolves, then tries to connect: SYN retransmissions, on a
+ * bridge each captured twice. */
+typedef struct {
+    const ws_mode *mode;
+} mode_case;
+
+static const mode_case SYNS_ONCE = { &WS_42 };
+static const mode_case SYNS_BRIDGE = { &WS_42_BRIDGE };
+
+static void test_syn_timeout_counts_syns(gconstpointer data)
+{
+    const mode_case *mc = data;
+    cap k;
+    cap_open_with(&k, NULL, *mc->mode);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://example.local/");
+    dns_query(&k, 40000, 1, "example.local", 1);
+    dns_answer(&k, 40000, 1, "example.local", 0, &DEST, 1, false);
+    tcp_conn up = upstream_conn(DEST, 80);
+    uint32_t first = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 4);
+    uint32_t last = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 8);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    const uint32_t *logical = (const uint32_t *)(void *)k.logical->data;
+    expect(v, "cannot_connect", "tcp_syn_timeout", req, v->evidence_frame);
+    g_assert_cmpuint(logical[v->evidence_frame], ==, logical[last]);
+    g_assert_cmpuint(v->attempt_frame, ==, first);
+    g_assert_cmpuint(v->upstream_port, ==, 80);
+    assert_addr(&v->upstream, &DEST);
+    assert_no_fault(v->attempts != 4 ? g_strdup_printf("%u attempts for 4 SYNs", v->attempts) : NULL);
+    g_assert_nonnull(strstr(v->summary, "SYNs"));
     cap_close(&k);
 }
 
@@ -277,124 +727,185 @@ static void test_syn_timeout_counts_syns(void)
 static void test_cached_name_two_addresses_rst(void)
 {
     cap k;
-    cap_open(&k, NULL);
+    cap_open(&k);
     mwg_addr both[2] = { DEST, DEST2 };
-    dns_query(&k, 0, 40000, 1, "multi.example", 1);
-    dns_answer(&k, 0, 40000, 1, "multi.example", 0, both, 2);
-    uint32_t req = client_asks(&k, "http://multi.example/");
-    mwg_flow a = flow(UPLINK, 41000, DEST, 80), b = flow(UPLINK, 41001, DEST2, 80);
-    tcp(&k, 0, a, MWG_TCP_SYN, NULL);
-    tcp(&k, 0, flow(DEST, 80, UPLINK, 41000), MWG_TCP_RST | MWG_TCP_ACK, NULL);
-    tcp(&k, 0, b, MWG_TCP_SYN, NULL);
-    uint32_t rst = tcp(&k, 0, flow(DEST2, 80, UPLINK, 41001), MWG_TCP_RST | MWG_TCP_ACK, NULL);
-    response(&k, 0, G2C, 502, NULL);
-    expect(only_verdict(&k), "cannot_connect", "tcp_rst", req, rst);
+    dns_query(&k, 40000, 1, "multi.example", 1);
+    dns_answer(&k, 40000, 1, "multi.example", 0, both, 2, false);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://multi.example/");
+    tcp_conn a = upstream_conn(DEST, 80), b = tcp_conn_make(UPLINK, 41001, DEST2, 80);
+    tcp_flags_only(&k, &a, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &a, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    tcp_flags_only(&k, &b, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &b, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_rst", req, rst);
+    assert_addr(&v->upstream, &DEST2);
+    g_assert_cmpuint(v->attempts, ==, 2);
     cap_close(&k);
 }
 
-/* An ICMP error quotes the SYN: inside the frame the quoted header repeats
- * the SYN's flow, which must not count as a new SYN. */
+/* An ICMP error quotes the SYN: the quoted header repeats the SYN's flow,
+ * which must not count as a new SYN. */
 static void test_icmp_admin_prohibited(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://10.10.67.124:8080/x");
-    mwg_flow up = flow(UPLINK, 41000, DEST, 8080);
-    tcp(&k, 0, up, MWG_TCP_SYN, NULL);
-    icmp(&k, 0, MWG_ICMP_QUOTES_TCP, up, 3, 13);
-    tcp(&k, 1, up, MWG_TCP_SYN, NULL);
-    uint32_t ic = icmp(&k, 0, MWG_ICMP_QUOTES_TCP, up, 3, 13);
-    response(&k, 0, G2C, 502, NULL);
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124:8080/x");
+    tcp_conn up = upstream_conn(DEST, 8080);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    icmp_error(&k, MWG_ICMP_QUOTES_TCP, up.fl[0], 3, 13);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    uint32_t ic = icmp_error(&k, MWG_ICMP_QUOTES_TCP, up.fl[0], 3, 13);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
     expect(v, "cannot_connect", "icmp_unreachable", req, ic);
-    if (v) {
-        CHECK_EQ(v->attempts, 2);
-        CHECK_EQ(v->icmp_code, 13);
-        CHECK_EQ(v->upstream_port, 8080);
-        CHECK(memcmp(v->icmp_reporter.bytes, ROUTER.bytes, 4) == 0);
-    }
+    g_assert_cmpuint(v->attempts, ==, 2);
+    g_assert_cmpuint(v->icmp.version, ==, 4);
+    g_assert_cmpuint(v->icmp.type, ==, 3);
+    g_assert_cmpuint(v->icmp.code, ==, 13);
+    g_assert_cmpuint(v->upstream_port, ==, 8080);
+    assert_addr(&v->icmp.reporter, &ROUTER);
+    g_assert_nonnull(strstr(v->summary, "administratively prohibited"));
     cap_close(&k);
 }
 
-/* Connected and forwarded; then each kind of bad reply. */
-static void bad_reply_case(const char *reply, uint8_t flags, unsigned upstream_status, const char *cat,
-                           const char *cause, bool evidence_is_forward)
+/* ========================================================= reply stage */
+
+typedef struct {
+    const char *reply;          /* bytes the origin sends, NULL: none */
+    uint8_t flags;              /* ... or a close */
+    unsigned upstream_status;   /* ... or a response with this status */
+    const char *cat, *cause;
+    bool evidence_is_forward;   /* no reply: the forwarded request is the evidence */
+} bad_reply;
+
+static const bad_reply REPLY_NOT_HTTP = { "hello\r\n", 0, 0, "bad_response", "http_invalid_response", false };
+static const bad_reply REPLY_PDF = { "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", 0, 0, "bad_response", "http_invalid_response",
+                                     false };
+static const bad_reply REPLY_FIN = { NULL, MWG_TCP_FIN | MWG_TCP_ACK, 0, "bad_response", "upstream_closed", false };
+static const bad_reply REPLY_RST = { NULL, MWG_TCP_RST | MWG_TCP_ACK, 0, "bad_response", "upstream_closed", false };
+static const bad_reply REPLY_NONE = { NULL, 0, 0, "bad_response", "http_response_timeout", true };
+static const bad_reply REPLY_502 = { NULL, 0, 502, "upstream_error", "upstream_status", false };
+
+/* Connected and forwarded; then the reply of the case. */
+static void test_bad_reply(gconstpointer data)
+{
+    const bad_reply *bc = data;
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    uint32_t fwd = send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    uint32_t ev = fwd;
+    wait_s(&k, 1);
+    if (bc->upstream_status)
+        ev = send_msg(&k, &up, 1, response_text(&k, bc->upstream_status, "<html>origin failed</html>"));
+    else if (bc->reply)
+        ev = send_raw(&k, &up, 1, bc->reply);
+    else if (bc->flags)
+        ev = tcp_flags_only(&k, &up, 1, bc->flags);
+    wait_s(&k, 119);
+    uint32_t err = gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, bc->cat, bc->cause, req, bc->evidence_is_forward ? fwd : ev);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_cmpuint(v->attempt_frame, ==, fwd);
+    g_assert_cmpuint(v->upstream_port, ==, 80);
+    assert_addr(&v->upstream, &DEST);
+    g_assert_cmpuint(v->upstream_status, ==, bc->upstream_status);
+    if (bc->evidence_is_forward)
+        g_assert_cmpfloat_with_epsilon(v->response_wait_s, 120.0, 0.1);
+    cap_close(&k);
+}
+
+/* The origin's own 502 has no length and ends where its connection does;
+ * Wireshark shows it in the frame of the FIN, which carries no bytes (no
+ * payload pointer to read the rest from: clang's -fsanitize=undefined
+ * checks that none is made up). */
+static void test_origin_502_until_close(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://10.10.67.124/");
-    mwg_flow up = flow(UPLINK, 41000, DEST, 80), down = flow(DEST, 80, UPLINK, 41000);
-    tcp(&k, 0, up, MWG_TCP_SYN, NULL);
-    tcp(&k, 0, down, MWG_TCP_SYN | MWG_TCP_ACK, NULL);
-    uint32_t fwd = request(&k, 0, up, "GET", "/", "10.10.67.124");
-    uint32_t ev = fwd;
-    if (upstream_status)
-        ev = response(&k, 1, down, upstream_status, NULL);
-    else if (reply || flags)
-        ev = tcp(&k, 1, down, (uint8_t)(MWG_TCP_ACK | flags), reply);
-    response(&k, 120, G2C, 502, NULL);
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    static const char reply[] = "HTTP/1.0 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\nbackend down\n";
+    uint32_t head = send_raw(&k, &up, 1, reply);
+    mwg_ws_http ws = ws_record(&k, reply);
+    uint32_t fin = segment(&k, &up, 1, MWG_TCP_FIN | MWG_TCP_ACK, NULL, 0, &ws, reply, strlen(reply));
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
     const mwg_verdict *v = only_verdict(&k);
-    expect(v, cat, cause, req, evidence_is_forward ? fwd : ev);
-    if (v)
-        CHECK_EQ(v->attempt_frame, fwd);
+    expect(v, "upstream_error", "upstream_status", req, fin);
+    g_assert_cmpuint(v->upstream_status, ==, 502);
+    g_assert_true(has_frame(v, head) && has_frame(v, fin));
     cap_close(&k);
 }
 
-static void test_bad_replies(void)
-{
-    bad_reply_case("hello\r\n", 0, 0, "bad_response", "http_invalid_response", false);
-    bad_reply_case("%PDF-1.4", 0, 0, "bad_response", "http_invalid_response", false);
-    bad_reply_case(NULL, MWG_TCP_FIN, 0, "bad_response", "upstream_closed", false);
-    bad_reply_case(NULL, MWG_TCP_RST, 0, "bad_response", "upstream_closed", false);
-    bad_reply_case(NULL, 0, 0, "bad_response", "http_response_timeout", true);
-    bad_reply_case(NULL, 0, 502, "upstream_error", "upstream_status", false);
-}
-
-/* A keep-alive upstream connection: the first reply began well and its
- * later segments are not looked at; the second forward's reply is garbage,
- * and that is what explains the 502, from its first segment. */
+/* A keep-alive upstream connection: the first reply is good (headers,
+ * then its body in a segment of its own that is no reply start); the
+ * second forward's reply is garbage, and that explains the 502, from its
+ * first segment. */
 static void test_keepalive_upstream_second_reply_invalid(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    client_asks(&k, "http://10.10.67.124/a");
-    mwg_flow up = flow(UPLINK, 41000, DEST, 80), down = flow(DEST, 80, UPLINK, 41000);
-    tcp(&k, 0, up, MWG_TCP_SYN, NULL);
-    tcp(&k, 0, down, MWG_TCP_SYN | MWG_TCP_ACK, NULL);
-    request(&k, 0, up, "GET", "/a", "10.10.67.124");
-    tcp(&k, 0.1, down, MWG_TCP_ACK, "HTTP/1.1 200 OK\r\n");     /* headers, then */
-    tcp(&k, 0, down, MWG_TCP_ACK, "%PDF-1.4 body");                /* a body */
-    response(&k, 0, down, 200, NULL);
-    response(&k, 0, G2C, 200, NULL);
-    CHECK_EQ(k.verdicts->len, 0);
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    client_asks(&k, &cl, "http://10.10.67.124/a");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, request_text(&k, "GET", "/a", "10.10.67.124"));
+    const char *ok = keep(&k, g_strdup("HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n%PDF-1.4 body"));
+    size_t headers = strlen(ok) - 13;
+    send_cut(&k, &up, 1, &ok, 1, &headers, 1, NULL);
+    gateway_answers(&k, &cl, 200, "%PDF-1.4 body");
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
 
-    uint32_t req = request(&k, 5, C2G, "GET", "http://10.10.67.124/b", NULL);
-    uint32_t fwd = request(&k, 0, up, "GET", "/b", "10.10.67.124");
-    uint32_t bad = tcp(&k, 0.1, down, MWG_TCP_ACK, "hello\r\n");
-    tcp(&k, 0, down, MWG_TCP_ACK, "more garbage");
-    response(&k, 1, G2C, 502, NULL);
+    wait_s(&k, 5);
+    uint32_t req = send_msg(&k, &cl, 0, request_text(&k, "GET", "http://10.10.67.124/b", "10.10.67.124"));
+    uint32_t fwd = send_msg(&k, &up, 0, request_text(&k, "GET", "/b", "10.10.67.124"));
+    uint32_t bad = send_raw(&k, &up, 1, "hello\r\n");
+    send_raw(&k, &up, 1, "more garbage");
+    wait_s(&k, 1);
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
     const mwg_verdict *v = only_verdict(&k);
     expect(v, "bad_response", "http_invalid_response", req, bad);
-    if (v)
-        CHECK_EQ(v->attempt_frame, fwd);
+    g_assert_cmpuint(v->attempt_frame, ==, fwd);
     cap_close(&k);
 }
+
+/* ======================================================== client leg */
 
 /* Healthy traffic and non-error statuses give no verdict; keep-alive
  * requests are answered in order. */
 static void test_healthy_and_keepalive(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    client_asks(&k, "http://ok.example/");
-    response(&k, 0, G2C, 200, NULL);
-    request(&k, 0, C2G, "GET", "http://ok.example/missing", NULL);
-    response(&k, 0, G2C, 404, NULL);
-    CHECK_EQ(k.verdicts->len, 0);
-    uint32_t third = request(&k, 0, C2G, "GET", "http://gone.example/", NULL);
-    response(&k, 0, G2C, 502, "<!-- FileName: cannotconnect.html -->");
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    client_asks(&k, &cl, "http://ok.example/");
+    gateway_answers(&k, &cl, 200, "<html>fine</html>");
+    send_msg(&k, &cl, 0, request_text(&k, "GET", "http://ok.example/missing", "ok.example"));
+    gateway_answers(&k, &cl, 404, "<html>not here</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    uint32_t third = send_msg(&k, &cl, 0, proxy_get(&k, "gone.example"));
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
     expect(v, "cannot_connect", "no_upstream_evidence", third, 0);
+    g_assert_cmpstr(v->host, ==, "gone.example");
+    g_assert_cmpuint(v->loss, ==, 0);
+    g_assert_cmpuint(finish(&k), ==, 0);
+    mwg_correlator_stats s;
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.frames_unread, ==, 0);
+    g_assert_cmpuint(s.loss.requests_untracked, ==, 0);
     cap_close(&k);
 }
 
@@ -406,18 +917,21 @@ static void test_connect_tunnel_and_status_pref(void)
     mwg_config_set_proxy_port(&cfg, 8080, true);
     mwg_config_set_error_status(&cfg, 503, true);
     cap k;
-    cap_open(&k, &cfg);
-    mwg_flow c2g = flow(CLIENT, 50000, GATEWAY, 8080), g2c = flow(GATEWAY, 8080, CLIENT, 50000);
-    uint32_t req = request(&k, 0, c2g, "CONNECT", "secure.example:8443", "secure.example:8443");
-    dns_query(&k, 0, 40000, 1, "secure.example", 1);
-    dns_answer(&k, 0, 40000, 1, "secure.example", 0, &DEST, 1);
-    tcp(&k, 0, flow(UPLINK, 41000, DEST, 8443), MWG_TCP_SYN, NULL);
-    uint32_t rst = tcp(&k, 0, flow(DEST, 8443, UPLINK, 41000), MWG_TCP_RST | MWG_TCP_ACK, NULL);
-    response(&k, 0, g2c, 503, NULL);
+    cap_open_with(&k, &cfg, WS_42);
+    tcp_conn cl = tcp_conn_make(CLIENT, 50000, GATEWAY, 8080);
+    tcp_open(&k, &cl);
+    uint32_t req = send_msg(&k, &cl, 0, request_text(&k, "CONNECT", "secure.example:8443", "secure.example:8443"));
+    dns_query(&k, 40000, 1, "secure.example", 1);
+    dns_answer(&k, 40000, 1, "secure.example", 0, &DEST, 1, false);
+    tcp_conn up = upstream_conn(DEST, 8443);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 503, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
     expect(v, "cannot_connect", "tcp_rst", req, rst);
-    if (v)
-        CHECK_EQ(v->upstream_port, 8443);
+    g_assert_cmpuint(v->status, ==, 503);
+    g_assert_cmpuint(v->upstream_port, ==, 8443);
+    g_assert_cmpstr(v->host, ==, "secure.example");
     cap_close(&k);
 }
 
@@ -426,18 +940,20 @@ static void test_connect_tunnel_and_status_pref(void)
 static void test_proxy_recognised_by_request_form(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    mwg_flow c2g = flow(CLIENT, 50001, GATEWAY, 3128), g2c = flow(GATEWAY, 3128, CLIENT, 50001);
-    uint32_t req = request(&k, 0, c2g, "GET", "http://odd.example/", NULL);
-    dns_query(&k, 0, 40000, 1, "odd.example", 1);
-    uint32_t ans = dns_answer(&k, 0, 40000, 1, "odd.example", 3, NULL, 0);
-    response(&k, 0, g2c, 502, NULL);
+    cap_open(&k);
+    tcp_conn proxy = tcp_conn_make(CLIENT, 50001, GATEWAY, 3128);
+    tcp_open(&k, &proxy);
+    uint32_t req = send_msg(&k, &proxy, 0, proxy_get(&k, "odd.example"));
+    dns_query(&k, 40000, 1, "odd.example", 1);
+    uint32_t ans = dns_answer(&k, 40000, 1, "odd.example", 3, NULL, 0, false);
+    gateway_answers(&k, &proxy, 502, PAGE_NOT_RESOLVABLE);
     expect(only_verdict(&k), "host_not_resolvable", "dns_nxdomain", req, ans);
-    g_ptr_array_set_size(k.verdicts, 0);
-    mwg_flow o2 = flow(CLIENT, 50002, DEST, 8000), o2r = flow(DEST, 8000, CLIENT, 50002);
-    request(&k, 0, o2, "GET", "/", "origin.example");
-    response(&k, 0, o2r, 502, NULL);
-    CHECK_EQ(k.verdicts->len, 0);
+
+    tcp_conn origin = tcp_conn_make(CLIENT, 50002, DEST, 8000);
+    tcp_open(&k, &origin);
+    send_msg(&k, &origin, 0, request_text(&k, "GET", "/", "origin.example"));
+    gateway_answers(&k, &origin, 502, "<html>Bad Gateway</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 1);
     cap_close(&k);
 }
 
@@ -445,24 +961,801 @@ static void test_proxy_recognised_by_request_form(void)
 static void test_decoys_are_ignored(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    dns_query(&k, 0, 40000, 1, "decoy.example", 1);
-    dns_answer(&k, 0, 40000, 1, "decoy.example", 3, NULL, 0);
-    uint32_t req = client_asks(&k, "http://real.example/");
-    dns_query(&k, 0, 40001, 2, "real.example", 1);
-    dns_answer(&k, 0, 40001, 2, "real.example", 0, &DEST, 1);
-    tcp(&k, 0, flow(UPLINK, 41000, DEST2, 80), MWG_TCP_SYN, NULL);
-    tcp(&k, 0, flow(DEST2, 80, UPLINK, 41000), MWG_TCP_RST | MWG_TCP_ACK, NULL);
-    mwg_flow up = flow(UPLINK, 41001, DEST, 80);
-    tcp(&k, 0, up, MWG_TCP_SYN, NULL);
-    uint32_t last = tcp(&k, 3, up, MWG_TCP_SYN, NULL);
-    response(&k, 3, G2C, 502, NULL);
-    expect(only_verdict(&k), "cannot_connect", "tcp_syn_timeout", req, last);
+    cap_open(&k);
+    dns_query(&k, 40000, 1, "decoy.example", 1);
+    dns_answer(&k, 40000, 1, "decoy.example", 3, NULL, 0, false);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://real.example/");
+    dns_query(&k, 40001, 2, "real.example", 1);
+    dns_answer(&k, 40001, 2, "real.example", 0, &DEST, 1, false);
+    tcp_conn decoy = upstream_conn(DEST2, 80);
+    tcp_flags_only(&k, &decoy, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &decoy, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    tcp_conn up = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 3);
+    uint32_t last = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    wait_s(&k, 3);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_syn_timeout", req, last);
+    assert_addr(&v->upstream, &DEST);
     cap_close(&k);
 }
 
+/* ==================================================== message streams */
+
+/* The error page in n segments (0: as many segments as bytes, the start
+ * line itself spread over a dozen) gives one verdict, on the frame of the
+ * last segment, that lists every segment. */
+static const unsigned SPLIT_2 = 2, SPLIT_3 = 3, SPLIT_BYTES = 0;
+
+static void test_split_error_page(gconstpointer data)
+{
+    unsigned n = *(const unsigned *)data;
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nx.example/");
+    dns_query(&k, 40000, 1, "nx.example", 1);
+    uint32_t nx = dns_answer(&k, 40000, 1, "nx.example", 3, NULL, 0, false);
+    const char *page = response_text(&k, 502, PAGE_NOT_RESOLVABLE);
+    if (n == 0)
+        n = (unsigned)strlen(page);
+    uint32_t last = send_split(&k, &cl, 1, page, n);
+    g_assert_cmpuint(k.segments->len, ==, n);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "dns_nxdomain", req, nx);
+    g_assert_cmpuint(v->error_frame, ==, last);
+    g_assert_false(v->incomplete);
+    g_assert_true(v->block_page_recognised);
+    g_assert_cmpint(v->block_page, ==, MWG_CAT_HOST_NOT_RESOLVABLE);
+    for (unsigned i = 0; i < k.segments->len; i++)
+        g_assert_true(has_frame(v, g_array_index(k.segments, uint32_t, i)));
+    g_assert_cmpuint(finish(&k), ==, 0);
+    cap_close(&k);
+}
+
+/* The headers in one segment, the body in the next: the message is shown,
+ * and read, where the body completes it. */
+static void test_headers_then_body(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nx.example/");
+    const char *page = response_text(&k, 502, PAGE_NOT_RESOLVABLE);
+    size_t headers = strlen(page) - strlen(PAGE_NOT_RESOLVABLE);
+    uint32_t body = send_cut(&k, &cl, 1, &page, 1, &headers, 1, NULL);
+    uint32_t head = g_array_index(k.segments, uint32_t, 0);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+    g_assert_cmpuint(v->error_frame, ==, body);
+    g_assert_true(has_frame(v, head) && has_frame(v, body) && has_frame(v, req));
+    g_assert_true(v->block_page_recognised);
+    cap_close(&k);
+}
+
+/* A chunked error page: the body as sent is chunks, the page is what
+ * Wireshark de-chunked (decoded_body), and that is what names the family. */
+static void test_decoded_body(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nx.example/");
+    /* Chunks of 7 bytes: no marker of the page survives whole as sent. */
+    GString *chunked = g_string_new(NULL);
+    size_t page_len = strlen(PAGE_NOT_RESOLVABLE);
+    for (size_t at = 0; at < page_len; at += 7)
+        g_string_append_printf(chunked, "%zx\r\n%.7s\r\n", MIN((size_t)7, page_len - at), PAGE_NOT_RESOLVABLE + at);
+    g_string_append(chunked, "0\r\n\r\n");
+    bool recognised;
+    g_assert_cmpint(mwg_blockpage_family((const uint8_t *)chunked->str, chunked->len, &recognised), ==,
+                    MWG_CAT_UNKNOWN);
+    g_assert_false(recognised);
+    const char *page = keep(&k, g_strdup_printf("HTTP/1.1 502 Bad Gateway\r\nTransfer-Encoding: chunked\r\n\r\n%s",
+                                                chunked->str));
+    g_string_free(chunked, TRUE);
+    mwg_facts f;
+    frame_begin(&k, &f);
+    f.is_tcp = true;
+    f.flow = cl.fl[1];
+    f.tcp_flags = MWG_TCP_ACK;
+    f.tcp_seq = cl.next[1];
+    f.payload_len = (uint32_t)strlen(page);
+    f.payload = (mwg_bytes){ (const uint8_t *)page, strlen(page), false };
+    f.http = ws_record(&k, page);
+    f.decoded_body = (mwg_bytes){ (const uint8_t *)PAGE_NOT_RESOLVABLE, page_len, false };
+    feed(&k, &f);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+    g_assert_true(v->block_page_recognised);
+    g_assert_cmpint(v->block_page, ==, MWG_CAT_HOST_NOT_RESOLVABLE);
+    cap_close(&k);
+}
+
+/* The gateway sends the headers and half its page, then the connection
+ * ends: the response is read from its first bytes, on the frame of its
+ * status line, marked incomplete, in the frame of the close. */
+typedef struct {
+    int closer;                 /* 0: the client, 1: the gateway */
+    uint8_t flags;
+} close_case;
+
+static const close_case CLIENT_RST = { 0, MWG_TCP_RST | MWG_TCP_ACK };
+static const close_case GATEWAY_RST = { 1, MWG_TCP_RST | MWG_TCP_ACK };
+static const close_case GATEWAY_FIN = { 1, MWG_TCP_FIN | MWG_TCP_ACK };
+
+static void test_incomplete_on_close(gconstpointer data)
+{
+    const close_case *cc = data;
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nx.example/");
+    dns_query(&k, 40000, 1, "nx.example", 1);
+    uint32_t nx = dns_answer(&k, 40000, 1, "nx.example", 3, NULL, 0, false);
+    const char *page = response_text(&k, 502, PAGE_NOT_RESOLVABLE);
+    size_t half = strlen(page) - strlen(PAGE_NOT_RESOLVABLE) / 2;
+    uint32_t status_line = send_head_of(&k, &cl, page, half);
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    tcp_flags_only(&k, &cl, cc->closer, cc->flags);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "dns_nxdomain", req, nx);
+    g_assert_cmpuint(v->error_frame, ==, status_line);
+    g_assert_true(v->incomplete);
+    g_assert_true(v->block_page_recognised);
+    g_assert_cmpint(v->block_page, ==, MWG_CAT_HOST_NOT_RESOLVABLE);
+    g_assert_nonnull(strstr(v->summary, "never arrived whole"));
+    g_assert_cmpuint(finish(&k), ==, 0);
+    cap_close(&k);
+}
+
+/* The gateway gives up and starts its error page; only then does the
+ * upstream leg answer (garbage, or a RST to the SYNs), and the page is cut
+ * off by a close.  The verdict, judged at the close, is about the error
+ * frame: what came after it explains nothing.
+ */
+static void test_incomplete_ignores_later_evidence(gconstpointer data)
+{
+    bool forwarded = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    uint32_t evidence;
+    if (forwarded) {
+        tcp_open(&k, &up);
+        evidence = send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    } else {
+        tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+        wait_s(&k, 1);
+        evidence = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    }
+    wait_s(&k, 30);
+    const char *page = response_text(&k, 502, PAGE_CANNOT_CONNECT);
+    uint32_t err = send_head_of(&k, &cl, page, strlen(page) / 2);
+    if (forwarded)
+        send_raw(&k, &up, 1, "garbage after the error\r\n");
+    else
+        tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    tcp_flags_only(&k, &cl, 0, MWG_TCP_RST | MWG_TCP_ACK);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_true(v->incomplete);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    const char *want = forwarded ? "http_response_timeout" : "tcp_syn_timeout";
+    assert_no_fault(v->cause != (forwarded ? MWG_CAUSE_HTTP_RESPONSE_TIMEOUT : MWG_CAUSE_TCP_SYN_TIMEOUT) ||
+                                v->evidence_frame != evidence
+                            ? g_strdup_printf("%s, evidence %u; want %s, evidence %u", mwg_cause_token(v->cause),
+                                              v->evidence_frame, want, evidence)
+                            : NULL);
+    cap_close(&k);
+}
+
+/* The capture begins while the gateway sends an error page (its request
+ * is not in the capture); the client sends its next request, then resets.
+ * The page began before that request was sent: it cannot answer it. */
+static void test_incomplete_ignores_later_request(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    const char *page = response_text(&k, 502, PAGE_CANNOT_CONNECT);
+    uint32_t err = send_head_of(&k, &cl, page, strlen(page) / 2);
+    uint32_t later = send_msg(&k, &cl, 0, proxy_get(&k, "later.example"));
+    tcp_flags_only(&k, &cl, 0, MWG_TCP_RST | MWG_TCP_ACK);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_true(v->incomplete);
+    assert_no_fault(v->request_frame || v->host ? g_strdup_printf("request %u (host %s) answered by an error "
+                                                                      "begun at %u",
+                                                                      v->request_frame, v->host ? v->host : "-", err)
+                                                    : NULL);
+    g_assert_cmpuint(later, >, err);
+    cap_close(&k);
+}
+
+/* The capture ends in the middle of the error page: only the end of the
+ * capture gives its verdict, once. */
+static void test_incomplete_at_capture_end(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nowhere.example/");
+    const char *page = response_text(&k, 502, PAGE_NOT_RESOLVABLE);
+    uint32_t status_line = send_head_of(&k, &cl, page, strlen(page) - 40);
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    g_assert_cmpuint(finish(&k), ==, 1);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+    g_assert_cmpuint(v->error_frame, ==, status_line);
+    g_assert_true(v->incomplete);
+    g_assert_cmpstr(v->host, ==, "nowhere.example");
+    g_assert_cmpuint(finish(&k), ==, 0);
+    cap_close(&k);
+}
+
+/* The error page stops coming and the connection goes idle for longer
+ * than the engine keeps one: when the engine lets it go (at the next frame
+ * after that time), the page is judged, as at a close. */
+static void test_incomplete_when_idle_connection_expires(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://idle.example/");
+    const char *page = response_text(&k, 502, PAGE_CANNOT_CONNECT);
+    uint32_t status_line = send_head_of(&k, &cl, page, strlen(page) - 10);
+    wait_s(&k, 60);
+    dns_query(&k, 40000, 1, "other.example", 1);
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    wait_s(&k, MWG_DEFAULT_CONNECT_WINDOW_S + MWG_CONN_KEEP_TIMEOUTS * MWG_DEFAULT_RESPONSE_TIMEOUT_S);
+    dns_query(&k, 40000, 2, "other.example", 1);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+    g_assert_cmpuint(v->error_frame, ==, status_line);
+    g_assert_true(v->incomplete);
+    g_assert_cmpuint(finish(&k), ==, 0);
+    cap_close(&k);
+}
+
+/* A request body still uploading when the gateway answers 502 (it refuses
+ * before reading it all): the request, never whole, is still the one
+ * answered; the rest of the upload is no new request. */
+static void test_upload_interrupted(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *head = keep(&k, g_strdup("POST http://upload.example/form HTTP/1.1\r\nHost: upload.example\r\n"
+                                         "Content-Type: application/x-www-form-urlencoded\r\n"
+                                         "Content-Length: 100000\r\n\r\nfield=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    uint32_t post = send_raw(&k, &cl, 0, head);
+    send_raw(&k, &cl, 0, "&more=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+    dns_query(&k, 40000, 1, "upload.example", 1);
+    uint32_t nx = dns_answer(&k, 40000, 1, "upload.example", 3, NULL, 0, false);
+    uint32_t err = gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    send_raw(&k, &cl, 0, "&still=cccccccccccccccccccccccccccccccccccccccccccccc");
+    send_raw(&k, &cl, 0, "GET-looking body bytes");
+    tcp_flags_only(&k, &cl, 1, MWG_TCP_FIN | MWG_TCP_ACK);
+    g_assert_cmpuint(finish(&k), ==, 0);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "dns_nxdomain", post, nx);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_false(v->incomplete);
+    g_assert_cmpstr(v->host, ==, "upload.example");
+    mwg_correlator_stats s;
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.frames_unread, ==, 0);
+    cap_close(&k);
+}
+
+/* ---------------------------------------------------------- pipelining */
+
+typedef struct {
+    unsigned depth;
+    size_t mss;                 /* segment size of both directions */
+    const ws_mode *mode;
+} pipeline_case;
+
+static const pipeline_case PIPE_17_ONE_SEGMENT_EACH_40 = { 17, 0, &WS_40 };
+static const pipeline_case PIPE_17_MSS_40 = { 17, 1460, &WS_40 };
+static const pipeline_case PIPE_17_MSS_42 = { 17, 1460, &WS_42 };
+static const pipeline_case PIPE_100_MSS_40 = { 100, 1460, &WS_40 };
+static const pipeline_case PIPE_100_MSS_42 = { 100, 1460, &WS_42 };
+
+static char *pipeline_host(unsigned i)
+{
+    return g_strdup_printf("host%u.pipe.example", i);
+}
+
+/* NULL when the verdicts answer the error answers among 'n' answers
+ * (status[i], NULL: all 502) one by one, each naming its own request's host
+ * and frames, else what differs. */
+static char *pipeline_mismatch(const cap *k, unsigned n, const unsigned *status, const uint32_t *req_frame,
+                               const uint32_t *err_frame)
+{
+    unsigned errors = 0;
+    for (unsigned i = 0; i < n; i++)
+        errors += !status || status[i] == 502;
+    if (k->verdicts->len != errors)
+        return g_strdup_printf("%u verdicts for %u errors", k->verdicts->len, errors);
+    for (unsigned i = 0, j = 0; i < n; i++) {
+        if (status && status[i] != 502)
+            continue;
+        const mwg_verdict *v = g_ptr_array_index(k->verdicts, j++);
+        char *host = pipeline_host(i);
+        char *wrong = NULL;
+        if (!v->host || strcmp(v->host, host) != 0 || v->request_frame != req_frame[i] ||
+            v->error_frame != err_frame[i] || v->incomplete)
+            wrong = g_strdup_printf("answer %u: host %s request %u error %u incomplete %d, want %s %u %u", i,
+                                    v->host ? v->host : "(none)", v->request_frame, v->error_frame, v->incomplete,
+                                    host, req_frame[i], err_frame[i]);
+        g_free(host);
+        if (wrong)
+            return wrong;
+    }
+    return NULL;
+}
+
+/* A client sends 'depth' requests for as many hosts without waiting; the
+ * gateway answers each with a 502 in order.  Each verdict names its own
+ * request's host. */
+static void test_pipelining(gconstpointer data)
+{
+    const pipeline_case *pc = data;
+    cap k;
+    cap_open_with(&k, NULL, *pc->mode);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char **reqs = g_new(const char *, pc->depth), **resps = g_new(const char *, pc->depth);
+    uint32_t *req_frame = g_new0(uint32_t, pc->depth), *err_frame = g_new0(uint32_t, pc->depth);
+    for (unsigned i = 0; i < pc->depth; i++) {
+        char *host = pipeline_host(i);
+        reqs[i] = proxy_get(&k, host);
+        char *page = g_strdup_printf("<html><!-- FileName: notresolvable.html -->%s</html>", host);
+        resps[i] = response_text(&k, 502, page);
+        g_free(page);
+        g_free(host);
+    }
+    if (pc->mss) {
+        send_stream(&k, &cl, 0, reqs, pc->depth, pc->mss, req_frame);
+        send_stream(&k, &cl, 1, resps, pc->depth, pc->mss, err_frame);
+    } else {
+        for (unsigned i = 0; i < pc->depth; i++)
+            req_frame[i] = send_msg(&k, &cl, 0, reqs[i]);
+        for (unsigned i = 0; i < pc->depth; i++)
+            err_frame[i] = send_msg(&k, &cl, 1, resps[i]);
+    }
+    finish(&k);
+    assert_no_fault(pipeline_mismatch(&k, pc->depth, NULL, req_frame, err_frame));
+    g_free(reqs);
+    g_free(resps);
+    g_free(req_frame);
+    g_free(err_frame);
+    cap_close(&k);
+}
+
+/* Ten requests in one segment, ten answers in one segment. */
+static void test_ten_responses_in_one_segment(gconstpointer data)
+{
+    cap k;
+    cap_open_with(&k, NULL, *(const ws_mode *)data);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    enum { N = 10 };
+    const char *reqs[N], *resps[N];
+    uint32_t req_frame[N], err_frame[N];
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        reqs[i] = proxy_get(&k, host);
+        resps[i] = response_text(&k, 502, host);
+        g_free(host);
+    }
+    send_cut(&k, &cl, 0, reqs, N, NULL, 0, req_frame);
+    uint32_t one = send_cut(&k, &cl, 1, resps, N, NULL, 0, err_frame);
+    assert_no_fault(pipeline_mismatch(&k, N, NULL, req_frame, err_frame));
+    for (unsigned i = 0; i < N; i++)
+        g_assert_cmpuint(verdict(&k, i)->error_frame, ==, one);
+    cap_close(&k);
+}
+
+/* A request line longer than a segment (a long query string), with a
+ * pipelined request behind it in the segment that completes it: both are
+ * read, the first with every segment it spans. */
+static void test_long_request_line(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    GString *uri = g_string_new("http://host0.pipe.example/search?q=");
+    for (unsigned i = 0; i < 3000; i++)
+        g_string_append_c(uri, (char)('a' + i % 26));
+    char *h1 = pipeline_host(1);
+    const char *reqs[2] = { request_text(&k, "GET", uri->str, "host0.pipe.example"), proxy_get(&k, h1) };
+    uint32_t req_frame[2], err_frame[2];
+    send_stream(&k, &cl, 0, reqs, 2, 1460, req_frame);
+    g_assert_cmpuint(k.segments->len, ==, 3);
+    uint32_t spans[3];
+    for (unsigned i = 0; i < 3; i++)
+        spans[i] = g_array_index(k.segments, uint32_t, i);
+    g_assert_cmpuint(req_frame[0], ==, spans[2]);
+    for (unsigned i = 0; i < 2; i++)
+        err_frame[i] = gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    assert_no_fault(pipeline_mismatch(&k, 2, NULL, req_frame, err_frame));
+    for (unsigned i = 0; i < 3; i++)
+        g_assert_true(has_frame(verdict(&k, 0), spans[i]));
+    g_assert_false(has_frame(verdict(&k, 1), spans[0]));
+    g_string_free(uri, TRUE);
+    g_free(h1);
+    cap_close(&k);
+}
+
+/* Three answers; the middle one starts in the first segment and ends in the
+ * second, between the others: it is read once, in the second frame, with
+ * both segments. */
+typedef struct {
+    unsigned status[3];
+    size_t middle_in_first;     /* bytes of the middle answer in the first segment */
+    const ws_mode *mode;
+} straddle_case;
+
+/* Cut in its body, or inside its status line ("HTTP/1.1 5"), which the
+ * first segment cannot show as a message start yet. */
+static const straddle_case STRADDLE_MIXED_42 = { { 200, 502, 502 }, 100, &WS_42 };
+static const straddle_case STRADDLE_SAME_40 = { { 502, 502, 502 }, 100, &WS_40 };
+static const straddle_case STRADDLE_SAME_42 = { { 502, 502, 502 }, 100, &WS_42 };
+static const straddle_case STRADDLE_STATUS_LINE_40 = { { 502, 502, 502 }, 10, &WS_40 };
+static const straddle_case STRADDLE_STATUS_LINE_42 = { { 200, 502, 502 }, 10, &WS_42 };
+
+static void test_straddling_response(gconstpointer data)
+{
+    const straddle_case *sc = data;
+    cap k;
+    cap_open_with(&k, NULL, *sc->mode);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *reqs[3], *resps[3];
+    uint32_t req_frame[3], err_frame[3];
+    for (unsigned i = 0; i < 3; i++) {
+        char *host = pipeline_host(i);
+        reqs[i] = proxy_get(&k, host);
+        resps[i] = response_text(&k, sc->status[i], host);
+        g_free(host);
+    }
+    send_cut(&k, &cl, 0, reqs, 3, NULL, 0, req_frame);
+    size_t cut = strlen(resps[0]) + sc->middle_in_first;
+    g_assert_cmpuint(sc->middle_in_first, <, strlen(resps[1]));
+    send_cut(&k, &cl, 1, resps, 3, &cut, 1, err_frame);
+    uint32_t first = g_array_index(k.segments, uint32_t, 0), second = g_array_index(k.segments, uint32_t, 1);
+    g_assert_cmpuint(err_frame[0], ==, first);
+    g_assert_cmpuint(err_frame[1], ==, second);
+    g_assert_cmpuint(err_frame[2], ==, second);
+    finish(&k);
+    char *wrong = pipeline_mismatch(&k, 3, sc->status, req_frame, err_frame);
+    if (!wrong) {
+        const mwg_verdict *middle = verdict(&k, sc->status[0] == 502 ? 1 : 0);
+        if (!has_frame(middle, first) || !has_frame(middle, second))
+            wrong = g_strdup("the straddling answer lacks a segment");
+    }
+    assert_no_fault(wrong);
+    cap_close(&k);
+}
+
+/* More requests wait than a client connection tracks: those beyond are
+ * counted, and their answers flagged (MWG_LOSS_REQUEST_QUEUE) rather than
+ * matched to another request.  A request arriving while some are untracked
+ * is untracked too; once all are answered, matching resumes. */
+static void test_untracked_requests_never_shift(void)
+{
+    enum { N = MWG_MAX_WAITING_REQUESTS + 44, EARLY = 10 };
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    uint32_t *req_frame = g_new(uint32_t, N + 1);
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        req_frame[i] = send_msg(&k, &cl, 0, proxy_get(&k, host));
+        g_assert_cmpuint(mwg_correlator_frame_notes(k.c).dropped, ==,
+                         i < MWG_MAX_WAITING_REQUESTS ? 0 : MWG_DROP_REQUESTS);
+        g_free(host);
+    }
+    for (unsigned i = 0; i < EARLY; i++)
+        gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    char *late = pipeline_host(N);
+    req_frame[N] = send_msg(&k, &cl, 0, proxy_get(&k, late));
+    for (unsigned i = EARLY; i <= N; i++)
+        gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    uint32_t after = send_msg(&k, &cl, 0, proxy_get(&k, "after.example"));
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+
+    g_assert_cmpuint(k.verdicts->len, ==, N + 2);
+    for (unsigned i = 0; i <= N; i++) {
+        const mwg_verdict *v = verdict(&k, i);
+        if (i < MWG_MAX_WAITING_REQUESTS) {
+            char *host = pipeline_host(i);
+            g_assert_cmpstr(v->host, ==, host);
+            g_assert_cmpuint(v->request_frame, ==, req_frame[i]);
+            g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_QUEUE, ==, 0);
+            g_free(host);
+        } else {
+            g_assert_null(v->host);
+            g_assert_cmpuint(v->request_frame, ==, 0);
+            g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_QUEUE, !=, 0);
+            g_assert_nonnull(strstr(v->summary, "more requests waited"));
+        }
+    }
+    const mwg_verdict *v = verdict(&k, N + 1);
+    g_assert_cmpstr(v->host, ==, "after.example");
+    g_assert_cmpuint(v->request_frame, ==, after);
+    g_assert_cmpuint(v->loss, ==, 0);
+    mwg_correlator_stats s;
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.requests_untracked, ==, N + 1 - MWG_MAX_WAITING_REQUESTS);
+    g_free(late);
+    g_free(req_frame);
+    cap_close(&k);
+}
+
+/* ------------------------------------------------------ bridge copies */
+
+/* A capture with a bit of everything the stream reader does: a split error
+ * page, a forward and its garbage reply, pipelined answers that straddle
+ * segments (statuses alternating), an upload cut
+ * short by the answer, an answer the capture cuts off. */
+static void mixed_capture(cap *k)
+{
+    tcp_conn a = client_conn(50000);
+    client_asks(k, &a, "http://nx.example/");
+    dns_query(k, 40000, 1, "nx.example", 1);
+    dns_answer(k, 40000, 1, "nx.example", 3, NULL, 0, false);
+    send_split(k, &a, 1, response_text(k, 502, PAGE_NOT_RESOLVABLE), 3);
+
+    tcp_conn b = client_conn(50001);
+    client_asks(k, &b, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(k, &up);
+    send_split(k, &up, 0, request_text(k, "GET", "/", "10.10.67.124"), 2);
+    send_raw(k, &up, 1, "hello\r\n");
+    const char *bad = response_text(k, 502, PAGE_CANNOT_CONNECT);
+    size_t headers = strlen(bad) - strlen(PAGE_CANNOT_CONNECT);
+    send_cut(k, &b, 1, &bad, 1, &headers, 1, NULL);
+
+    tcp_conn c = client_conn(50002);
+    tcp_open(k, &c);
+    enum { N = 6 };
+    const char *reqs[N], *resps[N];
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        reqs[i] = proxy_get(k, host);
+        resps[i] = response_text(k, i % 2 ? 200 : 502, host);
+        g_free(host);
+    }
+    send_stream(k, &c, 0, reqs, N, 100, NULL);
+    send_stream(k, &c, 1, resps, N, 150, NULL);
+
+    tcp_conn d = client_conn(50003);
+    tcp_open(k, &d);
+    send_raw(k, &d, 0, keep(k, g_strdup("POST http://upload.example/ HTTP/1.1\r\nHost: upload.example\r\n"
+                                        "Content-Length: 5000\r\n\r\nx=1")));
+    gateway_answers(k, &d, 502, PAGE_NOT_RESOLVABLE);
+    send_raw(k, &d, 0, "&y=2");
+
+    tcp_conn f = client_conn(50005);
+    client_asks(k, &f, "http://syn.example/");
+    dns_query(k, 40001, 2, "syn.example", 1);
+    dns_answer(k, 40001, 2, "syn.example", 0, &DEST2, 1, false);
+    tcp_conn syn = upstream_conn(DEST2, 80);
+    tcp_flags_only(k, &syn, 0, MWG_TCP_SYN);
+    wait_s(k, 1);
+    tcp_flags_only(k, &syn, 0, MWG_TCP_SYN);
+    wait_s(k, 2);
+    gateway_answers(k, &f, 502, PAGE_CANNOT_CONNECT);
+
+    tcp_conn e = client_conn(50004);
+    client_asks(k, &e, "http://late.example/");
+    const char *cut = response_text(k, 502, PAGE_NOT_RESOLVABLE);
+    send_head_of(k, &e, cut, strlen(cut) / 2);
+    finish(k);
+}
+
+/* A verdict in the frame numbers of the capture without bridge copies,
+ * without the counts (see verdict_counts). */
+static char *verdict_logically(const cap *k, const mwg_verdict *v)
+{
+    const uint32_t *logical = (const uint32_t *)(void *)k->logical->data;
+    GString *s = g_string_new(NULL);
+    g_string_printf(s, "%s/%s %u host %s error %u request %u attempt %u evidence %u incomplete %d page %d frames",
+                    mwg_category_token(v->category), mwg_cause_token(v->cause), v->status,
+                    v->host ? v->host : "-", logical[v->error_frame], logical[v->request_frame],
+                    logical[v->attempt_frame], logical[v->evidence_frame], v->incomplete, v->block_page);
+    uint32_t prev = 0;
+    for (unsigned i = 0; i < v->n_frames; i++) {
+        uint32_t l = logical[v->frames[i]];
+        if (l != prev)
+            g_string_append_printf(s, " %u", l);
+        prev = l;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* What copies could change if taken for more: attempts, unread frames. */
+static char *verdict_counts(const mwg_verdict *v)
+{
+    return g_strdup_printf("attempts %u loss 0x%x unread %u", v->attempts, v->loss, v->unread_frames);
+}
+
+/* A bridge capture holds every TCP segment twice, each copy with the same
+ * HTTP record and PDU: the verdicts are those of the capture without the
+ * copies, on the same (first) frames. */
+static void test_bridge_copies_change_nothing(gconstpointer data)
+{
+    const ws_mode *bridge = data;
+    ws_mode single = { bridge->keeps_last, false };
+    cap once, twice;
+    cap_open_with(&once, NULL, single);
+    cap_open_with(&twice, NULL, *bridge);
+    mixed_capture(&once);
+    mixed_capture(&twice);
+    g_assert_cmpuint(once.verdicts->len, ==, 8);
+    g_assert_cmpuint(twice.verdicts->len, ==, once.verdicts->len);
+    GString *counts_differ = g_string_new(NULL);
+    for (unsigned i = 0; i < once.verdicts->len; i++) {
+        char *want = verdict_logically(&once, verdict(&once, i));
+        char *got = verdict_logically(&twice, verdict(&twice, i));
+        g_assert_cmpstr(got, ==, want);
+        g_free(want);
+        g_free(got);
+        want = verdict_counts(verdict(&once, i));
+        got = verdict_counts(verdict(&twice, i));
+        if (strcmp(got, want) != 0)
+            g_string_append_printf(counts_differ, "verdict %u: %s, want %s; ", i, got, want);
+        g_free(want);
+        g_free(got);
+    }
+    mwg_correlator_stats s1, s2;
+    mwg_correlator_get_stats(once.c, &s1);
+    mwg_correlator_get_stats(twice.c, &s2);
+    g_assert_cmpuint(s1.loss.frames_unread, ==, 0);
+    if (s2.loss.frames_unread)
+        g_string_append_printf(counts_differ, "%" G_GUINT64_FORMAT " frames unread", s2.loss.frames_unread);
+    assert_no_fault(counts_differ->len ? g_string_free(counts_differ, FALSE)
+                                           : (g_string_free(counts_differ, TRUE), NULL));
+    cap_close(&once);
+    cap_close(&twice);
+}
+
+/* The copy of a segment that read one message and began the next is a
+ * copy, not a frame mwg502 could not read: two pipelined requests, the
+ * second cut by the end of the first segment, on a bridge. */
+static void test_copy_with_pending_message_is_read(void)
+{
+    cap k;
+    cap_open_with(&k, NULL, WS_42_BRIDGE);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    char *h0 = pipeline_host(0), *h1 = pipeline_host(1);
+    const char *reqs[2] = { proxy_get(&k, h0), proxy_get(&k, h1) };
+    uint32_t req_frame[2], err_frame[2];
+    size_t cut = strlen(reqs[0]) + 20;
+    send_cut(&k, &cl, 0, reqs, 2, &cut, 1, req_frame);
+    mwg_correlator_stats s;
+    mwg_correlator_get_stats(k.c, &s);
+    uint64_t unread = s.loss.frames_unread;
+    for (unsigned i = 0; i < 2; i++)
+        err_frame[i] = gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    assert_no_fault(pipeline_mismatch(&k, 2, NULL, req_frame, err_frame));
+    unsigned in_verdict = verdict(&k, 0)->unread_frames;
+    assert_no_fault(unread || in_verdict ? g_strdup_printf("%" G_GUINT64_FORMAT " frames unread, %u said by "
+                                                               "the first verdict", unread, in_verdict)
+                                             : NULL);
+    g_free(h0);
+    g_free(h1);
+    cap_close(&k);
+}
+
+/* ============================================================= unread */
+
+/* Wireshark took a message in a frame whose bytes mwg502 cannot read as
+ * one: the frame is reported and counted once, with what else was unread
+ * in it; the next frame starts clean. */
+static void test_unread_http_reported(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    static const char tls[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+    mwg_facts f;
+    frame_begin(&k, &f);
+    f.is_tcp = true;
+    f.flow = cl.fl[0];
+    f.tcp_flags = MWG_TCP_ACK;
+    f.tcp_seq = cl.next[0];
+    f.payload_len = sizeof tls - 1;
+    f.payload = (mwg_bytes){ (const uint8_t *)tls, sizeof tls - 1, false };
+    f.http.took_message = true;
+    feed(&k, &f);
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).unread, ==, MWG_UNREAD_HTTP);
+    mwg_correlator_stats s;
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.frames_unread, ==, 1);
+
+    /* The next segment, which also held DNS mwg502 could not read. */
+    frame_again(&k, &f, false);
+    f.tcp_seq += f.payload_len;
+    f.unread = MWG_UNREAD_DNS;
+    feed(&k, &f);
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).unread, ==, MWG_UNREAD_HTTP | MWG_UNREAD_DNS);
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.frames_unread, ==, 2);
+
+    unread_frame(&k, MWG_UNREAD_ICMP);
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).unread, ==, MWG_UNREAD_ICMP);
+    cl.next[0] = f.tcp_seq + f.payload_len;
+    send_msg(&k, &cl, 0, proxy_get(&k, "fine.example"));
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).unread, ==, 0);
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).dropped, ==, 0);
+    mwg_correlator_get_stats(k.c, &s);
+    g_assert_cmpuint(s.loss.frames_unread, ==, 3);
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    cap_close(&k);
+}
+
+/* A verdict without evidence says how many frames it could not read while
+ * the client waited; those before the request or after the error do not
+ * count, and a verdict with evidence needs no such excuse. */
+static void test_no_evidence_between_unread_frames(void)
+{
+    cap k;
+    cap_open(&k);
+    unread_frame(&k, MWG_UNREAD_DNS);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://hidden.example/");
+    unread_frame(&k, MWG_UNREAD_DNS);
+    unread_frame(&k, MWG_UNREAD_HTTP | MWG_UNREAD_ICMP);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    unread_frame(&k, MWG_UNREAD_DNS);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+    g_assert_cmpuint(v->unread_frames, ==, 2);
+    g_assert_cmpuint(v->loss & MWG_LOSS_UNREAD, !=, 0);
+    g_assert_nonnull(strstr(v->summary, "2 frames Wireshark dissected"));
+
+    uint32_t req2 = send_msg(&k, &cl, 0, proxy_get(&k, "nx.example"));
+    dns_query(&k, 40000, 1, "nx.example", 1);
+    unread_frame(&k, MWG_UNREAD_DNS);
+    uint32_t nx = dns_answer(&k, 40000, 1, "nx.example", 3, NULL, 0, false);
+    gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    v = verdict(&k, 1);
+    expect(v, "host_not_resolvable", "dns_nxdomain", req2, nx);
+    g_assert_cmpuint(v->unread_frames, ==, 0);
+    g_assert_cmpuint(v->loss, ==, 0);
+
+    uint32_t req3 = send_msg(&k, &cl, 0, proxy_get(&k, "plain.example"));
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    v = verdict(&k, 2);
+    expect(v, "unknown", "no_upstream_evidence", req3, 0);
+    g_assert_cmpuint(v->unread_frames, ==, 0);
+    g_assert_cmpuint(v->loss, ==, 0);
+    cap_close(&k);
+}
+
+/* ============================================================= bounds */
+
 /* Bounded memory: a flood of distinct names and SYN targets never grows the
- * tables past their capacity, and time drops them. */
+ * tables past their capacity, says what it dropped (in the frames that
+ * dropped it, and in a verdict without evidence), and time drops the rest.
+ * An error page still arriving on a connection the flood pushes out is
+ * judged then, as at a close. */
 static void test_state_is_bounded(void)
 {
     mwg_config cfg;
@@ -470,24 +1763,51 @@ static void test_state_is_bounded(void)
     cfg.max_conns = 1000;
     cfg.max_names = 500;
     cap k;
-    cap_open(&k, &cfg);
+    cap_open_with(&k, &cfg, WS_42);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://flooded.example/");
+    const char *page = response_text(&k, 502, PAGE_CANNOT_CONNECT);
+    uint32_t status_line = send_head_of(&k, &cl, page, strlen(page) - 10);
     char name[64];
     for (unsigned i = 0; i < 20000; i++) {
         snprintf(name, sizeof name, "n%u.flood.example", i);
-        dns_query(&k, 0.001, (uint16_t)(1024 + i % 60000), (uint16_t)i, name, 1);
+        dns_query(&k, (uint16_t)(1024 + i % 60000), (uint16_t)i, name, 1);
+        g_assert_cmpuint(mwg_correlator_frame_notes(k.c).dropped, ==, i < 500 ? 0 : MWG_DROP_NAMES);
         mwg_addr d = { 4, { 198, 51, (uint8_t)(i >> 8), (uint8_t)i } };
-        tcp(&k, 0.001, flow(UPLINK, (uint16_t)(1024 + i % 60000), d, 80), MWG_TCP_SYN, NULL);
+        tcp_conn t = tcp_conn_make(UPLINK, (uint16_t)(1024 + i % 60000), d, 80);
+        tcp_flags_only(&k, &t, 0, MWG_TCP_SYN);
+        /* The client's connection is one of the thousand. */
+        g_assert_cmpuint(mwg_correlator_frame_notes(k.c).dropped, ==, i < 999 ? 0 : MWG_DROP_CONNS);
     }
     mwg_correlator_stats s;
     mwg_correlator_get_stats(k.c, &s);
-    CHECK(s.conns <= 1000);
-    CHECK(s.names <= 500);
-    CHECK(s.dns_flows <= 500);
-    tcp(&k, 100000, flow(UPLINK, 1, DEST, 80), MWG_TCP_SYN, NULL);
+    g_assert_cmpuint(s.conns, <=, 1000);
+    g_assert_cmpuint(s.names, <=, 500);
+    g_assert_cmpuint(s.dns_flows, <=, 500);
+    g_assert_cmpuint(s.loss.conns_evicted, >=, 20000 - 1000);
+    g_assert_cmpuint(s.loss.names_evicted, >=, 20000 - 500);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+    g_assert_cmpuint(v->error_frame, ==, status_line);
+    g_assert_true(v->incomplete);
+    g_assert_cmpstr(v->host, ==, "flooded.example");
+
+    tcp_conn cl2 = client_conn(50001);
+    uint32_t req2 = client_asks(&k, &cl2, "http://after-flood.example/");
+    gateway_answers(&k, &cl2, 502, "<html>Bad Gateway</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    v = verdict(&k, 1);
+    expect(v, "unknown", "no_upstream_evidence", req2, 0);
+    g_assert_cmpuint(v->loss & MWG_LOSS_EVICTED, !=, 0);
+    g_assert_nonnull(strstr(v->summary, "tables were full"));
+
+    wait_s(&k, 100000);
+    tcp_conn last = upstream_conn(DEST, 80);
+    tcp_flags_only(&k, &last, 0, MWG_TCP_SYN);
     mwg_correlator_get_stats(k.c, &s);
-    CHECK_EQ(s.conns, 1);
-    CHECK_EQ(s.names, 0);
-    CHECK_EQ(k.verdicts->len, 0);
+    g_assert_cmpuint(s.conns, ==, 1);
+    g_assert_cmpuint(s.names, ==, 0);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
     cap_close(&k);
 }
 
@@ -497,44 +1817,75 @@ static void test_state_is_bounded(void)
 static void test_many_unowned_attempts(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    uint32_t req = client_asks(&k, "http://spray.example/");
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://spray.example/");
     uint32_t last = 0;
     for (unsigned i = 0; i < 300; i++) {
         mwg_addr d = { 4, { 203, 0, (uint8_t)(i >> 8), (uint8_t)i } };
-        last = tcp(&k, 0.001, flow(UPLINK, (uint16_t)(20000 + i), d, 80), MWG_TCP_SYN, NULL);
+        tcp_conn t = tcp_conn_make(UPLINK, (uint16_t)(20000 + i), d, 80);
+        last = tcp_flags_only(&k, &t, 0, MWG_TCP_SYN);
     }
-    response(&k, 1, G2C, 502, NULL);
-    const mwg_verdict *v = only_verdict(&k);
-    expect(v, "cannot_connect", "tcp_syn_timeout", req, last);
+    wait_s(&k, 1);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    expect(only_verdict(&k), "cannot_connect", "tcp_syn_timeout", req, last);
     cap_close(&k);
 }
 
-/* Hostile values: no request, time going backwards, absurd names. */
+/* Hostile values: no request, time going backwards, absurd names and
+ * lengths; nothing crashes, and what follows is still judged. */
 static void test_hostile_facts(void)
 {
     cap k;
-    cap_open(&k, NULL);
-    response(&k, 0, G2C, 502, NULL);      /* the request is not in the capture */
-    const mwg_verdict *v = only_verdict(&k);
-    expect(v, "unknown", "no_upstream_evidence", 0, 0);
-    g_ptr_array_set_size(k.verdicts, 0);
-    client_asks(&k, "http://[2001:db8::1]:8080/");
-    k.ts -= 3600LL * 1000000000LL * 24 * 365;   /* backwards a year */
-    dns_query(&k, 0, 1, 1, "", 1);
-    dns_query(&k, 0, 1, 1, "a/b", 1);
-    response(&k, 0, G2C, 502, NULL);
-    v = only_verdict(&k);
-    if (v) {
-        CHECK_STR(v->host, "2001:db8::1");
-        CHECK_STR(mwg_cause_token(v->cause), "no_upstream_evidence");
-    }
+    cap_open(&k);
+    tcp_conn mid = client_conn(49999);
+    gateway_answers(&k, &mid, 502, "<html>Bad Gateway</html>");  /* the request is not in the capture */
+    expect(only_verdict(&k), "unknown", "no_upstream_evidence", 0, 0);
+
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://[2001:db8::1]:8080/");
+    k.ts -= INT64_C(3600) * 24 * 365 * MWG_NS_PER_S;   /* backwards a year */
+    dns_query(&k, 1, 1, "", 1);
+    dns_query(&k, 1, 1, "a/b", 1);
+
+    mwg_facts f;
+    frame_begin(&k, &f);                /* a name filling the array, no NUL */
+    f.is_udp = f.has_dns = f.dns_is_response = true;
+    f.flow = (mwg_flow){ { DNS, 53 }, { UPLINK, 1 } };
+    memset(f.dns_qname, 'a', sizeof f.dns_qname);
+    feed(&k, &f);
+
+    static const char junk[] = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 99999999999999999999\r\n\r\n";
+    frame_begin(&k, &f);                /* claims more than it holds, cut, with a PDU of nothing */
+    f.is_tcp = true;
+    f.flow = (mwg_flow){ { DEST2, 80 }, { UPLINK, 2 } };
+    f.tcp_flags = MWG_TCP_ACK | MWG_TCP_FIN;
+    f.tcp_seq = 7;
+    f.payload_len = UINT32_MAX;
+    f.payload = (mwg_bytes){ (const uint8_t *)junk, sizeof junk - 1, true };
+    f.reassembled = (mwg_bytes){ (const uint8_t *)junk, 0, true };
+    f.http = (mwg_ws_http){ .took_message = true, .last_is_response = true, .last_status = 502, .last_method = "" };
+    feed(&k, &f);
+    frame_again(&k, &f, false);         /* the same again, sequence number going back */
+    f.tcp_seq = 3;
+    feed(&k, &f);
+
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *v = verdict(&k, 1);
+    g_assert_cmpstr(v->host, ==, "2001:db8::1");
+    expect(v, "unknown", "no_upstream_evidence", req, 0);
+    finish(&k);
     cap_close(&k);
 }
 
 static void test_blockpage_markers(void)
 {
-    static const struct { const char *page; mwg_category family; bool recognised; } cases[] = {
+    static const struct {
+        const char *page;
+        mwg_category family;
+        bool recognised;
+    } cases[] = {
         { "<title>McAfee Web Gateway - Notification</title><div id=titleData>Cannot Connect</div>",
           MWG_CAT_CANNOT_CONNECT, true },
         { "<!-- FileName: notresolvable.html -->", MWG_CAT_HOST_NOT_RESOLVABLE, true },
@@ -545,37 +1896,89 @@ static void test_blockpage_markers(void)
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         bool rec;
         mwg_category fam = mwg_blockpage_family((const uint8_t *)cases[i].page, strlen(cases[i].page), &rec);
-        CHECK_EQ(fam, cases[i].family);
-        CHECK_EQ(rec, cases[i].recognised);
+        g_assert_cmpint(fam, ==, cases[i].family);
+        g_assert_cmpint(rec, ==, cases[i].recognised);
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    static const struct { const char *name; void (*fn)(void); } tests[] = {
-        { "nxdomain_a_and_aaaa", test_nxdomain_a_and_aaaa },
-        { "dns_no_response_and_unreachable", test_dns_no_response_and_unreachable },
-        { "dns_rcodes", test_dns_rcodes },
-        { "syn_timeout_counts_syns", test_syn_timeout_counts_syns },
-        { "cached_name_two_addresses_rst", test_cached_name_two_addresses_rst },
-        { "icmp_admin_prohibited", test_icmp_admin_prohibited },
-        { "bad_replies", test_bad_replies },
-        { "healthy_and_keepalive", test_healthy_and_keepalive },
-        { "keepalive_upstream_second_reply_invalid", test_keepalive_upstream_second_reply_invalid },
-        { "connect_tunnel_and_status_pref", test_connect_tunnel_and_status_pref },
-        { "proxy_recognised_by_request_form", test_proxy_recognised_by_request_form },
-        { "decoys_are_ignored", test_decoys_are_ignored },
-        { "state_is_bounded", test_state_is_bounded },
-        { "many_unowned_attempts", test_many_unowned_attempts },
-        { "hostile_facts", test_hostile_facts },
-        { "blockpage_markers", test_blockpage_markers },
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
-        int before = failures;
-        current = tests[i].name;
-        tests[i].fn();
-        printf("%s %s\n", failures == before ? "ok  " : "FAIL", current);
-    }
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    g_test_init(&argc, &argv, NULL);
+
+    g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
+    g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
+    g_test_add_func("/correlate/dns/server-unreachable", test_dns_server_unreachable);
+    g_test_add_func("/correlate/dns/rcodes", test_dns_rcodes);
+    g_test_add_func("/correlate/dns/cut-answer-is-not-nodata", test_dns_cut_answer_is_not_nodata);
+    g_test_add_func("/correlate/dns/colliding-names-stay-apart", test_colliding_names_stay_apart);
+
+    g_test_add_data_func("/correlate/connect/syn-timeout-counts-syns", &SYNS_ONCE, test_syn_timeout_counts_syns);
+    g_test_add_data_func("/correlate/connect/syn-timeout-counts-syns/bridge", &SYNS_BRIDGE,
+                         test_syn_timeout_counts_syns);
+    g_test_add_func("/correlate/connect/cached-name-two-addresses-rst", test_cached_name_two_addresses_rst);
+    g_test_add_func("/correlate/connect/icmp-admin-prohibited", test_icmp_admin_prohibited);
+
+    g_test_add_data_func("/correlate/reply/not-http", &REPLY_NOT_HTTP, test_bad_reply);
+    g_test_add_data_func("/correlate/reply/pdf", &REPLY_PDF, test_bad_reply);
+    g_test_add_data_func("/correlate/reply/fin", &REPLY_FIN, test_bad_reply);
+    g_test_add_data_func("/correlate/reply/rst", &REPLY_RST, test_bad_reply);
+    g_test_add_data_func("/correlate/reply/none", &REPLY_NONE, test_bad_reply);
+    g_test_add_data_func("/correlate/reply/origin-502", &REPLY_502, test_bad_reply);
+    g_test_add_func("/correlate/reply/origin-502-until-close", test_origin_502_until_close);
+    g_test_add_func("/correlate/reply/keepalive-second-reply-invalid", test_keepalive_upstream_second_reply_invalid);
+
+    g_test_add_func("/correlate/client/healthy-and-keepalive", test_healthy_and_keepalive);
+    g_test_add_func("/correlate/client/connect-tunnel-and-status-pref", test_connect_tunnel_and_status_pref);
+    g_test_add_func("/correlate/client/proxy-recognised-by-request-form", test_proxy_recognised_by_request_form);
+    g_test_add_func("/correlate/client/decoys-are-ignored", test_decoys_are_ignored);
+    g_test_add_func("/correlate/client/untracked-requests-never-shift", test_untracked_requests_never_shift);
+
+    g_test_add_data_func("/correlate/stream/split/2", &SPLIT_2, test_split_error_page);
+    g_test_add_data_func("/correlate/stream/split/3", &SPLIT_3, test_split_error_page);
+    g_test_add_data_func("/correlate/stream/split/bytes", &SPLIT_BYTES, test_split_error_page);
+    g_test_add_func("/correlate/stream/headers-then-body", test_headers_then_body);
+    g_test_add_func("/correlate/stream/decoded-body", test_decoded_body);
+    g_test_add_data_func("/correlate/stream/incomplete/client-rst", &CLIENT_RST, test_incomplete_on_close);
+    g_test_add_data_func("/correlate/stream/incomplete/gateway-rst", &GATEWAY_RST, test_incomplete_on_close);
+    g_test_add_data_func("/correlate/stream/incomplete/gateway-fin", &GATEWAY_FIN, test_incomplete_on_close);
+    g_test_add_func("/correlate/stream/incomplete/capture-ends", test_incomplete_at_capture_end);
+    g_test_add_func("/correlate/stream/incomplete/connection-expires", test_incomplete_when_idle_connection_expires);
+    g_test_add_data_func("/correlate/stream/incomplete/later-reply", GINT_TO_POINTER(true),
+                         test_incomplete_ignores_later_evidence);
+    g_test_add_data_func("/correlate/stream/incomplete/later-rst", GINT_TO_POINTER(false),
+                         test_incomplete_ignores_later_evidence);
+    g_test_add_func("/correlate/stream/incomplete/later-request", test_incomplete_ignores_later_request);
+    g_test_add_func("/correlate/stream/upload-interrupted", test_upload_interrupted);
+    g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
+    g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
+                         test_pipelining);
+    g_test_add_data_func("/correlate/stream/pipelining/17-mss/ws4.0", &PIPE_17_MSS_40, test_pipelining);
+    g_test_add_data_func("/correlate/stream/pipelining/17-mss/ws4.2", &PIPE_17_MSS_42, test_pipelining);
+    g_test_add_data_func("/correlate/stream/pipelining/100-mss/ws4.0", &PIPE_100_MSS_40, test_pipelining);
+    g_test_add_data_func("/correlate/stream/pipelining/100-mss/ws4.2", &PIPE_100_MSS_42, test_pipelining);
+    g_test_add_data_func("/correlate/stream/ten-in-one-segment/ws4.0", &WS_40, test_ten_responses_in_one_segment);
+    g_test_add_data_func("/correlate/stream/ten-in-one-segment/ws4.2", &WS_42, test_ten_responses_in_one_segment);
+    g_test_add_data_func("/correlate/stream/straddling/mixed-status/ws4.2", &STRADDLE_MIXED_42,
+                         test_straddling_response);
+    g_test_add_data_func("/correlate/stream/straddling/same-status/ws4.0", &STRADDLE_SAME_40,
+                         test_straddling_response);
+    g_test_add_data_func("/correlate/stream/straddling/same-status/ws4.2", &STRADDLE_SAME_42,
+                         test_straddling_response);
+    g_test_add_data_func("/correlate/stream/straddling/in-status-line/ws4.0", &STRADDLE_STATUS_LINE_40,
+                         test_straddling_response);
+    g_test_add_data_func("/correlate/stream/straddling/in-status-line/ws4.2", &STRADDLE_STATUS_LINE_42,
+                         test_straddling_response);
+    g_test_add_data_func("/correlate/stream/bridge-copies/ws4.0", &WS_40_BRIDGE, test_bridge_copies_change_nothing);
+    g_test_add_data_func("/correlate/stream/bridge-copies/ws4.2", &WS_42_BRIDGE, test_bridge_copies_change_nothing);
+
+    g_test_add_func("/correlate/unread/http-reported", test_unread_http_reported);
+    g_test_add_func("/correlate/unread/copy-with-pending-message", test_copy_with_pending_message_is_read);
+    g_test_add_func("/correlate/unread/no-evidence-says-so", test_no_evidence_between_unread_frames);
+
+    g_test_add_func("/correlate/bounds/state-is-bounded", test_state_is_bounded);
+    g_test_add_func("/correlate/bounds/many-unowned-attempts", test_many_unowned_attempts);
+    g_test_add_func("/correlate/hostile-facts", test_hostile_facts);
+    g_test_add_func("/correlate/blockpage-markers", test_blockpage_markers);
+
+    return g_test_run();
 }
