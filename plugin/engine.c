@@ -59,24 +59,48 @@ gboolean ep_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, si
 
 /* ----------------------------------------------------------- frame lists */
 
-void frame_list_add(frame_list *l, uint32_t frame, unsigned cap)
+static bool frame_list_grow(frame_list *l, uint32_t frame, unsigned cap, bool with_seq)
 {
-    if (l->n && l->v[l->n - 1] == frame)
-        return;
-    if (l->n >= cap)
-        return;
+    if ((l->n && l->v[l->n - 1] == frame) || l->n >= cap)
+        return false;
     if (l->n == l->room) {
         l->room = l->room ? 2 * l->room : 4;
         if (l->room > cap)
             l->room = cap;
         l->v = g_renew(uint32_t, l->v, l->room);
+        if (with_seq)
+            l->seq = g_renew(uint32_t, l->seq, l->room);
     }
-    l->v[l->n++] = frame;
+    return true;
+}
+
+void frame_list_add(frame_list *l, uint32_t frame, unsigned cap)
+{
+    if (frame_list_grow(l, frame, cap, false))
+        l->v[l->n++] = frame;
+}
+
+void frame_list_add_segment(frame_list *l, uint32_t frame, uint32_t seq, unsigned cap)
+{
+    if (!frame_list_grow(l, frame, cap, true))
+        return;
+    l->v[l->n] = frame;
+    l->seq[l->n++] = seq;
+}
+
+uint32_t frame_list_frame_at(const frame_list *l, uint32_t seq)
+{
+    uint32_t at = 0;
+    for (unsigned i = 0; l->seq && i < l->n; i++)
+        if ((int32_t)(seq - l->seq[i]) >= 0)
+            at = l->v[i];
+    return at;
 }
 
 void frame_list_clear(frame_list *l)
 {
     g_free(l->v);
+    g_free(l->seq);
     memset(l, 0, sizeof *l);
 }
 

@@ -41,14 +41,20 @@ gboolean flow_key_equal(gconstpointer a, gconstpointer b);
 guint ep_key_hash(gconstpointer k);
 gboolean ep_key_equal(gconstpointer a, gconstpointer b);
 
-/* A bounded list of frame numbers, grown as needed. */
+/* A bounded list of frame numbers, grown as needed; for the segments of a
+ * message also the sequence number each starts at (seq, else NULL). */
 typedef struct {
     uint32_t *v;
+    uint32_t *seq;
     unsigned n, room;
 } frame_list;
 
 void frame_list_add(frame_list *l, uint32_t frame, unsigned cap);
+void frame_list_add_segment(frame_list *l, uint32_t frame, uint32_t seq, unsigned cap);
 void frame_list_clear(frame_list *l);
+/* The frame of the segment that holds stream byte 'seq' (the last that
+ * starts at or before it), or 0. */
+uint32_t frame_list_frame_at(const frame_list *l, uint32_t seq);
 /* The same for a fixed array of 'cap': once full, the last slot takes the
  * latest frame (the first ones and the latest are what a verdict shows). */
 void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame);
@@ -60,8 +66,8 @@ typedef struct {
     uint32_t frame;             /* where Wireshark shows it */
     int64_t ts;
     mwg_http_message m;         /* spans borrowed from the frame's bytes */
-    const uint32_t *frames;     /* its segments (at least 'frame') */
-    unsigned n_frames;
+    const frame_list *segments; /* its segments, with where each starts */
+    uint32_t seq;               /* where its first byte is in the stream */
     bool incomplete;            /* never arrived whole: 'frame' shows its start */
     const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
     size_t decoded_body_len;
@@ -80,8 +86,9 @@ typedef struct {
     size_t pending_head_len;
 } http_dir;
 
-/* How an upstream reply to a forwarded request went. */
-typedef enum { REPLY_NONE, REPLY_VALID, REPLY_INVALID, REPLY_CLOSED } reply_kind;
+/* How an upstream reply to a forwarded request went.  REPLY_GIVEN_UP: the
+ * gateway closed the connection itself before any reply (its timeout). */
+typedef enum { REPLY_NONE, REPLY_VALID, REPLY_INVALID, REPLY_CLOSED, REPLY_GIVEN_UP } reply_kind;
 
 typedef struct {
     uint32_t frame;             /* the forwarded request */
@@ -91,6 +98,7 @@ typedef struct {
     reply_kind reply;
     bool reply_started;         /* a segment beginning "HTTP/" was seen */
     uint32_t reply_frame;
+    int64_t reply_ts;
     frame_list reply_frames;    /* segments of the reply that decided */
     unsigned status;
 } forward;
@@ -117,6 +125,7 @@ typedef struct {
     uint32_t first_syn_frame, last_syn_frame, syn_count;
     uint32_t last_syn_seq;
     int64_t last_syn_ts;
+    uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
     uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
     mwg_icmp_error icmp;
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */

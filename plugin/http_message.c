@@ -168,6 +168,34 @@ static bool parse_length(mwg_span v, size_t *out)
     return true;
 }
 
+static void mark_malformed(const uint8_t *d, const uint8_t *at, mwg_http_message *m)
+{
+    m->malformed = true;
+    m->malformed_at = (size_t)(at - d);
+}
+
+/* What a gateway refuses in a header line; 'has_length' and 'length': a
+ * Content-Length seen before. */
+static void check_header_line(const uint8_t *d, mwg_span line, bool has_length, size_t length,
+                              mwg_http_message *m)
+{
+    const uint8_t *nul = memchr(line.p, '\0', line.len);
+    if (nul) {
+        mark_malformed(d, nul, m);
+        return;
+    }
+    /* A line that starts with white space continues the one before
+     * (obsolete folding, still read by proxies). */
+    if (line.p[0] != ' ' && line.p[0] != '\t' && !memchr(line.p, ':', line.len)) {
+        mark_malformed(d, line.p, m);
+        return;
+    }
+    mwg_span v;
+    size_t n;
+    if (header_value(line, "content-length", &v) && (!parse_length(v, &n) || (has_length && n != length)))
+        mark_malformed(d, v.p, m);
+}
+
 /* Where a chunked body that starts at 'off' ends (after the last chunk and
  * its trailer), or 0 when it does not end within 'len'.  A chunk size that
  * cannot be read, or an absurd one, ends the message where it stands, as
@@ -240,6 +268,8 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
             ended = true;
             break;
         }
+        if (!m->malformed)
+            check_header_line(d, line, has_length, content_length, m);
         if (!m->is_response && !m->has_host && header_value(line, "host", &v)) {
             m->host = v;
             m->has_host = true;
@@ -250,7 +280,7 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
             m->via = v;
             m->has_via = true;
         } else if (header_value(line, "content-length", &v)) {
-            has_length = parse_length(v, &content_length);
+            has_length = parse_length(v, &content_length) || has_length;
         } else if (header_value(line, "transfer-encoding", &v)) {
             /* Wireshark takes a body for chunked when the coding starts
              * with "chunked" (then Content-Length does not count); another

@@ -37,6 +37,11 @@ typedef struct {
     size_t body_len;
     bool chunked;
     bool until_close;           /* a response that ends where the connection does */
+    /* Its header block breaks HTTP/1.1 (a line without a colon, a NUL byte,
+     * a Content-Length that is no number or disagrees with another): what
+     * a gateway refuses.  At the first offending byte. */
+    bool malformed;
+    size_t malformed_at;
 } mwg_http_message;
 
 /* Whether 'len' bytes (len >= 1) can begin a start line: a method token

@@ -69,7 +69,7 @@ static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const u
     d->pending_seq = seq;
     d->pending_frame = f->frame;
     d->pending_ts = f->ts_ns;
-    frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+    frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
     pending_append(d, seq, p, n);
 }
 
@@ -89,13 +89,16 @@ typedef struct {
     bool gave_body;             /* the body Wireshark decoded went to one */
 } frame_reading;
 
+/* 'segments': those of a message Wireshark reassembled, else NULL: the
+ * message lies in this segment from sequence number 'seq' on. */
 static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
-                      const frame_list *segments, frame_reading *fr)
+                      const frame_list *segments, uint32_t seq, frame_reading *fr)
 {
-    uint32_t only = f->frame;
+    uint32_t only_frame = f->frame, only_seq = seq;
+    frame_list only = { &only_frame, &only_seq, 1, 1 };
     http_msg msg = {
         .frame = f->frame, .ts = f->ts_ns, .m = *m,
-        .frames = segments ? segments->v : &only, .n_frames = segments ? segments->n : 1,
+        .segments = segments ? segments : &only, .seq = segments && segments->seq ? segments->seq[0] : seq,
     };
     if (m->is_response && !fr->gave_body && f->decoded_body.p) {
         msg.decoded_body = f->decoded_body.p;
@@ -143,7 +146,7 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
         bool at_end = m.until_close && (f->tcp_flags & MWG_TCP_FIN);
         if ((st == MWG_HTTP_COMPLETE && f->http.took_message) || at_end ||
             (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read))) {
-            emit_here(c, cn, dir, f, &m, NULL, fr);
+            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, fr);
             off = st == MWG_HTTP_COMPLETE ? off + m.length : len;
             continue;
         }
@@ -174,13 +177,13 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
             size_t in_segment = r->len - (seq - d->pending_seq);
             if (in_segment > f->payload.len)
                 in_segment = f->payload.len;
-            frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+            frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
             mwg_http_message m;
             if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE) {
                 frame_list segments = d->pending_frames;
                 d->pending_frames = (frame_list){ 0 };
                 pending_clear(d);
-                emit_here(c, cn, dir, f, &m, &segments, fr);
+                emit_here(c, cn, dir, f, &m, &segments, 0, fr);
                 frame_list_clear(&segments);
             } else {
                 pending_clear(d);
@@ -193,7 +196,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
         }
         if (!f->http.took_message) {
             /* More of the message Wireshark waits for. */
-            frame_list_add(&d->pending_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+            frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
             pending_append(d, seq, f->payload.p, f->payload.len);
             return;
         }
@@ -211,7 +214,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
          * segment is not known, so nothing after it is read. */
         mwg_http_message m;
         if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
-            emit_here(c, cn, dir, f, &m, NULL, fr);
+            emit_here(c, cn, dir, f, &m, NULL, end - (uint32_t)r->len, fr);
         d->taken_end = end;
         return;
     }
@@ -246,7 +249,7 @@ void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
         d->pending_head = NULL;
         http_msg msg = {
             .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
-            .frames = segments.v, .n_frames = segments.n, .incomplete = true,
+            .segments = &segments, .seq = d->pending_seq, .incomplete = true,
         };
         pending_clear(d);
         emit(c, cn, dir, &msg);

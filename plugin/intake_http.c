@@ -87,8 +87,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->host = understood ? g_strdup(host) : NULL;
         q->method = method;
         q->port = port;
-        for (unsigned i = 0; i < msg->n_frames; i++)
-            frame_list_add(&q->frames, msg->frames[i], MWG_MAX_MESSAGE_FRAMES);
+        for (unsigned i = 0; i < msg->segments->n; i++)
+            frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
         g_queue_push_tail(cn->waiting, q);
         return;
     }
@@ -106,8 +106,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     fw->host = understood ? g_strdup(host) : NULL;
     fw->method = method;
     watch_update(c, cn);
-    for (unsigned i = 0; i < msg->n_frames; i++)
-        conn_add_frame(cn, msg->frames[i]);
+    for (unsigned i = 0; i < msg->segments->n; i++)
+        conn_add_frame(cn, msg->segments->v[i]);
     endpoint_remember(c, cn);
     if (understood)
         ref_ring_push(&name_get(c, host, true)->forwards, cn);
@@ -119,11 +119,19 @@ static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
     forward *fw = awaiting_reply(cn);
     if (!fw || msg->m.status < 200)
         return;
-    fw->reply = REPLY_VALID;
-    fw->status = msg->m.status;
-    fw->reply_frame = msg->frame;
-    for (unsigned i = 0; i < msg->n_frames; i++)
-        frame_list_add(&fw->reply_frames, msg->frames[i], MWG_MAX_MESSAGE_FRAMES);
+    for (unsigned i = 0; i < msg->segments->n; i++)
+        frame_list_add(&fw->reply_frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
+    if (msg->m.malformed) {
+        /* A status line, then what no gateway accepts: the reply goes bad
+         * where its first offending byte is. */
+        fw->reply = REPLY_INVALID;
+        uint32_t at = frame_list_frame_at(msg->segments, msg->seq + (uint32_t)msg->m.malformed_at);
+        fw->reply_frame = at ? at : msg->frame;
+    } else {
+        fw->reply = REPLY_VALID;
+        fw->status = msg->m.status;
+        fw->reply_frame = msg->frame;
+    }
     conn_add_frame(cn, msg->frame);
     watch_update(c, cn);
 }

@@ -83,6 +83,19 @@ static void upstream_closed(conn *cn, const mwg_facts *f)
     }
 }
 
+/* The gateway closed its upstream connection while it waited for the
+ * reply: its own timeout fired (the origin's close, if any, follows). */
+static void gateway_gave_up(mwg_correlator *c, conn *cn, const mwg_facts *f)
+{
+    forward *fw = awaiting_reply(cn);
+    if (!fw || fw->reply_started)
+        return;
+    fw->reply = REPLY_GIVEN_UP;
+    fw->reply_frame = f->frame;
+    fw->reply_ts = c->clock;
+    conn_add_frame(cn, f->frame);
+}
+
 /* Which side of a connection first seen through a message is the client:
  * the one that sent a request. */
 static bool sender_is_client(const mwg_facts *f)
@@ -127,8 +140,10 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
     if (f->payload_len > 0 || f->reassembled.p)
         http_stream_segment(c, cn, dir, f);
     if (fl & (MWG_TCP_FIN | MWG_TCP_RST)) {
-        if (from_server && !cn->client_leg)
+        if (!cn->client_leg && from_server)
             upstream_closed(cn, f);
+        else if (!cn->client_leg)
+            gateway_gave_up(c, cn, f);
         /* A FIN ends what its sender was sending; a RST ends both ways. */
         http_stream_abandon(c, cn, dir);
         if (fl & MWG_TCP_RST)

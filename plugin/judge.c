@@ -33,6 +33,37 @@ static bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint32_t er
     return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
 }
 
+/* The largest response header block each kind of gateway takes: Squid's
+ * reply_header_max_size, nginx's proxy_buffer_size (a page); for others,
+ * the smallest of these. */
+static size_t header_limit(mwg_gateway gw)
+{
+    return gw == MWG_GW_SQUID ? 64 * 1024 : 4 * 1024;
+}
+
+/* A reply that began well but had not ended when the gateway answered the
+ * client: if its headers break HTTP, or grew past what the gateway takes,
+ * the segment that holds the first offending byte (before the error), else
+ * 0. */
+static uint32_t reply_gone_bad(const conn *cn, const forward *fw, const mwg_verdict *v)
+{
+    const http_dir *d = &cn->dir[1];
+    if (!fw->reply_started || !d->pending || d->pending_frame <= fw->frame || d->pending_frame >= v->error_frame)
+        return 0;
+    mwg_http_message m;
+    mwg_http_state st = mwg_http_read(d->pending_head, d->pending_head_len, false, fw->method, &m);
+    uint32_t at = 0;
+    if (st != MWG_HTTP_NOT_A_MESSAGE && m.malformed)
+        at = frame_list_frame_at(&d->pending_frames, d->pending_seq + (uint32_t)m.malformed_at);
+    else if (st == MWG_HTTP_PARTIAL && !m.body) {
+        /* Still in its headers: past the limit? */
+        uint32_t last = d->pending_frames.n ? d->pending_frames.seq[d->pending_frames.n - 1] : d->pending_seq;
+        if (last - d->pending_seq >= header_limit(v->gateway))
+            at = frame_list_frame_at(&d->pending_frames, d->pending_seq + (uint32_t)header_limit(v->gateway));
+    }
+    return at && at < v->error_frame ? at : 0;
+}
+
 /* A forwarded request for the host sent while the client waited. */
 static bool judge_forward(judge *j, conn **cands, unsigned n)
 {
@@ -81,10 +112,24 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
             v->evidence_frame = 0;
         }
         break;
-    case REPLY_NONE:
+    case REPLY_GIVEN_UP:
+        /* It waited as long as its timeout, not until the error. */
+        mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_RESPONSE_TIMEOUT);
+        v->evidence_frame = best->frame;
+        v->gateway_gave_up = true;
+        v->response_wait_s = (double)(best->reply_ts - best->ts) / MWG_NS_PER_S;
+        break;
+    case REPLY_NONE: {
+        uint32_t bad = reply_gone_bad(best_conn, best, v);
+        if (bad) {
+            mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
+            v->evidence_frame = bad;
+            break;
+        }
         mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_RESPONSE_TIMEOUT);
         v->evidence_frame = best->frame;
         break;
+    }
     }
     return true;
 }
@@ -115,24 +160,91 @@ static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
     return MAX(MAX(seen(cn->rst_frame, before), seen(cn->icmp_frame, before)), seen(cn->synack_frame, before));
 }
 
-/* Connection attempts to the host's addresses while the client waited. */
-static bool judge_connect(judge *j, conn **cands, unsigned n)
+/* Attempt 'cn' may follow 'prev' in one request's chain: it started after
+ * 'prev' ended (a RST or ICMP error: the gateway tries again, the same
+ * address or the next), or after its last SYN when 'prev' never ended (the
+ * gateway gave up on it and moved on to another address; a new attempt to
+ * the same address then is another request's). */
+static bool follows(const conn *prev, const conn *cn, uint32_t before)
+{
+    uint32_t ended = conn_outcome_frame(prev, before);
+    if (ended)
+        return cn->first_syn_frame > ended;
+    return cn->first_syn_frame > prev->last_syn_frame && !mwg_addr_equal(&prev->server.addr, &cn->server.addr);
+}
+
+/* The chain of attempts from the first of 'own' that started after the
+ * request; 'unclaimed': only those no other verdict took. */
+static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool unclaimed, conn **out)
+{
+    unsigned chain = 0;
+    for (;;) {
+        conn *next = NULL;
+        for (unsigned i = 0; i < n_own; i++) {
+            conn *cn = own[i];
+            if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
+                continue;
+            bool fits = chain ? follows(out[chain - 1], cn, j->v->error_frame) : true;
+            if (fits && (!next || cn->first_syn_frame < next->first_syn_frame))
+                next = cn;
+        }
+        if (!next)
+            return chain;
+        out[chain++] = next;
+    }
+}
+
+/* The attempts the gateway made for this request, among those to the
+ * host's addresses that ran while the client waited.  Under a burst of
+ * requests for one host, each request has its own: the first attempt that
+ * started after the request and no other verdict took, and those that
+ * followed it (see follows()).  Attempts that started before the request
+ * and still ran are shared, used only when the request has none of its
+ * own.  A connection that was established and carried another request
+ * served that one. */
+static unsigned own_attempts(judge *j, conn **cands, unsigned n, conn **out, bool *own_ones)
 {
     mwg_verdict *v = j->v;
-    conn *latest = NULL;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
-    conn *relevant[MAX_CANDIDATES];
-    unsigned n_rel = 0;
+    conn *own[MAX_CANDIDATES], *shared[MAX_CANDIDATES];
+    unsigned n_own = 0, n_shared = 0;
     for (unsigned i = 0; i < n; i++) {
         conn *cn = cands[i];
         if (!cn->syn_count || cn->last_syn_ts < horizon)
             continue;
         if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
             continue;
-        relevant[n_rel++] = cn;
-        if (!latest || cn->first_syn_frame > latest->first_syn_frame)
-            latest = cn;
+        if (cn->n_fwd && conn_outcome(cn, v->error_frame) == CONNECT_ESTABLISHED)
+            continue;
+        if (cn->first_syn_frame > j->req->frame)
+            own[n_own++] = cn;
+        else
+            shared[n_shared++] = cn;
     }
+    *own_ones = n_own > 0;
+    if (!n_own) {
+        memcpy(out, shared, n_shared * sizeof *out);
+        return n_shared;
+    }
+    /* Claims only steer: a request whose attempts were all taken still
+     * gets them, rather than no evidence. */
+    unsigned chain = chain_of(j, own, n_own, true, out);
+    if (!chain)
+        chain = chain_of(j, own, n_own, false, out);
+    for (unsigned i = 0; i < chain; i++)
+        if (!out[i]->claimed_by)
+            out[i]->claimed_by = j->req->frame;
+    return chain;
+}
+
+/* The request's connection attempts (see own_attempts) decide. */
+static bool judge_connect(judge *j, conn **relevant, unsigned n_rel)
+{
+    mwg_verdict *v = j->v;
+    conn *latest = NULL;
+    for (unsigned i = 0; i < n_rel; i++)
+        if (!latest || relevant[i]->first_syn_frame > latest->first_syn_frame)
+            latest = relevant[i];
     if (!latest)
         return false;
     uint32_t evidence = 0, attempts = 0, first = 0;
@@ -348,9 +460,16 @@ static void explain(mwg_correlator *c, judge *j)
     unsigned n = candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands, G_N_ELEMENTS(cands));
     if (!is_literal && (!ne || ne->n_addrs == 0))
         n += unowned_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
-    if (judge_forward(j, cands, n))
-        return;
-    judge_connect(j, cands, n);
+    conn *attempts[MAX_CANDIDATES];
+    bool own = false;
+    unsigned n_attempts = own_attempts(j, cands, n, attempts, &own);
+    /* Connections of its own that the gateway could not establish decide,
+     * whatever other requests for the host forwarded meanwhile. */
+    if (own && n_attempts &&
+        conn_outcome(attempts[n_attempts - 1], j->v->error_frame) != CONNECT_ESTABLISHED)
+        judge_connect(j, attempts, n_attempts);
+    else if (!judge_forward(j, cands, n))
+        judge_connect(j, attempts, n_attempts);
 }
 
 
@@ -384,7 +503,7 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     const uint8_t *body = msg->decoded_body ? msg->decoded_body : msg->m.body;
     size_t body_len = msg->decoded_body ? msg->decoded_body_len : msg->m.body_len;
     v->block_page = mwg_blockpage_family(body, body_len, &v->block_page_recognised);
-    mwg_verdict_add_frames(v, msg->frames, msg->n_frames);
+    mwg_verdict_add_frames(v, msg->segments->v, msg->segments->n);
     mwg_verdict_add_frame(v, msg->frame);
     if (!req) {
         mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
@@ -397,8 +516,12 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->elapsed_ns = msg->ts - req->ts;
     mwg_verdict_add_frames(v, req->frames.v, req->frames.n);
     judge j = { .c = c, .v = v, .req = req, .error_ts = msg->ts };
-    explain(c, &j);
     identify_gateway(msg, body, body_len, v);
+    explain(c, &j);
+    /* The origin's own error relayed: its Server header and page are the
+     * origin's, only a Via header names the gateway. */
+    if (v->cause == MWG_CAUSE_UPSTREAM_STATUS)
+        identify_gateway(msg, body, body_len, v);
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
         v->unread_frames = unread_between(c, req->frame, msg->frame);
         if (v->unread_frames)

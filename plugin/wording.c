@@ -70,6 +70,10 @@ static char *cause_sentence(const mwg_verdict *v)
         return g_strdup_printf("%s port %u answered with bytes that are not an HTTP response, for %s", up,
                                v->upstream_port, host);
     case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT:
+        if (v->gateway_gave_up)
+            return g_strdup_printf("%s port %u sent no response to the forwarded request for %s; the gateway "
+                                   "gave up after %.0f s and closed the connection", up, v->upstream_port, host,
+                                   v->response_wait_s);
         return g_strdup_printf("%s port %u sent no response in %.0f s to the forwarded request for %s", up,
                                v->upstream_port, v->response_wait_s, host);
     case MWG_CAUSE_UPSTREAM_CLOSED:

@@ -1255,6 +1255,191 @@ static void test_upload_interrupted(void)
     cap_close(&k);
 }
 
+/* ------------------------------------------------ what gateways do */
+
+/* The origin's reply starts well, then breaks HTTP: in the segment of its
+ * status line, or in a later one, sent before its header block ends (the
+ * gateway answers the client at once, the upstream connection still
+ * open).  The evidence is the segment with the first offending byte. */
+typedef struct {
+    const char *head;           /* the segment with the status line */
+    const char *bad;            /* a later segment, or NULL */
+    bool bad_in_head;           /* the offending byte is in 'head' */
+} bad_start;
+
+static const bad_start NO_COLON_SAME = { "HTTP/1.1 200 OK\r\nServer: origin\r\nThis line has no colon\r\n", NULL, true };
+static const bad_start NO_COLON_LATER = { "HTTP/1.1 200 OK\r\nServer: origin\r\n", "This line has no colon\r\n", false };
+static const bad_start NUL_LATER = { "HTTP/1.1 200 OK\r\n", "X-Trace: abc\0def\r\n", false };
+static const bad_start LENGTH_NOT_A_NUMBER = { "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n", NULL, true };
+static const bad_start LENGTHS_DISAGREE = { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n", "Content-Length: 12\r\n",
+                                            false };
+
+static void test_reply_goes_bad(gconstpointer data)
+{
+    const bad_start *bs = data;
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    wait_s(&k, 0.05);
+    uint32_t head = send_raw(&k, &up, 1, bs->head);
+    uint32_t bad = head;
+    if (bs->bad) {
+        wait_s(&k, 0.05);
+        /* A NUL ends a C string: the segment's bytes are given whole. */
+        size_t n = strlen(bs->bad);
+        if (!n || bs->bad[n - 1] != '\n')
+            n += strlen(bs->bad + n + 1) + 1;
+        bad = segment(&k, &up, 1, MWG_TCP_ACK, bs->bad, n, NULL, NULL, 0);
+    }
+    wait_s(&k, 0.001);
+    uint32_t err = gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "bad_response", "http_invalid_response", req, bs->bad_in_head ? head : bad);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    cap_close(&k);
+}
+
+/* Headers that go on past what the gateway takes (4 KB when the gateway
+ * is not known); the evidence is the segment holding the byte past it. */
+static void test_reply_header_block_too_large(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    send_raw(&k, &up, 1, "HTTP/1.1 200 OK\r\n");
+    GString *line = g_string_new("X-Padding: ");
+    while (line->len < 998)
+        g_string_append_c(line, 'x');
+    g_string_append(line, "\r\n");
+    uint32_t past = 0;
+    size_t sent = strlen("HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 6; i++) {
+        uint32_t f = send_raw(&k, &up, 1, keep(&k, g_strdup(line->str)));
+        if (!past && sent + line->len > 4096)
+            past = f;
+        sent += line->len;
+    }
+    g_string_free(line, TRUE);
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "bad_response", "http_invalid_response", req, past);
+    cap_close(&k);
+}
+
+/* Apache (ProxyTimeout), Squid (read_timeout) and nginx (proxy_read_timeout)
+ * close the upstream connection themselves when their timeout fires; the
+ * silent origin's FIN follows, before or after the error reaches the
+ * client.  The origin did not close first: the reply timed out. */
+static void test_gateway_gave_up_first(gconstpointer data)
+{
+    bool origin_fin_before_error = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    uint32_t fwd = send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    wait_s(&k, 3);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    if (origin_fin_before_error)
+        tcp_flags_only(&k, &up, 1, MWG_TCP_FIN | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 504, "<html>Gateway Timeout</html>");
+    if (!origin_fin_before_error)
+        tcp_flags_only(&k, &up, 1, MWG_TCP_FIN | MWG_TCP_ACK);
+    g_assert_cmpuint(k.verdicts->len, ==, 0);   /* 504 is not in the default statuses */
+    cap_close(&k);
+
+    mwg_config cfg;
+    mwg_config_defaults(&cfg);
+    mwg_config_set_error_status(&cfg, 504, true);
+    cap_open_with(&k, &cfg, WS_42);
+    cl = client_conn(50000);
+    req = client_asks(&k, &cl, "http://10.10.67.124/");
+    up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    fwd = send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    wait_s(&k, 3);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    if (origin_fin_before_error)
+        tcp_flags_only(&k, &up, 1, MWG_TCP_FIN | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 504, "<html>Gateway Timeout</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "bad_response", "http_response_timeout", req, fwd);
+    g_assert_true(v->gateway_gave_up);
+    g_assert_cmpfloat_with_epsilon(v->response_wait_s, 3.0, 0.01);
+    g_assert_nonnull(strstr(v->summary, "gave up after 3 s"));
+    cap_close(&k);
+}
+
+/* Two clients ask for one dead host; the gateway opens a connection for
+ * each, both time out: each error names its own attempt. */
+static void test_each_request_its_own_attempt(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    uint32_t first1 = tcp_flags_only(&k, &u1, 0, MWG_TCP_SYN);
+    wait_s(&k, 0.5);
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    uint32_t first2 = tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 0.5);
+    uint32_t last1 = tcp_flags_only(&k, &u1, 0, MWG_TCP_SYN);
+    wait_s(&k, 0.5);
+    uint32_t last2 = tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    gateway_answers(&k, &c1, 502, PAGE_CANNOT_CONNECT);
+    wait_s(&k, 0.5);
+    gateway_answers(&k, &c2, 502, PAGE_CANNOT_CONNECT);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "cannot_connect", "tcp_syn_timeout", req1, last1);
+    g_assert_cmpuint(verdict(&k, 0)->attempt_frame, ==, first1);
+    g_assert_cmpuint(verdict(&k, 0)->attempts, ==, 2);
+    expect(verdict(&k, 1), "cannot_connect", "tcp_syn_timeout", req2, last2);
+    g_assert_cmpuint(verdict(&k, 1)->attempt_frame, ==, first2);
+    g_assert_cmpuint(verdict(&k, 1)->attempts, ==, 2);
+    cap_close(&k);
+}
+
+/* A request's connection attempt times out while another client's request
+ * for the same host gets a connection that works: that success does not
+ * hide the failure. */
+static void test_success_elsewhere_hides_nothing(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    uint32_t last1 = tcp_flags_only(&k, &u1, 0, MWG_TCP_SYN);
+    client_asks(&k, &c2, "http://10.10.67.124/");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_open(&k, &u2);
+    send_msg(&k, &u2, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    send_msg(&k, &u2, 1, response_text(&k, 200, "fine"));
+    gateway_answers(&k, &c2, 200, "fine");
+    wait_s(&k, 2);
+    gateway_answers(&k, &c1, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_syn_timeout", req1, last1);
+    cap_close(&k);
+}
+
 /* ---------------------------------------------------------- pipelining */
 
 typedef struct {
@@ -1949,6 +2134,21 @@ int main(int argc, char **argv)
                          test_incomplete_ignores_later_evidence);
     g_test_add_func("/correlate/stream/incomplete/later-request", test_incomplete_ignores_later_request);
     g_test_add_func("/correlate/stream/upload-interrupted", test_upload_interrupted);
+    g_test_add_data_func("/correlate/gateway/reply-goes-bad/no-colon-same-segment", &NO_COLON_SAME,
+                         test_reply_goes_bad);
+    g_test_add_data_func("/correlate/gateway/reply-goes-bad/no-colon-later", &NO_COLON_LATER, test_reply_goes_bad);
+    g_test_add_data_func("/correlate/gateway/reply-goes-bad/nul-later", &NUL_LATER, test_reply_goes_bad);
+    g_test_add_data_func("/correlate/gateway/reply-goes-bad/length-not-a-number", &LENGTH_NOT_A_NUMBER,
+                         test_reply_goes_bad);
+    g_test_add_data_func("/correlate/gateway/reply-goes-bad/lengths-disagree", &LENGTHS_DISAGREE,
+                         test_reply_goes_bad);
+    g_test_add_func("/correlate/gateway/reply-header-block-too-large", test_reply_header_block_too_large);
+    g_test_add_data_func("/correlate/gateway/gave-up-first/origin-fin-before-error", GINT_TO_POINTER(true),
+                         test_gateway_gave_up_first);
+    g_test_add_data_func("/correlate/gateway/gave-up-first/origin-fin-after-error", GINT_TO_POINTER(false),
+                         test_gateway_gave_up_first);
+    g_test_add_func("/correlate/gateway/each-request-its-own-attempt", test_each_request_its_own_attempt);
+    g_test_add_func("/correlate/gateway/success-elsewhere-hides-nothing", test_success_elsewhere_hides_nothing);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
                          test_pipelining);
