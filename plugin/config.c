@@ -46,3 +46,21 @@ bool mwg_config_is_error_status(const mwg_config *cfg, unsigned status)
 {
     return status < 1000 && (cfg->error_statuses[status / 8] >> (status % 8) & 1);
 }
+
+bool mwg_config_has_addr(const mwg_addr *list, unsigned n, const mwg_addr *a)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (mwg_addr_equal(&list[i], a))
+            return true;
+    return false;
+}
+
+bool mwg_config_add_addr(mwg_addr *list, unsigned *n, const mwg_addr *a)
+{
+    if (!a->family || mwg_config_has_addr(list, *n, a))
+        return true;
+    if (*n >= MWG_MAX_KNOWN_ADDRS)
+        return false;
+    list[(*n)++] = *a;
+    return true;
+}

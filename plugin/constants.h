@@ -69,6 +69,9 @@
 /* Frames Wireshark dissected that mwg502 could not read, remembered so that
  * a verdict can say so. */
 #define MWG_RECENT_UNREAD 64
+/* Addresses of the gateway and of its parent proxies: given in the
+ * preferences, or learned from the capture. */
+#define MWG_MAX_KNOWN_ADDRS 16
 
 /* ------------------------------------------------------------- decoding */
 

@@ -24,6 +24,17 @@ typedef struct {
     double response_timeout_s;  /* the gateway's own wait for a reply */
     unsigned max_conns;         /* capacities: memory bound under hostile input */
     unsigned max_names;
+    /* An intercepting gateway: clients ask the origin's address with
+     * origin-form requests; the gateway's own connections are told apart by
+     * their source (gateway_addrs, and the addresses the capture shows it
+     * uses). */
+    bool transparent;
+    mwg_addr gateway_addrs[MWG_MAX_KNOWN_ADDRS];
+    unsigned n_gateway_addrs;
+    /* Next-hop proxies the gateway forwards to: connections to them are the
+     * upstream leg, even with proxy-form requests. */
+    mwg_addr parent_proxies[MWG_MAX_KNOWN_ADDRS];
+    unsigned n_parent_proxies;
 } mwg_config;
 
 /* The defaults of constants.h: proxy port 9090, status 502, the gateway's
@@ -33,6 +44,9 @@ void mwg_config_set_proxy_port(mwg_config *cfg, unsigned port, bool on);
 void mwg_config_set_error_status(mwg_config *cfg, unsigned status, bool on);
 bool mwg_config_is_proxy_port(const mwg_config *cfg, unsigned port);
 bool mwg_config_is_error_status(const mwg_config *cfg, unsigned status);
+/* Adds an address to a list of MWG_MAX_KNOWN_ADDRS (once); false when full. */
+bool mwg_config_add_addr(mwg_addr *list, unsigned *n, const mwg_addr *a);
+bool mwg_config_has_addr(const mwg_addr *list, unsigned n, const mwg_addr *a);
 
 typedef struct mwg_correlator mwg_correlator;
 

@@ -291,6 +291,39 @@ name_entry *name_get(mwg_correlator *c, const char *name, bool create)
     return ne;
 }
 
+/* ------------------------------------------------- the gateway's addresses */
+
+bool is_gateway_addr(const mwg_correlator *c, const mwg_addr *a)
+{
+    return mwg_config_has_addr(c->cfg.gateway_addrs, c->cfg.n_gateway_addrs, a) ||
+           mwg_config_has_addr(c->gateway_addrs, c->n_gateway_addrs, a);
+}
+
+bool is_parent_addr(const mwg_correlator *c, const mwg_addr *a)
+{
+    if (mwg_config_has_addr(c->cfg.parent_proxies, c->cfg.n_parent_proxies, a))
+        return true;
+    for (unsigned i = 0; i < c->n_parents; i++)
+        if (mwg_addr_equal(&c->parents[i].addr, a))
+            return true;
+    return false;
+}
+
+/* Bounded: a capture cannot make the lists long, only fill them. */
+void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a)
+{
+    mwg_config_add_addr(c->gateway_addrs, &c->n_gateway_addrs, a);
+}
+
+void learn_parent(mwg_correlator *c, const mwg_endpoint *e)
+{
+    for (unsigned i = 0; i < c->n_parents; i++)
+        if (mwg_endpoint_equal(&c->parents[i], e))
+            return;
+    if (c->n_parents < MWG_MAX_KNOWN_ADDRS)
+        c->parents[c->n_parents++] = *e;
+}
+
 /* ------------------------------------------------------------- lifecycle */
 
 mwg_correlator *mwg_correlator_new(const mwg_config *cfg)

@@ -118,6 +118,7 @@ typedef struct {
     uint32_t serial;
     mwg_endpoint client, server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
+    bool parent_leg;            /* the gateway talking to its parent proxy */
     /* client leg */
     GQueue *waiting;            /* requests not answered yet, oldest first */
     unsigned untracked;         /* requests past the queue's bound, unanswered */
@@ -222,6 +223,13 @@ struct mwg_correlator {
     bool evicted_any;           /* a full table dropped state ... */
     int64_t evicted_at;         /* ... last at this clock */
     mwg_loss loss;
+    /* What the capture shows of the gateway: the addresses it answers
+     * clients on and sends DNS queries from, the parent proxies it used
+     * (with the preferences' in mwg_config). */
+    mwg_addr gateway_addrs[MWG_MAX_KNOWN_ADDRS];
+    unsigned n_gateway_addrs;
+    mwg_endpoint parents[MWG_MAX_KNOWN_ADDRS];
+    unsigned n_parents;
     GPtrArray *out;             /* where the current feed puts its verdicts */
 };
 
@@ -239,6 +247,12 @@ void watch_update(mwg_correlator *c, conn *cn);
 bool watched(mwg_correlator *c, const mwg_flow *fl);
 /* Wireshark dissected something in this frame that mwg502 could not read. */
 void remember_unread(mwg_correlator *c, uint32_t frame, unsigned kinds);
+
+/* The gateway's own address, or one of its parents' (given or learned). */
+bool is_gateway_addr(const mwg_correlator *c, const mwg_addr *a);
+bool is_parent_addr(const mwg_correlator *c, const mwg_addr *a);
+void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a);
+void learn_parent(mwg_correlator *c, const mwg_endpoint *e);
 
 /* intake_*.c */
 void intake_tcp(mwg_correlator *c, const mwg_facts *f);

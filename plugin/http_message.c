@@ -276,7 +276,7 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
         } else if (m->is_response && !m->has_server && header_value(line, "server", &v)) {
             m->server = v;
             m->has_server = true;
-        } else if (m->is_response && !m->has_via && header_value(line, "via", &v)) {
+        } else if (!m->has_via && header_value(line, "via", &v)) {
             m->via = v;
             m->has_via = true;
         } else if (header_value(line, "content-length", &v)) {

@@ -30,7 +30,7 @@ typedef struct {
     bool target_cut;            /* the capture cut the request line inside the target */
     mwg_span host;              /* Host header value */
     bool has_host;
-    mwg_span server, via;       /* a response's Server and Via headers */
+    mwg_span server, via;       /* a response's Server header; the Via header */
     bool has_server, has_via;
     size_t length;              /* whole message, when complete */
     const uint8_t *body;        /* body as far as the bytes hold it, as sent */

@@ -103,6 +103,7 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
         return;
     name_entry *ne = name_get(c, name, true);
     if (!f->dns_is_response) {
+        learn_gateway_addr(c, &f->flow.src.addr);      /* the gateway resolves */
         dns_txn *t = txn_find(ne, f->dns_id, &f->flow.src);
         if (!t || t->response_frame) {
             t = txn_new(ne, f, &f->flow.src, &f->flow.dst);

@@ -48,11 +48,30 @@ static char *span_dup(mwg_span s)
     return g_strndup((const char *)s.p, s.len);
 }
 
-/* A request to a proxy: on a proxy port, or in the forms only a proxy is
- * sent (absolute URI, CONNECT), whatever port the gateway listens on. */
-static bool asks_a_proxy(const mwg_config *cfg, const conn *cn, const char *method, const char *target)
+/* Which leg a request is on.  The gateway's own requests in proxy form to
+ * another address than its own, and any to a known parent, are its leg to
+ * a parent proxy; so is a proxy-form request that a proxy marked with Via
+ * and sent to no proxy port of the gateway's (a branch proxy chained to the
+ * gateway sends to its proxy port).  A request to a proxy port, or in the
+ * forms only a proxy is sent (absolute URI, CONNECT), is a client's; so is,
+ * for an intercepting gateway, a request from anyone but the gateway.  (A
+ * client on the gateway's own host, as in a lab, is told apart by the
+ * address it asks: the gateway's.) */
+typedef enum { LEG_CLIENT, LEG_UPSTREAM, LEG_PARENT } leg;
+
+static leg leg_of(const mwg_correlator *c, const conn *cn, const char *method, const char *target, bool via)
 {
-    return mwg_config_is_proxy_port(cfg, cn->server.port) || mwg_http_is_proxy_form(method, target);
+    bool proxy_form = mwg_http_is_proxy_form(method, target);
+    bool from_gateway = is_gateway_addr(c, &cn->client.addr);
+    bool to_gateway = is_gateway_addr(c, &cn->server.addr);
+    bool to_proxy_port = mwg_config_is_proxy_port(&c->cfg, cn->server.port);
+    if (is_parent_addr(c, &cn->server.addr) || (proxy_form && !to_gateway && (from_gateway || (via && !to_proxy_port))))
+        return LEG_PARENT;
+    if (to_proxy_port || proxy_form)
+        return LEG_CLIENT;
+    if (c->cfg.transparent && !from_gateway)
+        return LEG_CLIENT;
+    return LEG_UPSTREAM;
 }
 
 static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
@@ -64,8 +83,24 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     uint16_t port = 0;
     bool understood = mwg_http_request_target(method, target, msg->m.target_cut, host_header, host, &port);
     g_free(host_header);
-    if (asks_a_proxy(&c->cfg, cn, method, target))
-        cn->client_leg = true;
+    switch (leg_of(c, cn, method, target, msg->m.has_via)) {
+    case LEG_CLIENT:
+        if (!cn->client_leg) {
+            cn->client_leg = true;
+            /* The gateway answers clients there (not when intercepting:
+             * that address is the origin's). */
+            if (!c->cfg.transparent)
+                learn_gateway_addr(c, &cn->server.addr);
+        }
+        break;
+    case LEG_PARENT:
+        cn->parent_leg = true;
+        learn_parent(c, &cn->server);
+        learn_gateway_addr(c, &cn->client.addr);
+        break;
+    case LEG_UPSTREAM:
+        break;
+    }
     g_free(target);
 
     if (cn->client_leg) {
@@ -171,7 +206,8 @@ void intake_http(mwg_correlator *c, conn *cn, int dir, const http_msg *msg)
     if (from_client)
         return;
     /* A capture that starts after the request: the proxy port tells. */
-    if (cn->client_leg || mwg_config_is_proxy_port(&c->cfg, cn->server.port))
+    if (cn->client_leg || (!cn->parent_leg && !is_parent_addr(c, &cn->server.addr) &&
+                           mwg_config_is_proxy_port(&c->cfg, cn->server.port)))
         answer(c, cn, msg);
     else
         reply(c, cn, msg);

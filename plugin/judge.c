@@ -84,6 +84,7 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
     mwg_verdict *v = j->v;
     v->attempt_frame = best->frame;
     v->upstream = best_conn->server.addr;
+    v->via_parent = best_conn->parent_leg || is_parent_addr(j->c, &best_conn->server.addr);
     v->upstream_port = best_conn->server.port;
     v->response_wait_s = (double)(j->error_ts - best->ts) / MWG_NS_PER_S;
     /* As it stood when the error was sent: an error judged late (its
@@ -210,7 +211,9 @@ static unsigned own_attempts(judge *j, conn **cands, unsigned n, conn **out, boo
     unsigned n_own = 0, n_shared = 0;
     for (unsigned i = 0; i < n; i++) {
         conn *cn = cands[i];
-        if (!cn->syn_count || cn->last_syn_ts < horizon)
+        /* An intercepted client's own connection to the origin's address
+         * is no attempt of the gateway's. */
+        if (!cn->syn_count || cn->last_syn_ts < horizon || cn->client_leg)
             continue;
         if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
             continue;
@@ -281,6 +284,7 @@ static bool judge_connect(judge *j, conn **relevant, unsigned n_rel)
     v->attempt_frame = first;
     v->attempts = attempts;
     v->upstream = latest->server.addr;
+    v->via_parent = latest->parent_leg || is_parent_addr(j->c, &latest->server.addr);
     v->upstream_port = latest->server.port;
     if (cause == MWG_CAUSE_ICMP_UNREACHABLE) {
         const conn *src = latest;
@@ -429,8 +433,9 @@ static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, 
     for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
-        if (!cn || cn->server.port != j->req->port || cn->first_syn_frame <= j->req->frame ||
-            cn->first_syn_frame >= j->v->error_frame)
+        if (cn && cn->first_syn_frame <= j->req->frame)
+            break;              /* older ones started before the request too */
+        if (!cn || cn->client_leg || cn->server.port != j->req->port || cn->first_syn_frame >= j->v->error_frame)
             continue;
         ep_key k;
         addr_key_make(&cn->server.addr, &k);
@@ -438,6 +443,22 @@ static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, 
         if (o && strcmp(o->name, j->req->host) != 0)
             continue;
         out[n++] = cn;
+    }
+    return n;
+}
+
+/* With a parent proxy the gateway connects to it, not to the host: the
+ * attempts to a parent that started while the client waited. */
+static unsigned parent_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
+{
+    unsigned n = 0;
+    for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
+        unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
+        conn *cn = ref_resolve(c, &c->recent[i]);
+        if (cn && cn->first_syn_frame <= j->req->frame)
+            break;
+        if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
+            out[n++] = cn;
     }
     return n;
 }
@@ -460,6 +481,8 @@ static void explain(mwg_correlator *c, judge *j)
     unsigned n = candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands, G_N_ELEMENTS(cands));
     if (!is_literal && (!ne || ne->n_addrs == 0))
         n += unowned_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
+    if (c->n_parents || c->cfg.n_parent_proxies)
+        n += parent_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
     conn *attempts[MAX_CANDIDATES];
     bool own = false;
     unsigned n_attempts = own_attempts(j, cands, n, attempts, &own);

@@ -31,9 +31,30 @@ static range_t *pref_status_codes;
 static guint pref_dns_window = MWG_DEFAULT_DNS_WINDOW_S;
 static guint pref_connect_window = MWG_DEFAULT_CONNECT_WINDOW_S;
 static guint pref_response_timeout = MWG_DEFAULT_RESPONSE_TIMEOUT_S;
+static gboolean pref_transparent;
+static const char *pref_gateway_addresses = "";
+static const char *pref_parent_proxies = "";
 
 /* The engine, alive during the first pass only. */
 static mwg_correlator *correlator;
+
+/* "10.0.0.1, 2001:db8::1": addresses separated by commas or spaces; what
+ * is no address is said, and left out. */
+static void read_addresses(const char *name, const char *text, mwg_addr *list, unsigned *n)
+{
+    char **words = g_strsplit_set(text ? text : "", ", \t", -1);
+    for (char **w = words; *w; w++) {
+        mwg_addr a;
+        if (!**w)
+            continue;
+        if (!mwg_addr_parse(*w, &a))
+            report_failure("mwg502.%s: \"%s\" is not an IPv4 or IPv6 address; left out", name, *w);
+        else if (!mwg_config_add_addr(list, n, &a))
+            report_failure("mwg502.%s: more than %d addresses; \"%s\" and the rest left out", name,
+                           MWG_MAX_KNOWN_ADDRS, *w);
+    }
+    g_strfreev(words);
+}
 
 static void config_from_prefs(mwg_config *cfg)
 {
@@ -49,6 +70,9 @@ static void config_from_prefs(mwg_config *cfg)
     cfg->dns_window_s = pref_dns_window;
     cfg->connect_window_s = pref_connect_window;
     cfg->response_timeout_s = pref_response_timeout;
+    cfg->transparent = pref_transparent;
+    read_addresses("gateway_addresses", pref_gateway_addresses, cfg->gateway_addrs, &cfg->n_gateway_addrs);
+    read_addresses("parent_proxies", pref_parent_proxies, cfg->parent_proxies, &cfg->n_parent_proxies);
 }
 
 static void mwg502_init(void)
@@ -236,6 +260,18 @@ void proto_register_mwg502(void)
     prefs_register_uint_preference(m, "response_timeout", "Response timeout (s)",
         "The gateway's wait for an upstream reply (120 s on MWG, raised per host by Proxy Control)",
         10, &pref_response_timeout);
+
+    prefs_register_bool_preference(m, "transparent", "Transparent (intercepting) gateway",
+        "The gateway intercepts clients' connections to origins (MWG in WCCP, transparent router or bridge "
+        "mode; Squid intercept): requests in origin form from clients are the client leg, the gateway's own "
+        "connections the upstream leg", &pref_transparent);
+    prefs_register_string_preference(m, "gateway_addresses", "Gateway addresses",
+        "The gateway's own IP addresses, comma-separated, where the capture does not show them (the "
+        "addresses it answers clients on and sends DNS queries from are learned)", &pref_gateway_addresses);
+    prefs_register_string_preference(m, "parent_proxies", "Parent proxies",
+        "IP addresses of the next-hop proxies the gateway forwards to, comma-separated: connections to "
+        "them are the upstream leg (a gateway's proxy-form requests from its own address are taken for "
+        "such a leg anyway)", &pref_parent_proxies);
 
     register_init_routine(mwg502_init);
     register_cleanup_routine(mwg502_cleanup);

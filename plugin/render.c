@@ -30,6 +30,7 @@ static int hf_mwg502_incident = -1;
 static int hf_mwg502_explains = -1;
 static int hf_mwg502_incomplete = -1;
 static int hf_mwg502_gateway = -1;
+static int hf_mwg502_parent_proxy = -1;
 static int hf_mwg502_unread = -1;
 
 static gint ett_mwg502 = -1;
@@ -118,6 +119,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_incomplete, tvb, 0, 0, TRUE));
     if (v->gateway != MWG_GW_UNKNOWN)
         add_string(t, hf_mwg502_gateway, tvb, mwg_gateway_name(v->gateway));
+    if (v->via_parent)
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_parent_proxy, tvb, 0, 0, TRUE));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
     expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
     return t;
@@ -228,6 +231,9 @@ void mwg_render_register(int proto)
           { "Gateway", "mwg502.gateway", FT_STRING, BASE_NONE, NULL, 0x0,
             "The kind of proxy that answered, by its Server header or error page (the advice speaks its terms)",
             HFILL } },
+        { &hf_mwg502_parent_proxy,
+          { "Failing hop is a parent proxy", "mwg502.parent_proxy", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The upstream that failed is the gateway's next-hop (parent) proxy, not the origin", HFILL } },
         { &hf_mwg502_unread,
           { "Not read by mwg502", "mwg502.unread", FT_STRING, BASE_NONE, NULL, 0x0,
             "Protocols Wireshark dissected in this frame that mwg502 could not read", HFILL } },

@@ -16,7 +16,7 @@ typedef struct {
     uint16_t status, upstream_port, upstream_status, unread_frames;
     uint8_t cause, category, block_page, gateway, dns_rcode, dns_servers;
     uint8_t icmp_version, icmp_type, icmp_code, loss;
-    bool block_page_recognised, incomplete, gateway_gave_up;
+    bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
 } packed;
 
 static GArray *verdicts;        /* packed, by error frame */
@@ -127,7 +127,7 @@ void mwg_store_add(mwg_verdict *v)
         .icmp_version = (uint8_t)v->icmp.version, .icmp_type = (uint8_t)v->icmp.type,
         .icmp_code = (uint8_t)v->icmp.code, .loss = (uint8_t)v->loss,
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
-        .gateway_gave_up = v->gateway_gave_up,
+        .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
     };
     g_array_append_vals(frames, v->frames, v->n_frames);
     GArray *to = verdicts;
@@ -191,6 +191,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->block_page_recognised = p->block_page_recognised;
     v->incomplete = p->incomplete;
     v->gateway_gave_up = p->gateway_gave_up;
+    v->via_parent = p->via_parent;
 }
 
 static int by_error_frame(const void *a, const void *b)

@@ -100,6 +100,11 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     char *sentence = cause_sentence(v);
     g_string_append(s, sentence);
     g_free(sentence);
+    if (v->via_parent) {
+        char up[MWG_ADDR_STRLEN];
+        g_string_append_printf(s, " (%s is the gateway's parent proxy: the failing hop is the next proxy, not "
+                                  "the origin)", mwg_addr_to_str(&v->upstream, up, sizeof up));
+    }
     if (v->incomplete)
         g_string_append(s, " (the error response was cut off: it never arrived whole)");
     if (v->loss & MWG_LOSS_REQUEST_QUEUE)

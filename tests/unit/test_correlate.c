@@ -1440,6 +1440,112 @@ static void test_success_elsewhere_hides_nothing(void)
     cap_close(&k);
 }
 
+static const mwg_addr PARENT = { 4, { 10, 10, 68, 1 } };
+
+/* The gateway forwards to a parent proxy that refuses connections: named
+ * in the preferences (the capture cannot tell, as no request ever reaches
+ * it), the failing hop is said to be the parent. */
+static void test_parent_refuses(void)
+{
+    mwg_config cfg;
+    mwg_config_defaults(&cfg);
+    g_assert_true(mwg_config_add_addr(cfg.parent_proxies, &cfg.n_parent_proxies, &PARENT));
+    cap k;
+    cap_open_with(&k, &cfg, WS_42);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://intranet.example/");
+    tcp_conn p1 = tcp_conn_make(UPLINK, 41001, PARENT, 3128);
+    tcp_flags_only(&k, &p1, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &p1, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    tcp_conn p2 = tcp_conn_make(UPLINK, 41002, PARENT, 3128);
+    tcp_flags_only(&k, &p2, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &p2, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_rst", req, rst);
+    assert_addr(&v->upstream, &PARENT);
+    g_assert_cmpuint(v->upstream_port, ==, 3128);
+    g_assert_true(v->via_parent);
+    g_assert_nonnull(strstr(v->summary, "parent proxy"));
+    cap_close(&k);
+}
+
+/* The parent answers its own 502 and the gateway relays it.  The
+ * gateway-to-parent connection (proxy-form requests, marked Via) is the
+ * upstream leg, found without preferences: its 502 is no gateway error of
+ * its own, and the client's 502 is the relayed one. */
+static void test_parent_error_relayed(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://nx.example/");
+    tcp_conn up = tcp_conn_make(UPLINK, 41001, PARENT, 3128);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, keep(&k, g_strdup("GET http://nx.example/ HTTP/1.1\r\nHost: nx.example\r\n"
+                                           "Via: 1.1 mwg.example (McAfee Web Gateway 11.2)\r\n\r\n")));
+    uint32_t parent_502 = send_msg(&k, &up, 1, response_text(&k, 502, "<html>ERR_DNS_FAIL</html>"));
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    gateway_answers(&k, &cl, 502, "<html>ERR_DNS_FAIL</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "upstream_error", "upstream_status", req, parent_502);
+    assert_addr(&v->upstream, &PARENT);
+    g_assert_true(v->via_parent);
+    cap_close(&k);
+}
+
+/* An intercepting gateway: the client asks the origin's address on port
+ * 80 in origin form, the gateway answers in its place.  With the
+ * preference, that is the client leg; the gateway's own lookup fails. */
+static void test_transparent_gateway(gconstpointer data)
+{
+    bool transparent = GPOINTER_TO_INT(data);
+    mwg_config cfg;
+    mwg_config_defaults(&cfg);
+    cfg.transparent = transparent;
+    cap k;
+    cap_open_with(&k, &cfg, WS_42);
+    tcp_conn cl = tcp_conn_make(CLIENT, 50000, DEST, 80);
+    tcp_open(&k, &cl);
+    uint32_t req = send_msg(&k, &cl, 0, request_text(&k, "GET", "/", "www.example.com"));
+    dns_query(&k, 40000, 7, "www.example.com", 1);
+    uint32_t nx = dns_answer(&k, 40000, 7, "www.example.com", 3, NULL, 0, false);
+    gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    if (!transparent) {
+        g_assert_cmpuint(k.verdicts->len, ==, 0);
+        cap_close(&k);
+        return;
+    }
+    expect(only_verdict(&k), "host_not_resolvable", "dns_nxdomain", req, nx);
+    cap_close(&k);
+}
+
+/* Intercepting, the gateway connects to the origin itself (from its own
+ * address, known from its DNS queries): that connection is the upstream
+ * leg, its reply the origin's, and the client's SYN to the origin's address
+ * is no attempt of the gateway's. */
+static void test_transparent_upstream_leg(void)
+{
+    mwg_config cfg;
+    mwg_config_defaults(&cfg);
+    cfg.transparent = true;
+    cap k;
+    cap_open_with(&k, &cfg, WS_42);
+    tcp_conn cl = tcp_conn_make(CLIENT, 50000, DEST, 80);
+    tcp_open(&k, &cl);
+    uint32_t req = send_msg(&k, &cl, 0, request_text(&k, "GET", "/", "www.example.com"));
+    dns_query(&k, 40000, 7, "www.example.com", 1);
+    dns_answer(&k, 40000, 7, "www.example.com", 0, &DEST, 1, false);
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "cannot_connect", "tcp_rst", req, rst);
+    g_assert_cmpuint(v->attempts, ==, 1);
+    cap_close(&k);
+}
+
 /* ---------------------------------------------------------- pipelining */
 
 typedef struct {
@@ -2148,6 +2254,11 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/gave-up-first/origin-fin-after-error", GINT_TO_POINTER(false),
                          test_gateway_gave_up_first);
     g_test_add_func("/correlate/gateway/each-request-its-own-attempt", test_each_request_its_own_attempt);
+    g_test_add_func("/correlate/gateway/parent-refuses", test_parent_refuses);
+    g_test_add_func("/correlate/gateway/parent-error-relayed", test_parent_error_relayed);
+    g_test_add_data_func("/correlate/gateway/transparent/on", GINT_TO_POINTER(true), test_transparent_gateway);
+    g_test_add_data_func("/correlate/gateway/transparent/off", GINT_TO_POINTER(false), test_transparent_gateway);
+    g_test_add_func("/correlate/gateway/transparent/upstream-leg", test_transparent_upstream_leg);
     g_test_add_func("/correlate/gateway/success-elsewhere-hides-nothing", test_success_elsewhere_hides_nothing);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
