@@ -19,6 +19,15 @@
 #define MWG_HAVE_PLUGIN_DESCRIBE 1
 #endif
 
+/* The variable of a boolean preference: prefs_register_bool_preference()
+ * takes a gboolean * on 4.0 and a bool * from 4.2 on (checked on 4.0, 4.4
+ * and 4.6; gcc 14 and later reject the other pointer type outright). */
+#if MWG_WS_AT_LEAST(4, 2)
+typedef bool mwg_pref_bool_t;
+#else
+typedef gboolean mwg_pref_bool_t;
+#endif
+
 /* The buffer Wireshark made in this frame and named so (reassembled,
  * decrypted, de-chunked...), or NULL.  4.6 looks the source up first. */
 static inline tvbuff_t *mwg_data_source(packet_info *pinfo, const char *name)

@@ -53,8 +53,11 @@
 #define MWG_MAX_TXN_FRAMES 8        /* frames of one DNS transaction */
 #define MWG_MAX_ATTEMPT_FRAMES 16   /* SYNs, answers and errors of one connection */
 #define MWG_MAX_FORWARDS 4          /* forwarded requests kept per upstream connection */
-#define MWG_MAX_REFS 8              /* connections remembered per endpoint or name */
+/* Connections remembered per destination endpoint or per name: enough for
+ * the gateway's attempts to one dying host during a storm of requests. */
+#define MWG_MAX_REFS 512
 #define MWG_RECENT_ATTEMPTS 1024    /* latest connection attempts, for names the capture never resolves */
+#define MWG_RECENT_REQUESTS 16      /* latest client requests per name, to tell their attempts apart */
 /* Requests a client connection may have waiting for their answers
  * (pipelining).  Beyond it the engine stops matching that connection's
  * answers until its queue drains, rather than shift every later match. */

@@ -231,16 +231,45 @@ conn *ref_resolve(mwg_correlator *c, const conn_ref *ref)
     return cn && cn->serial == ref->serial ? cn : NULL;
 }
 
-void ref_ring_push(ref_ring *r, const conn *cn)
+/* Drops the references whose connection is gone, before the list grows.
+ * Until it reaches MWG_MAX_REFS the list only grows, oldest first. */
+static void ref_list_compact(mwg_correlator *c, ref_list *r)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < r->n; i++)
+        if (ref_resolve(c, &r->refs[i]))
+            r->refs[kept++] = r->refs[i];
+    r->n = kept;
+    r->next = kept % r->room;
+}
+
+void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn)
 {
     for (unsigned i = 0; i < r->n; i++)
         if (r->refs[i].serial == cn->serial && flow_key_equal(&r->refs[i].key, &cn->key))
             return;
+    if (r->n == r->room && r->room < MWG_MAX_REFS) {
+        if (r->room)
+            ref_list_compact(c, r);
+        if (r->n == r->room) {
+            unsigned room = r->room ? MIN(2 * r->room, MWG_MAX_REFS) : 2;
+            r->refs = g_renew(conn_ref, r->refs, room);
+            /* The ring's order: the oldest at 'next' when full. */
+            r->next = r->n;
+            r->room = room;
+        }
+    }
     r->refs[r->next].key = cn->key;
     r->refs[r->next].serial = cn->serial;
-    r->next = (r->next + 1) % MWG_MAX_REFS;
-    if (r->n < MWG_MAX_REFS)
+    r->next = (r->next + 1) % r->room;
+    if (r->n < r->room)
         r->n++;
+}
+
+void ref_list_clear(ref_list *r)
+{
+    g_free(r->refs);
+    memset(r, 0, sizeof *r);
 }
 
 /* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
@@ -254,7 +283,15 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
     uint64_t before = c->endpoints.evicted;
     endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
     note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
-    ref_ring_push(&e->conns, cn);
+    ref_list_push(c, &e->conns, cn);
+}
+
+/* Whether the packet now is a second copy of the one recorded as 'frame'
+ * at 'ts' (a capture on a bridge or on both sides of a host sees each
+ * packet twice): the first copy stays the evidence. */
+bool is_copy_of(const mwg_correlator *c, uint32_t frame, int64_t ts)
+{
+    return frame && c->clock - ts < MWG_COPY_WINDOW_NS;
 }
 
 void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame)
@@ -324,6 +361,20 @@ void learn_parent(mwg_correlator *c, const mwg_endpoint *e)
         c->parents[c->n_parents++] = *e;
 }
 
+static void endpoint_free(void *p)
+{
+    endpoint_entry *e = p;
+    ref_list_clear(&e->conns);
+    g_free(e);
+}
+
+static void name_free(void *p)
+{
+    name_entry *ne = p;
+    ref_list_clear(&ne->forwards);
+    g_free(ne);
+}
+
 /* ------------------------------------------------------------- lifecycle */
 
 mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
@@ -337,8 +388,8 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
     int64_t name_slack = name_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
     mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_slack, conn_free);
-    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, conn_slack, g_free);
-    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, conn_slack, endpoint_free);
+    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, name_slack, name_free);
     mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, cfg->max_names, name_slack, g_free);
     mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, cfg->max_names, name_slack, g_free);
     return c;

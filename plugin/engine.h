@@ -128,6 +128,7 @@ typedef struct {
     int64_t last_syn_ts;
     uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
     uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
+    int64_t rst_ts, icmp_ts;
     mwg_icmp_error icmp;
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
@@ -144,15 +145,17 @@ typedef struct {
     uint32_t serial;
 } conn_ref;
 
+/* Connections to find again, grown as needed up to MWG_MAX_REFS, then the
+ * oldest replaced; most endpoints and names have one or two. */
 typedef struct {
-    conn_ref refs[MWG_MAX_REFS];
-    unsigned n, next;
-} ref_ring;
+    conn_ref *refs;
+    unsigned n, room, next;
+} ref_list;
 
 typedef struct {
     mwg_lru_entry lru;
     ep_key key;
-    ref_ring conns;
+    ref_list conns;
 } endpoint_entry;
 
 typedef struct {
@@ -163,10 +166,12 @@ typedef struct {
     uint32_t first_query_frame, last_query_frame, query_count;
     int64_t last_query_ts;
     uint32_t response_frame;
+    int64_t response_ts;
     unsigned rcode;
     bool has_addr;
     bool answers_cut;           /* the answer could not be read whole */
     uint32_t icmp_frame;
+    int64_t icmp_ts;
     mwg_icmp_error icmp;
     uint32_t frames[MWG_MAX_TXN_FRAMES];
     unsigned n_frames;
@@ -178,7 +183,9 @@ typedef struct {
     unsigned n_txns, next_txn;
     mwg_addr addrs[MWG_MAX_DNS_ADDRS];  /* what the name resolved to */
     unsigned n_addrs;
-    ref_ring forwards;          /* connections that carried a request for it */
+    ref_list forwards;          /* connections that carried a request for it */
+    uint32_t requests[MWG_RECENT_REQUESTS];     /* frames of the latest client requests for it */
+    unsigned n_requests, next_request;
     char name[];                /* sized to the name: a flood of names stays small */
 } name_entry;
 
@@ -238,8 +245,10 @@ int64_t mwg_seconds(double s);
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl);
 conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client);
 conn *ref_resolve(mwg_correlator *c, const conn_ref *ref);
-void ref_ring_push(ref_ring *r, const conn *cn);
+void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn);
+void ref_list_clear(ref_list *r);
 void conn_add_frame(conn *cn, uint32_t frame);
+bool is_copy_of(const mwg_correlator *c, uint32_t frame, int64_t ts);
 void endpoint_remember(mwg_correlator *c, conn *cn);
 name_entry *name_get(mwg_correlator *c, const char *name, bool create);
 /* Keeps the watch set in step with the connection, after any change. */

@@ -109,12 +109,15 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
             t = txn_new(ne, f, &f->flow.src, &f->flow.dst);
             t->first_query_frame = f->frame;
         }
+        frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
+        if (is_copy_of(c, t->last_query_frame, t->last_query_ts) &&
+            mwg_endpoint_equal(&t->server, &f->flow.dst))
+            return;
         t->server = f->flow.dst;        /* retries may go to another server */
         count_server(t, &f->flow.dst.addr);
         t->last_query_frame = f->frame;
         t->last_query_ts = c->clock;
         t->query_count++;
-        frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
         if (f->is_udp)
             remember_dns_flow(c, &f->flow, name);
         return;
@@ -122,11 +125,14 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
     dns_txn *t = txn_find(ne, f->dns_id, &f->flow.dst);
     if (!t)                     /* the query is not in the capture */
         t = txn_new(ne, f, &f->flow.dst, &f->flow.src);
+    frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
+    if (is_copy_of(c, t->response_frame, t->response_ts) && t->rcode == f->dns_rcode)
+        return;
     t->response_frame = f->frame;
+    t->response_ts = c->clock;
     t->rcode = f->dns_rcode;
     t->has_addr = f->n_dns_addrs > 0;
     t->answers_cut = f->dns_answers_cut;
-    frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
     if (f->dns_rcode == 0)
         remember_addrs(c, ne, f);
 }

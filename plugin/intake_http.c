@@ -116,6 +116,13 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             g_free(method);
             return;
         }
+        if (understood) {
+            name_entry *ne = name_get(c, host, true);
+            ne->requests[ne->next_request] = msg->frame;
+            ne->next_request = (ne->next_request + 1) % MWG_RECENT_REQUESTS;
+            if (ne->n_requests < MWG_RECENT_REQUESTS)
+                ne->n_requests++;
+        }
         client_request *q = g_new0(client_request, 1);
         q->frame = msg->frame;
         q->ts = msg->ts;
@@ -145,7 +152,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         conn_add_frame(cn, msg->segments->v[i]);
     endpoint_remember(c, cn);
     if (understood)
-        ref_ring_push(&name_get(c, host, true)->forwards, cn);
+        ref_list_push(c, &name_get(c, host, true)->forwards, cn);
 }
 
 /* The origin's reply to a forwarded request. */

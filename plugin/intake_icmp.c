@@ -7,8 +7,11 @@ static void quoting_syn(mwg_correlator *c, const mwg_facts *f)
     const mwg_flow *q = &f->icmp_quoted;
     conn *cn = conn_lookup(c, q);
     if (cn && cn->syn_count && !cn->synack_frame && mwg_endpoint_equal(&cn->client, &q->src)) {
-        cn->icmp_frame = f->frame;
-        cn->icmp = f->icmp;
+        if (!is_copy_of(c, cn->icmp_frame, cn->icmp_ts)) {
+            cn->icmp_frame = f->frame;
+            cn->icmp_ts = c->clock;
+            cn->icmp = f->icmp;
+        }
         conn_add_frame(cn, f->frame);
     }
 }
@@ -26,8 +29,11 @@ static void quoting_query(mwg_correlator *c, const mwg_facts *f)
         dns_txn *t = &ne->txns[(ne->next_txn + MWG_MAX_DNS_TXNS - 1 - age) % MWG_MAX_DNS_TXNS];
         if (mwg_endpoint_equal(&t->client, &q->src) && mwg_endpoint_equal(&t->server, &q->dst) &&
             !t->response_frame) {
-            t->icmp_frame = f->frame;
-            t->icmp = f->icmp;
+            if (!is_copy_of(c, t->icmp_frame, t->icmp_ts)) {
+                t->icmp_frame = f->frame;
+                t->icmp_ts = c->clock;
+                t->icmp = f->icmp;
+            }
             frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
             return;
         }

@@ -131,7 +131,10 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
         return;
     }
     if (from_server && (fl & MWG_TCP_RST) && cn->syn_count && !cn->synack_frame) {
-        cn->rst_frame = f->frame;       /* refused: the last RST wins */
+        if (!is_copy_of(c, cn->rst_frame, cn->rst_ts)) {
+            cn->rst_frame = f->frame;   /* refused: the last RST wins */
+            cn->rst_ts = c->clock;
+        }
         conn_add_frame(cn, f->frame);
         return;
     }

@@ -14,14 +14,12 @@
 #include "blockpage.h"
 #include "gateway.h"
 
-/* Connections considered for one verdict: those of every address of the
- * name, and those that carried a request for it. */
-#define MAX_CANDIDATES (MWG_MAX_REFS * (MWG_MAX_DNS_ADDRS + 1) + MWG_MAX_REFS)
 
 typedef struct {
     mwg_correlator *c;
     mwg_verdict *v;
     const client_request *req;
+    const name_entry *ne;       /* the host's, if the engine knows it */
     int64_t error_ts;
 } judge;
 
@@ -65,7 +63,7 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, const mwg_verd
 }
 
 /* A forwarded request for the host sent while the client waited. */
-static bool judge_forward(judge *j, conn **cands, unsigned n)
+static bool judge_forward(judge *j, conn *const *cands, unsigned n)
 {
     conn *best_conn = NULL;
     forward *best = NULL;
@@ -125,6 +123,9 @@ static bool judge_forward(judge *j, conn **cands, unsigned n)
         if (bad) {
             mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
             v->evidence_frame = bad;
+            const frame_list *segs = &best_conn->dir[1].pending_frames;
+            for (unsigned i = 0; i < segs->n && segs->v[i] < v->error_frame; i++)
+                mwg_verdict_add_frame(v, segs->v[i]);
             break;
         }
         mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_RESPONSE_TIMEOUT);
@@ -161,17 +162,31 @@ static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
     return MAX(MAX(seen(cn->rst_frame, before), seen(cn->icmp_frame, before)), seen(cn->synack_frame, before));
 }
 
+/* Whether another client asked for the host after this request and before
+ * 'frame': an attempt then may be for that request. */
+static bool another_request_before(const judge *j, uint32_t frame)
+{
+    for (unsigned i = 0; j->ne && i < j->ne->n_requests; i++)
+        if (j->ne->requests[i] > j->req->frame && j->ne->requests[i] < frame)
+            return true;
+    return false;
+}
+
 /* Attempt 'cn' may follow 'prev' in one request's chain: it started after
  * 'prev' ended (a RST or ICMP error: the gateway tries again, the same
  * address or the next), or after its last SYN when 'prev' never ended (the
- * gateway gave up on it and moved on to another address; a new attempt to
- * the same address then is another request's). */
-static bool follows(const conn *prev, const conn *cn, uint32_t before)
+ * gateway gave up on it and moved on to another address).  A new attempt
+ * to the same address is another request's when one came meanwhile (Squid
+ * and nginx do not retry a refused connection; MWG does). */
+static bool follows(const judge *j, const conn *prev, const conn *cn)
 {
-    uint32_t ended = conn_outcome_frame(prev, before);
+    uint32_t ended = conn_outcome_frame(prev, j->v->error_frame);
+    bool same = mwg_addr_equal(&prev->server.addr, &cn->server.addr);
+    if (same && another_request_before(j, cn->first_syn_frame))
+        return false;
     if (ended)
         return cn->first_syn_frame > ended;
-    return cn->first_syn_frame > prev->last_syn_frame && !mwg_addr_equal(&prev->server.addr, &cn->server.addr);
+    return cn->first_syn_frame > prev->last_syn_frame && !same;
 }
 
 /* The chain of attempts from the first of 'own' that started after the
@@ -185,7 +200,7 @@ static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool 
             conn *cn = own[i];
             if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
                 continue;
-            bool fits = chain ? follows(out[chain - 1], cn, j->v->error_frame) : true;
+            bool fits = chain ? follows(j, out[chain - 1], cn) : true;
             if (fits && (!next || cn->first_syn_frame < next->first_syn_frame))
                 next = cn;
         }
@@ -203,11 +218,11 @@ static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool 
  * and still ran are shared, used only when the request has none of its
  * own.  A connection that was established and carried another request
  * served that one. */
-static unsigned own_attempts(judge *j, conn **cands, unsigned n, conn **out, bool *own_ones)
+static unsigned own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones)
 {
     mwg_verdict *v = j->v;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
-    conn *own[MAX_CANDIDATES], *shared[MAX_CANDIDATES];
+    conn **own = g_new(conn *, n ? n : 1), **shared = g_new(conn *, n ? n : 1);
     unsigned n_own = 0, n_shared = 0;
     for (unsigned i = 0; i < n; i++) {
         conn *cn = cands[i];
@@ -225,23 +240,27 @@ static unsigned own_attempts(judge *j, conn **cands, unsigned n, conn **out, boo
             shared[n_shared++] = cn;
     }
     *own_ones = n_own > 0;
+    unsigned chain = 0;
     if (!n_own) {
         memcpy(out, shared, n_shared * sizeof *out);
-        return n_shared;
+        chain = n_shared;
+    } else {
+        /* Claims only steer: a request whose attempts were all taken still
+         * gets them, rather than no evidence. */
+        chain = chain_of(j, own, n_own, true, out);
+        if (!chain)
+            chain = chain_of(j, own, n_own, false, out);
+        for (unsigned i = 0; i < chain; i++)
+            if (!out[i]->claimed_by)
+                out[i]->claimed_by = j->req->frame;
     }
-    /* Claims only steer: a request whose attempts were all taken still
-     * gets them, rather than no evidence. */
-    unsigned chain = chain_of(j, own, n_own, true, out);
-    if (!chain)
-        chain = chain_of(j, own, n_own, false, out);
-    for (unsigned i = 0; i < chain; i++)
-        if (!out[i]->claimed_by)
-            out[i]->claimed_by = j->req->frame;
+    g_free(own);
+    g_free(shared);
     return chain;
 }
 
 /* The request's connection attempts (see own_attempts) decide. */
-static bool judge_connect(judge *j, conn **relevant, unsigned n_rel)
+static bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
 {
     mwg_verdict *v = j->v;
     conn *latest = NULL;
@@ -392,10 +411,17 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
 
 /* Every connection that may have served the host: attempts to its addresses
  * on the requested port, and connections that carried a request for it. */
-static unsigned candidate_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal,
-                                uint16_t port, conn **out, unsigned cap)
+static void add_candidate(GPtrArray *out, conn *cn)
 {
-    unsigned n = 0;
+    for (guint k = 0; k < out->len; k++)
+        if (g_ptr_array_index(out, k) == cn)
+            return;
+    g_ptr_array_add(out, cn);
+}
+
+static void candidate_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal, uint16_t port,
+                            GPtrArray *out)
+{
     const mwg_addr *addrs = ne ? ne->addrs : NULL;
     unsigned n_addrs = ne ? ne->n_addrs : 0;
     for (unsigned a = 0; a <= n_addrs; a++) {
@@ -406,31 +432,26 @@ static unsigned candidate_conns(mwg_correlator *c, const name_entry *ne, const m
         ep_key k;
         ep_key_make(&ep, &k);
         endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
-        for (unsigned i = 0; e && i < e->conns.n && n < cap; i++) {
+        for (unsigned i = 0; e && i < e->conns.n; i++) {
             conn *cn = ref_resolve(c, &e->conns.refs[i]);
             if (cn)
-                out[n++] = cn;
+                g_ptr_array_add(out, cn);
         }
     }
-    for (unsigned i = 0; ne && i < ne->forwards.n && n < cap; i++) {
+    for (unsigned i = 0; ne && i < ne->forwards.n; i++) {
         conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
-        bool dup = false;
-        for (unsigned k = 0; k < n && !dup; k++)
-            dup = out[k] == cn;
-        if (cn && !dup)
-            out[n++] = cn;
+        if (cn)
+            add_candidate(out, cn);
     }
-    return n;
 }
 
 /* When the capture shows no resolution for the host (the gateway resolved it
  * from its cache or hosts file), its connection attempts are the ones to the
  * requested port that started while the client waited and go to an address
  * no other name resolved to. */
-static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
+static void unowned_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
 {
-    unsigned n = 0;
-    for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
+    for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
         if (cn && cn->first_syn_frame <= j->req->frame)
@@ -442,27 +463,30 @@ static unsigned unowned_attempts(mwg_correlator *c, const judge *j, conn **out, 
         addr_owner *o = mwg_lru_lookup(&c->owners, &k);
         if (o && strcmp(o->name, j->req->host) != 0)
             continue;
-        out[n++] = cn;
+        add_candidate(out, cn);
     }
-    return n;
 }
 
 /* With a parent proxy the gateway connects to it, not to the host: the
  * attempts to a parent that started while the client waited. */
-static unsigned parent_attempts(mwg_correlator *c, const judge *j, conn **out, unsigned cap)
+static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
 {
-    unsigned n = 0;
-    for (unsigned age = 0; age < c->n_recent && n < cap; age++) {     /* newest first */
+    for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;
         if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
-            out[n++] = cn;
+            add_candidate(out, cn);
     }
-    return n;
 }
 
+/* From the latest stage the gateway reached back: its own connection
+ * attempts to the host's addresses (or its parent's) if they never got
+ * through (whatever another client's request for the host forwarded
+ * meanwhile), the forwarded request and its reply, DNS; last, for a name
+ * the capture never resolves, the attempts that ran meanwhile to addresses
+ * no other name owns. */
 static void explain(mwg_correlator *c, judge *j)
 {
     mwg_verdict *v = j->v;
@@ -473,28 +497,27 @@ static void explain(mwg_correlator *c, judge *j)
     mwg_addr literal;
     bool is_literal = mwg_addr_parse(req->host, &literal);
     name_entry *ne = name_get(c, req->host, false);
-
-    bool resolved = is_literal;
-    if (ne && !is_literal && judge_dns(j, ne, &resolved))
-        return;
-    conn *cands[MAX_CANDIDATES];
-    unsigned n = candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands, G_N_ELEMENTS(cands));
-    if (!is_literal && (!ne || ne->n_addrs == 0))
-        n += unowned_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
+    j->ne = ne;
+    GPtrArray *cands = g_ptr_array_new();
+    candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands);
     if (c->n_parents || c->cfg.n_parent_proxies)
-        n += parent_attempts(c, j, cands + n, G_N_ELEMENTS(cands) - n);
-    conn *attempts[MAX_CANDIDATES];
-    bool own = false;
-    unsigned n_attempts = own_attempts(j, cands, n, attempts, &own);
-    /* Connections of its own that the gateway could not establish decide,
-     * whatever other requests for the host forwarded meanwhile. */
-    if (own && n_attempts &&
-        conn_outcome(attempts[n_attempts - 1], j->v->error_frame) != CONNECT_ESTABLISHED)
-        judge_connect(j, attempts, n_attempts);
-    else if (!judge_forward(j, cands, n))
-        judge_connect(j, attempts, n_attempts);
+        parent_attempts(c, j, cands);
+    conn **attempts = g_new(conn *, MWG_RECENT_ATTEMPTS + cands->len + 1);
+    bool own = false, resolved = is_literal;
+    unsigned n = own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+    if (own && n && conn_outcome(attempts[n - 1], v->error_frame) != CONNECT_ESTABLISHED) {
+        judge_connect(j, attempts, n);
+    } else if (!judge_forward(j, (conn *const *)cands->pdata, cands->len) &&
+               !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
+        if (!is_literal && (!ne || ne->n_addrs == 0)) {
+            unowned_attempts(c, j, cands);
+            n = own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+        }
+        judge_connect(j, attempts, n);
+    }
+    g_free(attempts);
+    g_ptr_array_free(cands, TRUE);
 }
-
 
 /* Frames Wireshark dissected that mwg502 could not read, while the client
  * waited. */

@@ -11,6 +11,22 @@ MODE is one of
   err502    answers its own "502 Bad Gateway" (an origin error)
   badstatus answers a broken status line ("HTTP/1.1 abc Broken"), closes
   servfail  UDP DNS server answering every query with rcode 2 (Server failure)
+  silentrst as silent, but when the peer closes, resets (SO_LINGER 0: RST)
+
+Replies that start well and go bad (each then holds the connection open,
+reading, until the peer closes or 15 s pass, so that the gateway, not the
+origin, ends it).  "-late" sends the status line and the first good headers,
+waits 50 ms, then the bad part in a segment of its own:
+  nocolon[-late]  a header line without a colon ("This line has no colon")
+  nul[-late]      a NUL byte inside a header value ("X-Lab: a<NUL>b")
+  badcl[-late]    "Content-Length: abc"
+  twocl[-late]    two Content-Length headers that disagree (12 and 34); in
+                  -late the first is in the status line's segment
+  bighdr          about 70 KB of headers, slowly: a first segment of 300
+                  bytes (status line and headers), then nine segments of
+                  8,000 bytes (eight 1,000-byte header lines each) 100 ms
+                  apart, then the end of the header block; offsets of the
+                  segment starts: 0, 300, 8300, ..., 64300
 
 Every server exits by itself after LIFETIME seconds (default 1800), so that
 nothing outlives the lab even if its cleanup is skipped.
@@ -47,9 +63,63 @@ def reply(conn, status, body):
         b"Connection: close\r\n\r\n" + body)
 
 
+STATUS = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nServer: lab\r\n"
+TAIL = b"Connection: keep-alive\r\n\r\n"
+# mode -> (first segment, later segments); the bad part is where it is sent.
+BAD = {
+    "nocolon": b"This line has no colon\r\nContent-Length: 0\r\n",
+    "nul": b"X-Lab: a\x00b\r\nContent-Length: 0\r\n",
+    "badcl": b"Content-Length: abc\r\n",
+    "twocl": b"Content-Length: 12\r\nContent-Length: 34\r\n",
+}
+
+
+def bad_segments():
+    base = mode[:-5] if mode.endswith("-late") else mode
+    if base in BAD:
+        if mode.endswith("-late"):
+            if base == "twocl":
+                return [STATUS + b"Content-Length: 12\r\n", b"Content-Length: 34\r\n" + TAIL]
+            return [STATUS + b"X-Lab-Good: yes\r\n", BAD[base] + TAIL]
+        return [STATUS + BAD[base] + TAIL]
+    # bighdr: 300 bytes, then 9 x 8,000, then the end.
+    first = STATUS + b"Content-Length: 0\r\nX-Lab-Pad: "
+    first += b"p" * (298 - len(first)) + b"\r\n"
+    assert len(first) == 300
+    segs = [first]
+    n = 0
+    for _ in range(9):
+        seg = b""
+        for _ in range(8):
+            line = b"X-Lab-Big-%03d: " % n
+            seg += line + b"b" * (998 - len(line)) + b"\r\n"
+            n += 1
+        assert len(seg) == 8000
+        segs.append(seg)
+    segs.append(b"\r\n")
+    return segs
+
+
+def send_bad(conn):
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    segs = bad_segments()
+    pause = 0.1 if mode == "bighdr" else 0.05
+    for i, seg in enumerate(segs):
+        if i:
+            time.sleep(pause)
+        conn.sendall(seg)
+    # Hold the connection: the gateway is the one to end it.
+    conn.settimeout(15)
+    try:
+        while conn.recv(4096):
+            pass
+    except OSError:
+        pass
+
+
 def handle(conn):
     try:
-        if mode == "silent":
+        if mode in ("silent", "silentrst"):
             # Hold the connection until the peer gives up (or 120 s).
             conn.settimeout(120)
             try:
@@ -57,8 +127,13 @@ def handle(conn):
                     pass
             except OSError:
                 pass
+            if mode == "silentrst":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
             return
         read_request(conn)
+        if mode == "bighdr" or mode.split("-")[0] in BAD:
+            send_bad(conn)
+            return
         if mode == "http":
             reply(conn, b"200 OK", b"hello from the lab upstream\n")
         elif mode == "err502":

@@ -5,7 +5,13 @@
 #   OUTDIR  where the captures go (default: captures/lab of this repository)
 #   PROXY   any of: squid nginx apache tinyproxy squid-longconnect
 #           squid-negcache squid-sll1 squid-pcapng squid-multi nginx-multi
-#           apache-multi, or `multi` for the three -multi runs (default: all)
+#           apache-multi, or `multi` for the three -multi runs (default: all
+#           of these); the optional runs, never in the default:
+#           squid-badhdr nginx-badhdr apache-badhdr (`badhdr`),
+#           squid-timeout nginx-timeout apache-timeout (`timeout`),
+#           squid-storm nginx-storm (`storm`), squid-parent,
+#           squid-intercept, mitmproxy, squid-ipv6 nginx-ipv6 (`ipv6`),
+#           squid-bridge; `extra` for all of the optional runs
 #
 # Everything happens inside a private network namespace made here with
 # `ip netns add` (loopback only: no interface, no route leaves it; firewall
@@ -27,6 +33,30 @@
 #                rst3.lab has 127.0.1.12, .21, .22 (all closed: RST each)
 #                drop2.lab has 127.0.1.11 and .23 (both drop SYNs)
 #                droprst.lab has 127.0.1.11 (drops) and 127.0.1.12 (RST)
+#                .30-.38 start a good reply and go bad (lab-servers.py):
+#                nocolon, nocolon-late, nul, nul-late, badcl, badcl-late,
+#                twocl, twocl-late, bighdr (.lab names alike)
+#                .39 silentrst.lab: silent, resets when the gateway closes
+#   127.0.3.x    the squid-parent run: .1 the parent Squid (port 3128), .2
+#                closed port, .3 drops SYNs, .4 ICMP host-unreachable, .5
+#                accepts and never answers (the child Squid is restarted
+#                with each as its only parent for ok.via<kind>.lab)
+#   fd6d:7735:502::/64 (the -ipv6 runs): ::1 the proxy (lo here); in an
+#                upstream namespace behind a veth (fd6d:7735:502:1::/64):
+#                ::53 dnsmasq, ::10.. as 127.0.1.10.. (ok6.lab, drop6.lab,
+#                closed6.lab, adminprohib6.lab, addrunreach6.lab,
+#                portunreach6.lab, garbage6.lab, silent6.lab, close6.lab,
+#                err502-6.lab; ip6tables DROP / REJECT icmp6-*); AAAA only
+#   127.9.0.0/24, 127.9.1.0/24: veth segments to the extra namespaces of the
+#                squid-bridge and squid-intercept runs (lo holds 127.0.0.1/16,
+#                not /8, so that these are not local; route_localnet lets
+#                127/8 cross a veth).  squid-bridge: the proxy alone in a
+#                namespace (127.9.0.2), joined to this one (127.9.0.1) by a
+#                Linux bridge in a third, where tcpdump captures on both
+#                bridge ports (every packet twice).  squid-intercept: curl in
+#                a client namespace (127.9.1.1) with its own /etc/hosts asks
+#                the origins directly; this namespace REDIRECTs its port 80
+#                to Squid's `intercept` port 3129.
 #   127.0.2.56   a second dnsmasq, the FIRST of two DNS servers in the -multi
 #                runs (127.0.2.53 is the second): it answers the lab's names
 #                as 127.0.2.53 does, but never answers *.dead.lab (forwarded
@@ -40,7 +70,8 @@
 # The client's results (URL -> HTTP status) go to OUTDIR/<proxy>-all.log.
 #
 # Needs Debian packages (installed here when missing): dnsmasq-base squid
-# nginx apache2 tinyproxy tcpdump iptables curl; dumpcap for the pcapng run.
+# nginx apache2 tinyproxy tcpdump iptables curl; dumpcap for the pcapng run;
+# mitmproxy for its run.
 # Every wait is bounded and every command runs under `timeout`; a trap stops
 # everything started here and deletes the namespace.
 set -euo pipefail
@@ -51,8 +82,15 @@ out=$(readlink -f "${1:-$repo/captures/lab}")
 shift || true
 proxies=("$@")
 [ ${#proxies[@]} -gt 0 ] || proxies=(squid nginx apache tinyproxy squid-longconnect squid-negcache squid-sll1 squid-pcapng multi)
-multi=(squid-multi nginx-multi apache-multi)
-for i in "${!proxies[@]}"; do [ "${proxies[$i]}" = multi ] && proxies[$i]="${multi[*]}"; done
+declare -A groups=(
+    [multi]="squid-multi nginx-multi apache-multi"
+    [badhdr]="squid-badhdr nginx-badhdr apache-badhdr"
+    [timeout]="squid-timeout nginx-timeout apache-timeout"
+    [storm]="squid-storm nginx-storm"
+    [ipv6]="squid-ipv6 nginx-ipv6"
+)
+groups[extra]="${groups[badhdr]} ${groups[timeout]} ${groups[storm]} squid-parent squid-intercept mitmproxy ${groups[ipv6]} squid-bridge"
+for i in "${!proxies[@]}"; do [ -n "${groups[${proxies[$i]}]:-}" ] && proxies[$i]="${groups[${proxies[$i]}]}"; done
 read -r -a proxies <<<"${proxies[*]}"
 
 [ "$(id -u)" -eq 0 ] || { echo "record.sh: run as root (it makes a network namespace)" >&2; exit 2; }
@@ -70,6 +108,7 @@ command -v tinyproxy >/dev/null || need+=(tinyproxy)
 command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v iptables >/dev/null || need+=(iptables)
 command -v curl >/dev/null || need+=(curl)
+case " ${proxies[*]} " in *" mitmproxy "*) command -v mitmdump >/dev/null || need+=(mitmproxy) ;; esac
 if [ ${#need[@]} -gt 0 ]; then
     T 1200 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
 fi
@@ -88,14 +127,25 @@ set_resolvers() {   # resolv.conf from $resolvers (rewritten in place: same inod
 set_resolvers
 printf '127.0.0.1 localhost\n::1 localhost\n' >"/etc/netns/$NS/hosts"
 
-# Addresses on lo are in 127/8 already; the firewall is the namespace's own.
+# Addresses on lo are in 127/8 already (lo keeps 127.0.0.0/16 as local, so
+# that the veth segments 127.9.x of the bridge and intercept runs are not);
+# the firewall is the namespace's own.
+inns 10 ip addr del 127.0.0.1/8 dev lo
+inns 10 ip addr add 127.0.0.1/16 dev lo
+# Global IPv6 addresses are here only during the -ipv6 runs (ipv6_setup):
+# while one is, glibc's AI_ADDRCONFIG asks for AAAA only (lo's 127/8 does not
+# count as IPv4), which would change what Apache and tinyproxy do.
+v6=fd6d:7735:502
 ipt() { inns 10 iptables -w 5 "$@"; }
+
 ipt -A INPUT -d 127.0.1.11 -p tcp --syn -j DROP
 ipt -A INPUT -d 127.0.1.23 -p tcp --syn -j DROP
 ipt -A INPUT -d 127.0.1.13 -p tcp --syn -j REJECT --reject-with icmp-admin-prohibited
 ipt -A INPUT -d 127.0.1.14 -p tcp --syn -j REJECT --reject-with icmp-host-unreachable
 ipt -A INPUT -d 127.0.1.15 -p tcp --syn -j REJECT --reject-with icmp-port-unreachable
 ipt -A INPUT -d 127.0.2.55 -j DROP
+ipt -A INPUT -d 127.0.3.3 -p tcp --syn -j DROP
+ipt -A INPUT -d 127.0.3.4 -p tcp --syn -j REJECT --reject-with icmp-host-unreachable
 # Kernel defaults for the SYN retries (per namespace): say what they are.
 syn_retries=$(inns 5 sysctl -n net.ipv4.tcp_syn_retries)
 syn_linear=$(inns 5 sysctl -n net.ipv4.tcp_syn_linear_timeouts 2>/dev/null || echo n/a)
@@ -115,6 +165,7 @@ log-queries
 EOF
 }
 dns_common 127.0.2.53 >"$work/dnsmasq.conf"
+dns_common "$v6::53" >"$work/dnsmasq-v6.conf"
 dns_common 127.0.2.56 >"$work/dnsmasq-first.conf"
 cat >>"$work/dnsmasq-first.conf" <<'EOF'
 server=/dead.lab/127.0.2.55#53
@@ -145,13 +196,34 @@ host-record=drop2.lab,127.0.1.11
 host-record=drop2.lab,127.0.1.23
 host-record=droprst.lab,127.0.1.11
 host-record=droprst.lab,127.0.1.12
+host-record=nocolon.lab,127.0.1.30
+host-record=nocolon-late.lab,127.0.1.31
+host-record=nul.lab,127.0.1.32
+host-record=nul-late.lab,127.0.1.33
+host-record=badcl.lab,127.0.1.34
+host-record=badcl-late.lab,127.0.1.35
+host-record=twocl.lab,127.0.1.36
+host-record=twocl-late.lab,127.0.1.37
+host-record=bighdr.lab,127.0.1.38
+host-record=silentrst.lab,127.0.1.39
+host-record=ok6.lab,fd6d:7735:502::10
+host-record=drop6.lab,fd6d:7735:502::11
+host-record=closed6.lab,fd6d:7735:502::12
+host-record=adminprohib6.lab,fd6d:7735:502::13
+host-record=addrunreach6.lab,fd6d:7735:502::14
+host-record=portunreach6.lab,fd6d:7735:502::15
+host-record=garbage6.lab,fd6d:7735:502::16
+host-record=silent6.lab,fd6d:7735:502::17
+host-record=close6.lab,fd6d:7735:502::18
+host-record=err502-6.lab,fd6d:7735:502::19
 server=/servfail.lab/127.0.2.54#53
 server=/noanswer.lab/127.0.2.55#53
 cache-size=0
 neg-ttl=0
 EOF
-for c in dnsmasq dnsmasq-first; do
+for c in dnsmasq dnsmasq-first dnsmasq-v6; do
     cat "$work/dnsmasq-names.conf" >>"$work/$c.conf"
+    [ $c = dnsmasq-v6 ] && continue      # started by ipv6_setup
     bgns 1800 dnsmasq --keep-in-foreground --conf-file="$work/$c.conf" --user=root \
         --pid-file="$work/$c.pid" --log-facility="$work/$c.log"
 done
@@ -167,11 +239,17 @@ for port in 80 443; do
     srv err502 127.0.1.19 $port
     srv badstatus 127.0.1.20 $port
 done
+i=30
+for mode in nocolon nocolon-late nul nul-late badcl badcl-late twocl twocl-late bighdr silentrst; do
+    srv $mode 127.0.1.$i 80
+    i=$((i + 1))
+done
+srv silent 127.0.3.5 3128     # the silent parent of the squid-parent run
 
-wait_port() {   # address port: bounded wait for a listener
+wait_port() {   # address port [namespace]: bounded wait for a listener
     local i
     for i in $(seq 1 50); do
-        inns 5 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
+        inn "${3:-$NS}" 5 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
         sleep 0.2
     done
     echo "record.sh: nothing listens on $1:$2" >&2
@@ -179,6 +257,7 @@ wait_port() {   # address port: bounded wait for a listener
 }
 wait_port 127.0.1.10 80
 wait_port 127.0.1.19 443
+wait_port 127.0.1.39 80
 for i in $(seq 1 50); do
     [ -s "$work/dnsmasq.pid" ] && [ -s "$work/dnsmasq-first.pid" ] && break
     sleep 0.2
@@ -186,18 +265,25 @@ done
 
 # --- proxies -----------------------------------------------------------------
 # Each writes its config into $work/<name>/ and starts in the foreground.
+# Where the proxy listens and runs (the bridge, intercept and IPv6 runs
+# change these), and the knobs of the configurations the optional runs turn.
+proxy_ns=$NS proxy_addr=127.0.0.1 proxy_port=9090
+squid_dir=squid squid_service=squid squid_ports="http_port 127.0.0.1:9090" squid_read=4 squid_extra=""
+squid_host=mwg502lab
+nginx_listen=127.0.0.1:9090 nginx_read=4 nginx_wc=64
+apache_timeout=4
 start_squid() {   # connect_timeout in seconds
-    local d="$work/squid" ct=$1
+    local d="$work/$squid_dir" ct=$1
     mkdir -p "$d"; chown proxy:proxy "$d"
     cat >"$d/squid.conf" <<EOF
-http_port 127.0.0.1:9090
+$squid_ports
 http_access allow all
 dns_nameservers $resolvers
 dns_timeout 4 seconds
 dns_retransmit_interval 1 seconds
 connect_timeout $ct seconds
 forward_timeout $((ct + 2)) seconds
-read_timeout 4 seconds
+read_timeout $squid_read seconds
 request_timeout 10 seconds
 connect_retries 0
 forward_max_tries $squid_tries
@@ -211,10 +297,11 @@ cache deny all
 cache_mem 8 MB
 shutdown_lifetime 1 seconds
 coredump_dir $d
-visible_hostname mwg502lab
+visible_hostname $squid_host
+$squid_extra
 EOF
     chown -R proxy:proxy "$d"
-    bgns 1800 squid -N -f "$d/squid.conf"
+    bgn "$proxy_ns" 1800 squid -N -n "$squid_service" -f "$d/squid.conf"
     proxy_pid=$bg_pid
 }
 
@@ -226,19 +313,19 @@ daemon off;
 worker_processes 1;
 pid $d/nginx.pid;
 error_log $d/error.log info;
-events { worker_connections 64; }
+events { worker_connections $nginx_wc; }
 http {
     access_log $d/access.log;
     client_body_temp_path $d/body; proxy_temp_path $d/proxy;
     fastcgi_temp_path $d/fcgi; uwsgi_temp_path $d/uwsgi; scgi_temp_path $d/scgi;
-    resolver $resolvers valid=1s;
+    resolver $(for r in $resolvers; do case $r in *:*) printf '[%s] ' $r ;; *) printf '%s ' $r ;; esac; done)valid=1s;
     resolver_timeout ${nginx_resolver_timeout}s;
     server {
-        listen 127.0.0.1:9090;
+        listen $nginx_listen;
         location / {
             proxy_pass http://\$http_host\$request_uri;
             proxy_connect_timeout 3s;
-            proxy_read_timeout 4s;
+            proxy_read_timeout ${nginx_read}s;
             proxy_send_timeout 4s;
         }
     }
@@ -267,8 +354,8 @@ Group www-data
 Listen 127.0.0.1:9090
 ErrorLog $d/error.log
 LogLevel warn
-Timeout 4
-ProxyTimeout 4
+Timeout $apache_timeout
+ProxyTimeout $apache_timeout
 ProxyRequests On
 AllowCONNECT 443 80
 <Proxy "*">
@@ -300,27 +387,42 @@ EOF
     proxy_pid=$bg_pid
 }
 
-stop_proxy() {
-    # $proxy_pid is timeout(1); its child (ip netns exec execs) is the proxy.
+start_mitmproxy() {
+    local d="$work/mitmproxy"
+    mkdir -p "$d"
+    bgns 1800 mitmdump --mode regular --listen-host 127.0.0.1 --listen-port 9090 \
+        --set confdir="$d" --set ssl_insecure=true --set termlog_verbosity=info >"$d/mitmdump.log" 2>&1
+    proxy_pid=$bg_pid
+}
+
+stop_pid() {   # pid of a timeout(1) whose child (ip netns exec execs) is a proxy
     local i child
-    child=$(pgrep -P "$proxy_pid" || true)
-    kill $child "$proxy_pid" 2>/dev/null || true
-    for i in $(seq 1 50); do kill -0 "$proxy_pid" $child 2>/dev/null || break; sleep 0.2; done
-    kill -9 $child "$proxy_pid" 2>/dev/null || true
+    child=$(pgrep -P "$1" || true)
+    kill $child "$1" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$1" $child 2>/dev/null || break; sleep 0.2; done
+    kill -9 $child "$1" 2>/dev/null || true
+}
+
+stop_proxy() {
+    local i
+    stop_pid "$proxy_pid"
     # Proxies' helpers (squid's children, nginx/apache workers) end with it;
-    # anything listening on 9090 still would be ours: wait for it to go.
+    # anything listening on the proxy's port still would be ours: wait for it.
     for i in $(seq 1 30); do
-        inns 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9090' 2>/dev/null || break
+        inn "$proxy_ns" 5 bash -c "exec 3<>/dev/tcp/$proxy_addr/$proxy_port" 2>/dev/null || break
         sleep 0.2
     done
 }
 
 # --- the client ----------------------------------------------------------------
+client_ns=$NS direct=0
+proxy_url() { case $proxy_addr in *:*) echo "http://[$proxy_addr]:$proxy_port" ;; *) echo "http://$proxy_addr:$proxy_port" ;; esac; }
 get() {   # url [max-time]: one request through the proxy, logs the status
-    local code
+    local code via=(-x "$(proxy_url)")
+    [ "$direct" = 1 ] && via=()     # intercepted: curl asks the origin itself
     # For https URLs the status that matters is the CONNECT's (http_connect).
-    code=$(inns $(( ${2:-30} + 5 )) curl -s -o /dev/null -w '%{http_code} %{http_connect}' \
-        --max-time "${2:-30}" -x http://127.0.0.1:9090 -k "$1" 2>/dev/null) || true
+    code=$(inn "$client_ns" $(( ${2:-30} + 5 )) curl -s -o /dev/null -w '%{http_code} %{http_connect}' \
+        --max-time "${2:-30}" "${via[@]}" -k "$1" 2>/dev/null) || true
     case $1 in https:*) code=${code#* } ;; *) code=${code% *} ;; esac
     printf '%s %s\n' "${code:-000}" "$1" | tee -a "$log"
     sleep 1
@@ -334,7 +436,7 @@ scenario_all() {
     get http://ok.lab/again
     get http://drop.lab/ 60
     get http://closed.lab/
-    get http://dual.lab/
+    [ "${skip_dual:-0}" = 1 ] || get http://dual.lab/
     get http://adminprohib.lab/
     get http://hostunreach.lab/
     get http://portunreach.lab/
@@ -381,6 +483,111 @@ scenario_multi() {   # several A records; two DNS servers, the first failing
     get http://ok.lab/last
 }
 
+scenario_badhdr() {   # replies that start well and go bad (lab-servers.py)
+    get http://ok.lab/
+    local h
+    for h in nocolon nocolon-late nul nul-late badcl badcl-late twocl twocl-late bighdr; do
+        get "http://$h.lab/" 20
+    done
+    get http://ok.lab/last
+}
+
+scenario_timeout() {   # the gateway gives up on a silent origin first
+    get http://ok.lab/
+    get http://silent.lab/ 20       # the origin FINs after the gateway's FIN
+    get http://silentrst.lab/ 20    # the origin RSTs after the gateway's FIN
+    get http://ok.lab/last
+}
+
+# The storm: $storm_clients concurrent clients for $storm_seconds s, each
+# asking the names of storm_hosts in turn (starting at its own offset) with
+# a 0.5 s pause; every URL is unique (/s<client>-<n>).
+storm_clients=32 storm_seconds=30
+storm_hosts=(ok.lab nx.lab ok.lab closed.lab ok.lab drop.lab ok.lab)
+storm_client() {   # id deadline(epoch s)
+    local id=$1 n=0 host url code
+    sleep "0.$((id % 10))"
+    while [ "$(date +%s)" -lt "$2" ]; do
+        host=${storm_hosts[$(( (id + n) % ${#storm_hosts[@]} ))]}
+        url="http://$host/s$id-$n"
+        code=$(inn "$client_ns" 25 curl -s -o /dev/null -w '%{http_code}' --max-time 20 \
+            -x "$(proxy_url)" "$url" 2>/dev/null) || true
+        printf '%s %s\n' "${code:-000}" "$url" >>"$log"
+        n=$((n + 1))
+        sleep 0.5
+    done
+}
+scenario_storm() {
+    get http://ok.lab/
+    local i deadline=$(( $(date +%s) + storm_seconds )) spids=()
+    for i in $(seq 1 "$storm_clients"); do
+        storm_client "$i" "$deadline" & spids+=($!); pids+=($!)
+    done
+    wait "${spids[@]}" || true
+    sleep 2
+    get http://ok.lab/last
+}
+
+scenario_parent() {   # a child Squid whose next hop is a parent Squid
+    get http://ok.lab/
+    get http://nx.lab/              # the parent answers its own error
+    get http://closed.lab/
+    get http://silent.lab/ 20       # the parent's read timeout (3 s) first
+    get http://err502.lab/          # the origin's 502, relayed twice
+    get http://ok.lab/between
+    # the parents that fail themselves (the child restarted for each)
+    parent_switch 127.0.3.2; get http://ok.viaclosed.lab/
+    parent_switch 127.0.3.3; get http://ok.viadrop.lab/ 60
+    parent_switch 127.0.3.4; get http://ok.viaunreach.lab/
+    parent_switch 127.0.3.5; get http://ok.viasilent.lab/ 30
+    parent_switch 127.0.3.1; get http://ok.lab/last
+}
+
+scenario_ipv6() {
+    get http://ok6.lab/
+    get http://nx6.lab/
+    get http://servfail.lab/
+    get http://drop6.lab/ 60
+    get http://closed6.lab/
+    get http://adminprohib6.lab/
+    get http://addrunreach6.lab/
+    get http://portunreach6.lab/
+    get http://ok6.lab/between
+    get http://garbage6.lab/
+    get http://silent6.lab/
+    get http://close6.lab/
+    get http://err502-6.lab/
+    get http://ok6.lab/last
+}
+
+scenario_intercept() {   # curl asks the origins (its own /etc/hosts), no -x
+    get http://ok.lab/
+    get http://nx.lab/             # the client resolves these three; the
+    get http://servfail.lab/       # gateway's DNS fails them
+    get http://noanswer.lab/
+    get http://ok.lab/again
+    get http://drop.lab/ 60
+    get http://closed.lab/
+    get http://adminprohib.lab/
+    get http://hostunreach.lab/
+    get http://portunreach.lab/
+    get http://ok.lab/between
+    get http://garbage.lab/
+    get http://badstatus.lab/
+    get http://silent.lab/
+    get http://close.lab/
+    get http://err502.lab/
+    get http://nocolon.lab/
+    get http://ok.lab/last
+}
+
+scenario_mitmproxy() {
+    scenario_all
+    get http://nocolon.lab/ 20
+    get http://bighdr.lab/ 20
+    get http://ok.lab/final
+}
+
 scenario_longconnect() {
     get http://ok.lab/
     get http://drop.lab/ 90
@@ -395,16 +602,16 @@ record() {   # name proxy-start-command capture-tool scenario
     local file="$out/$name.$ext"
     rm -f "$out/$name.pcap" "$out/$name.pcapng"
     # Leave out the DNS server's forwarding to its own backends.
-    local filter='not host 127.0.2.54 and not host 127.0.2.55'
+    local filter="not host 127.0.2.54 and not host 127.0.2.55$cap_filter"
     case $tool in
-        tcpdump)   bgns 600 tcpdump -i any -s 0 -U -w "$file" "$filter" 2>"$work/cap.err" ;;
-        tcpdump1)  bgns 600 tcpdump -i any -y LINUX_SLL -s 0 -U -w "$file" "$filter" 2>"$work/cap.err" ;;
-        dumpcap)   bgns 600 dumpcap -q -i any -f "$filter" -w "$file" 2>"$work/cap.err" ;;
+        tcpdump)   bgn "$cap_ns" 600 tcpdump -i any -B 16384 -s 0 -U -w "$file" "$filter" 2>"$work/cap.err" ;;
+        tcpdump1)  bgn "$cap_ns" 600 tcpdump -i any -y LINUX_SLL -s 0 -U -w "$file" "$filter" 2>"$work/cap.err" ;;
+        dumpcap)   bgn "$cap_ns" 600 dumpcap -q -i any -f "$filter" -w "$file" 2>"$work/cap.err" ;;
     esac
     cap_pid=$bg_pid
     sleep 2
     $start
-    wait_port 127.0.0.1 9090
+    wait_port "$proxy_addr" "$proxy_port" "$proxy_ns"
     sleep 1
     echo "== $name ($(proxy_version "$name"))" | tee -a "$log"
     $scen "$name"
@@ -414,6 +621,7 @@ record() {   # name proxy-start-command capture-tool scenario
     # timeout(1) passes TERM on to the capture tool, which then flushes.
     kill -TERM "$cap_pid" 2>/dev/null || true
     wait "$cap_pid" 2>/dev/null || true
+    grep -h 'dropped by kernel' "$work/cap.err" | sed 's/^/   /' || true
     chmod 644 "$file"
     echo "   -> $file ($(stat -c %s "$file") bytes)"
 }
@@ -424,7 +632,161 @@ proxy_version() {
         nginx*)    nginx -v 2>&1 | sed 's/.*version: //' ;;
         apache*)   apache2 -v | sed -n '1s/.*version: //p' ;;
         tinyproxy*) tinyproxy -v | head -n 1 ;;
+        mitmproxy*) mitmdump --version | sed -n 's/^Mitmproxy: /mitmproxy /p' ;;
     esac
+}
+
+cap_ns=$NS cap_filter=""
+
+# --- the optional runs' set-ups --------------------------------------------------
+sysns() { inn "$1" 5 sysctl -qw "${@:2}"; }
+
+start_parent_run() {   # the parent Squid (127.0.3.1:3128), then the child
+    squid_dir=squid-parent squid_service=mwg502parent squid_ports="http_port 127.0.3.1:3128"
+    squid_host=mwg502parent squid_read=3
+    squid_extra="tcp_outgoing_address 127.0.3.1
+udp_outgoing_address 127.0.3.1"
+    start_squid 3
+    parent_pid=$proxy_pid
+    wait_port 127.0.3.1 3128
+    squid_dir=squid squid_service=squid squid_ports="http_port 127.0.0.1:9090" squid_host=mwg502lab
+    child_with_parent 127.0.3.1
+}
+# The child has one parent at a time (with several cache_peer_access-split
+# parents, Squid 5.7 tried other parents too after a failure, and probed the
+# failed ones): the scenario restarts it for each failing parent.
+child_with_parent() {   # address of the parent
+    squid_read=8
+    squid_extra="cache_peer $1 parent 3128 0 no-query no-digest no-netdb-exchange name=next
+peer_connect_timeout 3 seconds
+never_direct allow all"
+    start_squid 3
+    squid_extra="" squid_read=4
+}
+parent_switch() {   # address: restart the child with this parent
+    stop_proxy
+    child_with_parent "$1"
+    wait_port 127.0.0.1 9090
+    # Squid probes a new parent with a TCP connect as it starts; a request
+    # that comes while that probe still waits is refused at once (502, no
+    # attempt of its own): let the probe end first (peer_connect_timeout 3 s).
+    sleep 5
+}
+
+intercept_setup() {   # a client namespace on 127.9.1.0/24; REDIRECT 80 -> 3129
+    lab_netns_extra c
+    local c="${NS}c"
+    inn "$NS" 10 ip link add m1 type veth peer name c0 netns "$c"
+    sysns "$NS" net.ipv6.conf.m1.disable_ipv6=1 net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.m1.route_localnet=1
+    sysns "$c" net.ipv6.conf.c0.disable_ipv6=1 net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.c0.route_localnet=1
+    inn "$NS" 10 ip addr add 127.9.1.2/24 dev m1
+    inn "$NS" 10 ip link set m1 up
+    inn "$c" 10 ip addr del 127.0.0.1/8 dev lo
+    inn "$c" 10 ip addr add 127.0.0.1/32 dev lo
+    inn "$c" 10 ip addr add 127.9.1.1/24 dev c0
+    inn "$c" 10 ip link set c0 up
+    inn "$c" 10 ip route add 127.0.0.0/16 via 127.9.1.2 src 127.9.1.1
+    mkdir -p "/etc/netns/$c"
+    # The client's own names: nx/servfail/noanswer.lab resolve here (to the
+    # healthy origin) but not at the gateway.  Its DNS is its own lo: no one.
+    cat >"/etc/netns/$c/hosts" <<'EOF'
+127.0.0.1 localhost
+127.0.1.10 ok.lab nx.lab servfail.lab noanswer.lab
+127.0.1.11 drop.lab
+127.0.1.12 closed.lab
+127.0.1.13 adminprohib.lab
+127.0.1.14 hostunreach.lab
+127.0.1.15 portunreach.lab
+127.0.1.16 garbage.lab
+127.0.1.17 silent.lab
+127.0.1.18 close.lab
+127.0.1.19 err502.lab
+127.0.1.20 badstatus.lab
+127.0.1.30 nocolon.lab
+EOF
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"/etc/netns/$c/resolv.conf"
+    inn "$NS" 10 iptables -w 5 -t nat -A PREROUTING -i m1 -p tcp --dport 80 -j REDIRECT --to-ports 3129
+    squid_ports="http_port 127.0.0.1:9090
+http_port 127.9.1.2:3129 intercept"
+    client_ns=$c direct=1
+}
+intercept_reset() {
+    squid_ports="http_port 127.0.0.1:9090" client_ns=$NS direct=0
+    inn "$NS" 10 iptables -w 5 -t nat -D PREROUTING -i m1 -p tcp --dport 80 -j REDIRECT --to-ports 3129
+}
+
+bridge_setup() {   # the proxy alone in ${NS}g, a bridge in ${NS}b: w0 <-> pw|br0|pg <-> g0
+    lab_netns_extra g
+    lab_netns_extra b
+    local g="${NS}g" b="${NS}b" d
+    sysns "$b" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    sysns "$g" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    inn "$NS" 10 ip link add w0 type veth peer name pw netns "$b"
+    inn "$g" 10 ip link add g0 type veth peer name pg netns "$b"
+    sysns "$NS" net.ipv6.conf.w0.disable_ipv6=1 net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.w0.route_localnet=1
+    sysns "$g" net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.g0.route_localnet=1
+    for d in pw pg; do sysns "$b" "net.ipv6.conf.$d.disable_ipv6=1"; done
+    inn "$b" 10 ip link add br0 type bridge stp_state 0
+    sysns "$b" net.ipv6.conf.br0.disable_ipv6=1
+    inn "$b" 10 ip link set pw master br0
+    inn "$b" 10 ip link set pg master br0
+    for d in pw pg br0; do inn "$b" 10 ip link set "$d" up; done
+    inn "$NS" 10 ip addr add 127.9.0.1/24 dev w0
+    inn "$NS" 10 ip link set w0 up
+    inn "$g" 10 ip addr del 127.0.0.1/8 dev lo
+    inn "$g" 10 ip addr add 127.0.0.1/32 dev lo
+    inn "$g" 10 ip addr add 127.9.0.2/24 dev g0
+    inn "$g" 10 ip link set g0 up
+    inn "$g" 10 ip route add 127.0.0.0/16 via 127.9.0.1 src 127.9.0.2
+    proxy_ns=$g proxy_addr=127.9.0.2 squid_ports="http_port 127.9.0.2:9090" cap_ns=$b skip_dual=1
+}
+bridge_reset() {
+    proxy_ns=$NS proxy_addr=127.0.0.1 squid_ports="http_port 127.0.0.1:9090" cap_ns=$NS skip_dual=0
+}
+
+# The -ipv6 runs: the DNS server and the upstreams in a namespace of their
+# own, ${NS}u, behind a veth (main v6u fd6d:7735:502:1::1/64 <-> v6m ::2), so
+# that the gateway's packets carry its own address (on lo, IPv6 would send
+# from the destination address itself); the proxy on fd6d:7735:502::1 (lo).
+ipv6_setup() {
+    local a u="${NS}u"
+    if [ -z "${v6_ready:-}" ]; then
+        lab_netns_extra u
+        inn "$NS" 10 ip link add v6u type veth peer name v6m netns "$u"
+        sysns "$NS" net.ipv6.conf.v6u.accept_ra=0 net.ipv6.conf.v6u.addr_gen_mode=1
+        sysns "$u" net.ipv6.conf.v6m.accept_ra=0 net.ipv6.conf.v6m.addr_gen_mode=1
+        inn "$NS" 10 ip link set v6u up
+        inn "$u" 10 ip -6 addr add "$v6:1::2/64" dev v6m nodad
+        inn "$u" 10 ip link set v6m up
+        for a in 53 10 11 12 13 14 15 16 17 18 19; do inn "$u" 10 ip -6 addr add "$v6::$a/128" dev lo nodad; done
+        inn "$u" 10 ip6tables -w 5 -A INPUT -d "$v6::11" -p tcp --syn -j DROP
+        inn "$u" 10 ip6tables -w 5 -A INPUT -d "$v6::13" -p tcp --syn -j REJECT --reject-with icmp6-adm-prohibited
+        inn "$u" 10 ip6tables -w 5 -A INPUT -d "$v6::14" -p tcp --syn -j REJECT --reject-with icmp6-addr-unreachable
+        inn "$u" 10 ip6tables -w 5 -A INPUT -d "$v6::15" -p tcp --syn -j REJECT --reject-with icmp6-port-unreachable
+        bgn "$u" 1800 dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq-v6.conf" --user=root \
+            --pid-file="$work/dnsmasq-v6.pid" --log-facility="$work/dnsmasq-v6.log"
+        bgn "$u" 1800 /usr/bin/python3 "$here/lab-servers.py" servfail 127.0.2.54 53 1700
+        for a in "http 10" "garbage 16" "silent 17" "close 18" "err502 19"; do
+            set -- $a
+            bgn "$u" 1800 /usr/bin/python3 "$here/lab-servers.py" "$1" "$v6::$2" 80 1700
+        done
+        wait_port "$v6::10" 80 "$u"
+        wait_port "$v6::19" 80 "$u"
+        v6_ready=1
+    fi
+    inn "$NS" 10 ip -6 addr add "$v6:1::1/64" dev v6u nodad
+    inn "$NS" 10 ip -6 addr add "$v6::1/128" dev lo nodad
+    inn "$NS" 10 ip -6 route add "$v6::/64" via "$v6:1::2" dev v6u
+    inn "$u" 10 ip -6 route replace "$v6::1/128" via "$v6:1::1" dev v6m
+    proxy_addr="$v6::1" squid_ports="http_port [$v6::1]:9090" nginx_listen="[$v6::1]:9090"
+    resolvers="$v6::53"; set_resolvers
+}
+ipv6_reset() {   # no global IPv6 address left here (see the note on AI_ADDRCONFIG)
+    inn "$NS" 10 ip -6 route del "$v6::/64" via "$v6:1::2" dev v6u 2>/dev/null || true
+    inn "$NS" 10 ip -6 addr del "$v6::1/128" dev lo
+    inn "$NS" 10 ip -6 addr del "$v6:1::1/64" dev v6u
+    proxy_addr=127.0.0.1 squid_ports="http_port 127.0.0.1:9090" nginx_listen=127.0.0.1:9090
+    resolvers="127.0.2.53"; set_resolvers
 }
 
 # Knobs of the proxies' configurations; the -multi runs change them.
@@ -453,6 +815,24 @@ for p in "${proxies[@]}"; do
         squid-multi)       multi_setup; record squid-multi "start_squid 3" tcpdump scenario_multi; multi_reset ;;
         nginx-multi)       multi_setup; record nginx-multi start_nginx tcpdump scenario_multi; multi_reset ;;
         apache-multi)      multi_setup; record apache-multi start_apache tcpdump scenario_multi; multi_reset ;;
+        squid-badhdr)      record squid-badhdr "start_squid 3" tcpdump scenario_badhdr ;;
+        nginx-badhdr)      record nginx-badhdr start_nginx tcpdump scenario_badhdr ;;
+        apache-badhdr)     record apache-badhdr start_apache tcpdump scenario_badhdr ;;
+        squid-timeout)     squid_read=3; record squid-timeout "start_squid 3" tcpdump scenario_timeout; squid_read=4 ;;
+        nginx-timeout)     nginx_read=3; record nginx-timeout start_nginx tcpdump scenario_timeout; nginx_read=4 ;;
+        apache-timeout)    apache_timeout=3; record apache-timeout start_apache tcpdump scenario_timeout; apache_timeout=4 ;;
+        squid-storm)       record squid-storm "start_squid 3" tcpdump scenario_storm ;;
+        nginx-storm)       nginx_wc=1024; record nginx-storm start_nginx tcpdump scenario_storm; nginx_wc=64 ;;
+        squid-parent)      cap_filter=" and not (host 127.0.3.1 and not port 3128)"
+                           record squid-parent start_parent_run tcpdump scenario_parent
+                           stop_pid "$parent_pid"; cap_filter="" ;;
+        squid-intercept)   intercept_setup; record squid-intercept "start_squid 3" tcpdump scenario_intercept; intercept_reset ;;
+        mitmproxy)         sysns "$NS" net.ipv4.tcp_syn_retries=3
+                           record mitmproxy-all start_mitmproxy tcpdump scenario_mitmproxy
+                           sysns "$NS" "net.ipv4.tcp_syn_retries=$syn_retries" ;;
+        squid-ipv6)        ipv6_setup; record squid-ipv6 "start_squid 3" tcpdump scenario_ipv6; ipv6_reset ;;
+        nginx-ipv6)        ipv6_setup; record nginx-ipv6 start_nginx tcpdump scenario_ipv6; ipv6_reset ;;
+        squid-bridge)      bridge_setup; record squid-bridge "start_squid 3" tcpdump scenario_all; bridge_reset ;;
         *) echo "record.sh: unknown proxy $p" >&2; exit 2 ;;
     esac
 done
