@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* addr.h - addresses, endpoints and flows, as every part of mwg502 names
  * them: the decoders fill them, the engine keys its tables on them, the
  * verdict reports them.  Plain C. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blockpage.c - see blockpage.h. */
 #include "blockpage.h"
 

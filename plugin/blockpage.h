@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* blockpage.h - recognising the gateway's own error pages.
  *
  * When a capture holds only the client leg, the page the gateway sent is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* compat.h - the differences between the Wireshark versions mwg502 builds
  * for: 4.0 (Debian 12), 4.4 (Debian 13) and 4.6 (Debian forky).  The rest
  * of the plugin reads the same for all of them.

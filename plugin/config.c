@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c - the engine's configuration: which ports are the gateway's,
  * which statuses to explain, its windows and capacities.  The preferences
  * (packet-mwg502.c) fill it; the defaults are those of constants.h. */

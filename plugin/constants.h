@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* constants.h - every default and every bound of mwg502, named once.
  *
  * The preferences (packet-mwg502.c) and the engine read the same

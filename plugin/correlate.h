@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* correlate.h - the engine: from the facts of each frame, in capture order,
  * to verdicts.
  *

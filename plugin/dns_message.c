@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dns_message.c - see dns_message.h. */
 #include "dns_message.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dns_message.h - the facts of one DNS message.
  *
  * Read from the message's bytes (see headers.h for why not from Wireshark's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c - the correlator: configuration, clock, tables and keys, and the
  * dispatch of each frame's facts to the intake of its kind.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h - the engine's state, shared by the files of the engine and by
  * nothing else (the plugin sees correlate.h only).
  *

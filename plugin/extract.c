@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* extract.c - see extract.h. */
 #include "extract.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* extract.h - one dissected frame -> mwg_facts, as Wireshark saw it.
  *
  * The glue between Wireshark and the plain-C engine.  It wants no field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* facts.h - what one frame tells mwg502, as Wireshark dissected it.
  *
  * extract.c fills this record from the frame (Wireshark's own view where it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fold.c - see fold.h. */
 #define _GNU_SOURCE     /* memmem */
 #include "fold.h"

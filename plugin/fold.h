@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fold.h - searching a page for many marks, whatever their case: the page's
  * first bytes are lower-cased once, then each mark is a plain memmem().
  * Error pages name what they are in their first lines (title, template

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gateway.h - which kind of proxy sent an error response: its Server
  * header, or the marks of its error page.  The advice speaks in the terms
  * of that proxy (an MWG menu for MWG, a squid.conf directive for Squid...). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* headers.c - see headers.h. */
 #include "headers.h"
 

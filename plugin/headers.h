@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* headers.h - finding, in a frame's bytes, the packet Wireshark dissected.
  *
  * Wireshark tells mwg502 which flow a frame carries (the addresses and

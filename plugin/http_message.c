@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* http_message.c - see http_message.h. */
 #include "http_message.h"
 

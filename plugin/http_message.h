@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* http_message.h - reading HTTP/1.x messages from bytes.
  *
  * Wireshark decides which segments are HTTP and in which frame each message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* http_stream.c - the HTTP messages of a TCP connection, each in the frame
  * where Wireshark dissected it.
  *

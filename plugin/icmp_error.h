@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* icmp_error.h - an ICMP or ICMPv6 destination-unreachable error: what the
  * decoder reads, the engine keeps and the verdict reports, one record. */
 #ifndef MWG502_ICMP_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intake_dns.c - DNS queries and answers: transactions per name, what each
  * name resolved to, and which name owns an address. */
 #include "engine.h"

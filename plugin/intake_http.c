@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intake_http.c - HTTP messages, as http_stream.c reads them: a client's
  * requests and the gateway's answers on the client leg, the gateway's
  * forwarded requests and the origin's replies on the upstream leg.  An error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* intake_tcp.c - TCP segments: connection attempts and their answers, the
  * first bytes of upstream replies, closes; and, for segments that may hold
  * HTTP, the hand-over to http_stream.c. */

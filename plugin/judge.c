@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* judge.c - a gateway error response -> its verdict.
  *
  * The request it answers gives the host and the time span.  The engine

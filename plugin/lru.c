@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lru.c - see lru.h. */
 #include "lru.h"
 

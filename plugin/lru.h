@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lru.h - a hash table whose entries are dropped when idle or when full.
  *
  * Every table of the correlation engine is one of these, so that its memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet-mwg502.c - the mwg502 post-dissector: protocol, preferences,
  * per-capture state and the entry point Wireshark calls for every frame.
  *

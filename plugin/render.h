@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* render.h - a verdict -> the mwg502 tree, expert info and Info column.
  *
  * Owns the filter fields (mwg502.*) and expert entries, whose names are a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.h - the "mwg502" statistics tree: explained errors by category,
  * cause and host, and the frames mwg502 could not read or where it had to
  * drop state (tshark -z

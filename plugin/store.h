@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* store.h - the verdicts of the capture, by frame.
  *
  * The engine decides on the first pass, in capture order; every pass (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* verdict.c - the verdict record and its tokens. */
 #include "verdict.h"
 

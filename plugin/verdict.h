@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* verdict.h - what mwg502 concludes about one gateway error response.
  *
  * Shared by the engine (which fills it), the renderer (which shows it) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wire.h - reading numbers the way they are sent: network byte order.
  * For the decoders, which check their bounds before reading. */
 #ifndef MWG502_WIRE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wording.c - the words people read for a verdict: its one-line summary
  * and the usual fix. */
 #include <glib.h>

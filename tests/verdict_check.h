@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* verdict_check.h - what every verdict must satisfy, whatever the input.
  *
  * One definition for the unit tests (which assert it on every verdict they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_correlate.c - libFuzzer harness for the correlation engine alone.
  *
  * The fuzz input is decoded into a small configuration (tiny capacities and

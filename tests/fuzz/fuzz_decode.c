@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_decode.c - libFuzzer harness for the byte decoders (headers.c,
  * http_message.c, dns_message.c).
  *

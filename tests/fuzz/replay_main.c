@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay_main.c - runs a libFuzzer harness without libFuzzer.
  *
  * usage: fuzz_replay [FILE...]

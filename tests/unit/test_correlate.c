@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_correlate.c - the engine (correlate.h) on captures built in code.
  *
  * Each test builds the frames of a small capture the way Wireshark hands

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_decode.c - unit tests of the byte decoders (headers.c,
  * http_message.c, dns_message.c) on GLib's test framework.  No Wireshark.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_lru.c - unit tests of the bounded tables (lru.c) on GLib's test
  * framework: eviction order, the eviction count, expiry, and the requeue
  * interval that keeps touches cheap (one second here). */
