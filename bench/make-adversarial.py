@@ -9,23 +9,17 @@ a name entry, a DNS flow and an address owner each), half are SYNs to fresh
 destination address:port pairs (a connection and an endpoint entry each),
 interleaved, all within S seconds (default 300, inside every window of the
 plugin, so that only its capacities bound its state).  Deterministic.
+
+The frames are built with pcapgen.py and streamed to the file as they are
+made (already in time order: no sorting, little memory).
 """
 import argparse
+import os
 import struct
 import sys
 
-GW = bytes([192, 168, 1, 10])
-DNS_SERVER = bytes([10, 10, 65, 1])
-ETH_OUT = b"\x00\x50\x56\x00\x00\x02\x00\x50\x56\x00\x00\x01\x08\x00"
-ETH_IN = b"\x00\x50\x56\x00\x00\x01\x00\x50\x56\x00\x00\x02\x08\x00"
-
-
-def ipv4(src, dst, proto, payload):
-    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0x4000, 64, proto, 0, src, dst) + payload
-
-
-def qname(name):
-    return b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapgen import DNS_SERVER, GW_UPSTREAM as GW, SYN, PcapFile, dns_packet, eth, ipv4, tcp_header, udp  # noqa: E402
 
 
 def main():
@@ -35,35 +29,27 @@ def main():
     ap.add_argument("-o", "--output", default="bench/out/adversarial.pcap")
     args = ap.parse_args()
     start = 1700000000
-    frames = 0
-    with open(args.output, "wb") as out:
-        out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    out = PcapFile(args.output)
 
-        def rec(i, eth_hdr, pkt):
-            nonlocal frames
-            t_us = int(i * args.seconds * 1e6 / args.targets)
-            frame = eth_hdr + pkt
-            out.write(struct.pack("<IIII", start + t_us // 1000000, t_us % 1000000, len(frame), len(frame)))
-            out.write(frame)
-            frames += 1
+    def rec(i, from_gw, pkt):
+        # target i at i/N of the span, to the microsecond
+        t_us = int(i * args.seconds * 1e6 / args.targets)
+        out.record(start + t_us // 1000000, t_us % 1000000, eth(from_gw, pkt))
 
-        for i in range(args.targets):
-            if i % 2 == 0:
-                name = "n%d.adv%d.example.org" % (i, i % 97)
-                ident = i & 0xffff
-                port = 1024 + (i // 2) % 60000
-                q = struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + qname(name) + struct.pack("!HH", 1, 1)
-                rec(i, ETH_OUT, ipv4(GW, DNS_SERVER, 17, struct.pack("!HHHH", port, 53, 8 + len(q), 0) + q))
-                addr = struct.pack("!I", (100 << 24) | i)
-                r = (struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 0) + qname(name) + struct.pack("!HH", 1, 1)
-                     + struct.pack("!HHHIH", 0xc00c, 1, 1, 300, 4) + addr)
-                rec(i, ETH_IN, ipv4(DNS_SERVER, GW, 17, struct.pack("!HHHH", 53, port, 8 + len(r), 0) + r))
-            else:
-                dst = struct.pack("!I", (20 << 24) | i)
-                sport = 1024 + (i // 2) % 60000
-                tcp = struct.pack("!HHIIBBHHH", sport, 80 + i % 3, i, 0, 0x50, 0x02, 64240, 0, 0)
-                rec(i, ETH_OUT, ipv4(GW, dst, 6, tcp))
-    print("%s: %d frames, %d distinct targets, no 502" % (args.output, frames, args.targets), file=sys.stderr)
+    for i in range(args.targets):
+        if i % 2 == 0:
+            name = "n%d.adv%d.example.org" % (i, i % 97)
+            ident = i & 0xffff
+            port = 1024 + (i // 2) % 60000
+            rec(i, True, ipv4(GW, DNS_SERVER, 17, udp(port, 53, dns_packet(ident, name, 1, False))))
+            addr = struct.pack("!I", (100 << 24) | i)
+            rec(i, False, ipv4(DNS_SERVER, GW, 17, udp(53, port, dns_packet(ident, name, 1, True, 0, [addr]))))
+        else:
+            dst = struct.pack("!I", (20 << 24) | i)
+            sport = 1024 + (i // 2) % 60000
+            rec(i, True, ipv4(GW, dst, 6, tcp_header(sport, 80 + i % 3, i, 0, SYN)))
+    out.close()
+    print("%s: %d frames, %d distinct targets, no 502" % (args.output, out.count, args.targets), file=sys.stderr)
 
 
 if __name__ == "__main__":

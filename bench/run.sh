@@ -2,6 +2,7 @@
 # The mwg502 benchmark: tshark with the plugin against tshark without it.
 #
 # usage: bench/run.sh [-r ROUNDS] [-c CAPTURE] [-a ADVERSARIAL] [PATH/TO/mwg502.so]
+#        bench/run.sh --shapes[=NAME,...] [-r ROUNDS] [PATH/TO/mwg502.so]
 #
 # Defaults: 5 rounds, bench/out/gateway.pcap and bench/out/adversarial.pcap
 # (made by bench/make-capture.py and bench/make-adversarial.py when missing),
@@ -17,6 +18,19 @@
 # /usr/bin/time -f '%e %M' around tshark itself (not around the wrapper's
 # own set-up).  Printed: medians, and the ratios plugin/plain and
 # disabled/plain (targets: <= 1.10 and <= 1.02).
+#
+# --shapes: instead, the same comparison (plugin against plain, one pass
+# `-r` and two passes `-2 -r`) on each stress shape of bench/make-shapes.py
+# at its benchmark scale (bench/out/shape-NAME.pcap, made when missing),
+# and a table of ratios per shape: wall time, CPU time (user + system,
+# steadier when other work shares the machine) and peak RSS.  NAME,...:
+# some of them (see SHAPES below).  There "plain" is tshark with the global
+# plugins but mwg502: a copy of the global folder without it, as
+# WIRESHARK_PLUGIN_DIR (a global mwg502.so, as an installed package leaves,
+# would otherwise run in the baseline too).  In the cut shapes the two are
+# not like for like: the plugin has Wireshark decode its proxy ports as
+# HTTP, while plain tshark finds HTTP on 9090 by heuristics, which fail on
+# records cut short.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -24,6 +38,31 @@ root=$(dirname "$here")
 rounds=5
 capture="$here/out/gateway.pcap"
 adversarial="$here/out/adversarial.pcap"
+# name|make-shapes.py arguments: the shapes at benchmark scale
+SHAPES=(
+    "storm|--shape storm"
+    "shared-evidence|--shape shared-evidence"
+    "shared-syn|--shape shared-syn"
+    "big-pages|--shape big-pages"
+    "dense-flood|--shape dense-flood"
+    "pipeline|--shape pipeline --depth 17"
+    "pipeline-100|--shape pipeline --depth 100"
+    "per-segment|--shape per-segment"
+    "lost-response|--shape lost-response"
+    "cut-96|--shape cut --snaplen 96"
+    "cut-68|--shape cut --snaplen 68"
+    "unresolved|--shape unresolved"
+)
+shapes=""
+args=()
+for a in "$@"; do
+    case $a in
+    --shapes) shapes=all ;;
+    --shapes=*) shapes=${a#--shapes=} ;;
+    *) args+=("$a") ;;
+    esac
+done
+set -- ${args[@]+"${args[@]}"}
 while getopts r:c:a: opt; do
     case $opt in
     r) rounds=$OPTARG ;;
@@ -37,9 +76,11 @@ plugin=$(readlink -f "${1:-$root/build/mwg502.so}")
 [ -f "$plugin" ] || { echo "no plugin at $plugin (build it first)" >&2; exit 2; }
 
 py=/usr/bin/python3
-[ -f "$capture" ] || "$py" "$here/make-capture.py" -o "$capture"
-[ -f "$adversarial" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
-chmod a+r "$capture" "$adversarial"
+if [ -z "$shapes" ]; then
+    [ -f "$capture" ] || "$py" "$here/make-capture.py" -o "$capture"
+    [ -f "$adversarial" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
+    chmod a+r "$capture" "$adversarial"
+fi
 # tshark runs as nobody when we are root: it must reach the inputs.
 d=$(dirname "$(readlink -f "$capture")")
 while [ "$d" != / ]; do chmod a+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
@@ -54,7 +95,7 @@ real_tshark=$(command -v tshark)
 cat >"$work/bin/tshark" <<EOF
 #!/bin/sh
 if [ "\$1" = -G ] || [ -z "\${BENCH_TIME_FILE:-}" ]; then exec "$real_tshark" "\$@"; fi
-exec /usr/bin/time -o "\$BENCH_TIME_FILE" -f '%e %M' "$real_tshark" "\$@"
+exec /usr/bin/time -o "\$BENCH_TIME_FILE" -f "\${BENCH_TIME_FORMAT:-%e %M}" "$real_tshark" "\$@"
 EOF
 chmod 755 "$work/bin/tshark"
 export PATH="$work/bin:$PATH"
@@ -67,6 +108,23 @@ as_user() {
     fi
 }
 
+# plain, without any mwg502: the global plugins but mwg502, for the
+# unprivileged user tshark runs as (root ignores WIRESHARK_PLUGIN_DIR)
+global=$(tshark -G folders 2>/dev/null | awk -F'\t' '/^Global Plugins:/ {print $2}' | sed 's/[[:space:]]*$//')
+plain_dir="$work/plain-plugins"
+for kind in "$global"/*/; do
+    kind=$(basename "$kind")
+    mkdir -p "$plain_dir/$(basename "$global")/$kind"
+    for so in "$global/$kind"/*.so; do
+        [ -e "$so" ] && [ "$(basename "$so")" != mwg502.so ] && cp "$so" "$plain_dir/$(basename "$global")/$kind/"
+    done
+done
+chmod -R a+rX "$plain_dir"
+if as_user WIRESHARK_PLUGIN_DIR="$plain_dir" tshark -G plugins 2>/dev/null | grep -q mwg502; then
+    echo "plain tshark still loads an mwg502 plugin: the baseline would not be plain" >&2
+    exit 2
+fi
+
 # run SETUP NAME tshark-args... : appends "time rss" to $work/NAME.SETUP
 run() {
     local setup=$1 name=$2
@@ -76,10 +134,83 @@ run() {
     case $setup in
     plugin) BENCH_TIME_FILE=$tf "$root/tests/tshark-with-plugin.sh" "$plugin" "$@" >/dev/null 2>&1 ;;
     disabled) BENCH_TIME_FILE=$tf "$root/tests/tshark-with-plugin.sh" "$plugin" --disable-protocol mwg502 "$@" >/dev/null 2>&1 ;;
-    plain) as_user BENCH_TIME_FILE="$tf" tshark "$@" >/dev/null 2>&1 ;;
+    plain) as_user WIRESHARK_PLUGIN_DIR="$plain_dir" BENCH_TIME_FILE="$tf" tshark "$@" >/dev/null 2>&1 ;;
     esac
     tail -n 1 "$tf" >>"$work/$name.$setup"
 }
+
+if [ -n "$shapes" ]; then
+    # shape_run SETUP NAME tshark-args...: appends "time rss" to $work/NAME.SETUP
+    shape_run() {
+        local setup=$1 name=$2 tf="$work/t"
+        shift 2
+        rm -f "$tf"
+        # wall seconds, peak RSS KB, user and system CPU seconds
+        if [ "$setup" = plugin ]; then
+            BENCH_TIME_FORMAT='%e %M %U %S' BENCH_TIME_FILE=$tf "$root/tests/tshark-with-plugin.sh" "$plugin" "$@" \
+                >/dev/null 2>&1
+        else
+            as_user WIRESHARK_PLUGIN_DIR="$plain_dir" BENCH_TIME_FORMAT='%e %M %U %S' BENCH_TIME_FILE="$tf" \
+                tshark "$@" >/dev/null 2>&1
+        fi
+        tail -n 1 "$tf" >>"$work/$name.$setup"
+    }
+    selected=()
+    for s in "${SHAPES[@]}"; do
+        IFS='|' read -r name _ <<<"$s"
+        if [ "$shapes" = all ] || [[ ",$shapes," == *",$name,"* ]]; then selected+=("$s"); fi
+    done
+    [ ${#selected[@]} -gt 0 ] || { echo "no such shape: $shapes (shapes: ${SHAPES[*]%%|*})" >&2; exit 2; }
+    for s in "${selected[@]}"; do
+        IFS='|' read -r name gen <<<"$s"
+        cap="$here/out/shape-$name.pcap"
+        # shellcheck disable=SC2086
+        [ -f "$cap" ] || "$py" "$here/make-shapes.py" $gen -o "$cap"
+        chmod a+r "$cap"
+    done
+    echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+    echo "rounds: $rounds (plugin: $plugin; plain: global plugins without mwg502)"
+    for ((r = 1; r <= rounds; r++)); do
+        for s in "${selected[@]}"; do
+            IFS='|' read -r name _ <<<"$s"
+            cap="$here/out/shape-$name.pcap"
+            if ((r % 2)); then order="plugin plain"; else order="plain plugin"; fi
+            cat "$cap" >/dev/null   # in the page cache: neither set-up pays the disk
+            for setup in $order; do
+                shape_run "$setup" "$name.read" -r "$cap"
+                shape_run "$setup" "$name.two" -2 -r "$cap"
+            done
+            echo "round $r: $name done" >&2
+        done
+    done
+    median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+    col() { awk -v c="$2" '{ print $c }' "$1"; }
+    printf '\n%-16s %8s %6s | %-47s | %-47s\n' "" "" "" "one pass (-r)" "two passes (-2 -r)"
+    printf '%-16s %8s %6s | %7s %7s %5s %5s %6s %6s %5s | %7s %7s %5s %5s %6s %6s %5s\n' shape frames errors \
+        "t plug" "t plain" ratio cpu "MB plg" "MB pln" ratio "t plug" "t plain" ratio cpu "MB plg" "MB pln" ratio
+    status=0
+    for s in "${selected[@]}"; do
+        IFS='|' read -r name _ <<<"$s"
+        cap="$here/out/shape-$name.pcap"
+        frames=$(capinfos -c -M "$cap" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}')
+        errors=$(grep -vc '^#' "$cap.truth" || true)
+        line=$(printf '%-16s %8s %6s' "$name" "$frames" "$errors")
+        for mode in read two; do
+            tp=$(col "$work/$name.$mode.plugin" 1 | median); tn=$(col "$work/$name.$mode.plain" 1 | median)
+            mp=$(col "$work/$name.$mode.plugin" 2 | median); mn=$(col "$work/$name.$mode.plain" 2 | median)
+            cp=$(awk '{ print $3 + $4 }' "$work/$name.$mode.plugin" | median)
+            cn=$(awk '{ print $3 + $4 }' "$work/$name.$mode.plain" | median)
+            line+=$(awk -v a="$tp" -v b="$tn" -v c="$mp" -v d="$mn" -v e="$cp" -v f="$cn" \
+                'BEGIN { printf " | %7.2f %7.2f %5.2f %5.2f %6.0f %6.0f %5.2f", a, b, a / b, e / f, c / 1024, d / 1024, c / d }')
+            awk -v a="$tp" -v b="$tn" -v c="$mp" -v d="$mn" 'BEGIN { exit !(a / b > 1.10 || c / d > 1.10) }' && status=1
+        done
+        echo "$line"
+    done
+    echo "(t: median wall seconds; cpu: plugin/plain of the median user+system CPU seconds, steadier than"
+    echo " wall time on a busy machine; MB: median peak RSS; ratio = plugin/plain; target <= 1.10)"
+    [ "$status" = 0 ] && echo "all targets met" || echo "SOME TARGETS MISSED"
+    exit "$status"
+fi
 
 cap=$capture
 # name, then the arguments for plugin/disabled, then ':::' and those for plain
