@@ -11,7 +11,10 @@
 #
 #   plugin   tests/tshark-with-plugin.sh (the plugin loaded and enabled)
 #   disabled the same, with --disable-protocol mwg502
-#   plain    tshark with its global plugins only (mwg502 not loaded)
+#   plain    tshark with its global plugins but mwg502: a copy of the
+#            global folder without it, as WIRESHARK_PLUGIN_DIR (a global
+#            mwg502.so, as an installed package leaves, would otherwise run
+#            in the baseline too)
 #
 # Rounds alternate the set-ups, so that a slow spell of the machine hits all
 # of them alike.  Each command's wall time and peak RSS come from
@@ -24,10 +27,7 @@
 # at its benchmark scale (bench/out/shape-NAME.pcap, made when missing),
 # and a table of ratios per shape: wall time, CPU time (user + system,
 # steadier when other work shares the machine) and peak RSS.  NAME,...:
-# some of them (see SHAPES below).  There "plain" is tshark with the global
-# plugins but mwg502: a copy of the global folder without it, as
-# WIRESHARK_PLUGIN_DIR (a global mwg502.so, as an installed package leaves,
-# would otherwise run in the baseline too).  In the cut shapes the two are
+# some of them (see SHAPES below).  In the cut shapes the two are
 # not like for like: the plugin has Wireshark decode its proxy ports as
 # HTTP, while plain tshark finds HTTP on 9090 by heuristics, which fail on
 # records cut short.
