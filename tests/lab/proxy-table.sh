@@ -76,7 +76,11 @@ label() {
 rows() {
     local cap=$1 proxy=$2 expected="${1%.*}.expected"
     [ -f "$expected" ] || expected=/dev/null
-    "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" -o mwg502.status_codes:500-504 \
+    # the capture's own options (status codes, parent proxies), as its test
+    local -a opts
+    read -r -a opts < <(sed -n 's/^# options://p' "$expected")
+    [ "${#opts[@]}" -gt 0 ] || opts=(-o mwg502.status_codes:500-504)
+    "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" "${opts[@]}" \
         -Y 'tcp.port == 9090 && (http.request || http.response)' -T fields -E separator='|' \
         -e frame.number -e http.request.method -e http.request.uri -e http.request_in \
         -e http.response.code -e mwg502.cause 2>/dev/null |
