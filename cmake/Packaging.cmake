@@ -3,18 +3,29 @@
 #
 #   cmake -S . -B build && cmake --build build && (cd build && cpack -G DEB)
 #
-# makes build/mwg502_<version>+ws<major.minor>_<arch>.deb, holding only
+# makes build/mwg502_<version>+ws<major.minor>_<arch>.deb, holding
 # <Wireshark's plugin folder>/epan/mwg502.so (e.g.
-# /usr/lib/x86_64-linux-gnu/wireshark/plugins/4.0/epan/mwg502.so) and
+# /usr/lib/x86_64-linux-gnu/wireshark/plugins/4.0/epan/mwg502.so) and the
+# Debian documentation /usr/share/doc/mwg502/{copyright,changelog.gz}, and
 # depending on the Debian package of the libwireshark the plugin links, from
 # the exact upstream version it was built against up to the next minor
 # release (a plugin loads only into the major.minor it was built for):
-#   Depends: libwireshark16 (>= 4.0.17), libwireshark16 (<< 4.1)
+#   Depends: ..., libwireshark16 (>= 4.0.17), libwireshark16 (<< 4.1)
+# (4.4: libwireshark18, 4.6: libwireshark19), after the libraries
+# dpkg-shlibdeps finds (libc6, GLib, libwireshark).
+#
+# The version has no Debian revision: the package is native, so its Debian
+# changelog is changelog.gz (lintian: a native package has no
+# changelog.Debian.gz).  The documentation is installed by cpack only, not
+# by `cmake --install` (install component mwg502-deb-doc, excluded from all).
 #
 # Options (cache variables):
-#   MWG502_DEB_MAINTAINER      the Maintainer field
+#   MWG502_DEB_MAINTAINER      the Maintainer field (and changelog trailer)
 #   MWG502_DEB_RUNTIME_PACKAGE the runtime package to depend on (found with
 #                              dpkg -S when empty)
+#   MWG502_DEB_SHLIBDEPS       run dpkg-shlibdeps for the other Depends
+#                              (default: on when dpkg-shlibdeps exists and
+#                              dpkg knows the libwireshark)
 
 set(MWG502_DEB_MAINTAINER "mwg502 maintainers <mwg502-maintainers@example.invalid>"
     CACHE STRING "Maintainer field of the Debian package")
@@ -29,6 +40,7 @@ set(_mwg_ws_next "${Wireshark_MAJOR_VERSION}.${_mwg_ws_next_minor}")
 # epan is Wireshark's imported target for libwireshark; its file and soname
 # give /usr/lib/<multiarch>/libwireshark.so.N.
 set(_mwg_runtime_pkg "${MWG502_DEB_RUNTIME_PACKAGE}")
+set(_mwg_runtime_pkg_by_dpkg OFF)
 if(NOT _mwg_runtime_pkg)
     set(_mwg_epan_file "")
     set(_mwg_epan_soname "")
@@ -72,6 +84,7 @@ if(NOT _mwg_runtime_pkg)
             # "libwireshark16:amd64: /usr/lib/x86_64-linux-gnu/libwireshark.so.16"
             if(_rc EQUAL 0 AND _out MATCHES "^([a-z0-9][a-z0-9.+-]*)(:[a-z0-9-]+)?: ")
                 set(_mwg_runtime_pkg "${CMAKE_MATCH_1}")
+                set(_mwg_runtime_pkg_by_dpkg ON)
                 break()
             endif()
         endforeach()
@@ -163,12 +176,84 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "${_mwg_runtime_pkg} (>= ${Wireshark_VERSION}), ${_mwg_runtime_pkg} (<< ${_mwg_ws_next})")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "wireshark | tshark")
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-# Only the plugin: the install rules of this project install nothing else.
 
+# --- The other libraries: dpkg-shlibdeps -------------------------------------
+# Every ELF file must depend on the libc it links (lintian:
+# missing-dependency-on-libc); dpkg-shlibdeps gives the right packages and
+# versions for the release the package is built on (libc6, libglib2.0-0 or
+# libglib2.0-0t64, libwireshark...).  It needs the libraries to belong to
+# installed packages, which a Wireshark built from source is not; and CPack
+# needs the file utility to find the ELF files.
+find_program(MWG502_DPKG_SHLIBDEPS dpkg-shlibdeps)
+find_program(MWG502_FILE file)
+mark_as_advanced(MWG502_DPKG_SHLIBDEPS MWG502_FILE)
+if(MWG502_DPKG_SHLIBDEPS AND MWG502_FILE AND _mwg_runtime_pkg_by_dpkg)
+    set(_mwg_shlibdeps_default ON)
+else()
+    set(_mwg_shlibdeps_default OFF)
+endif()
+option(MWG502_DEB_SHLIBDEPS "Complete the Depends of the .deb with dpkg-shlibdeps"
+    ${_mwg_shlibdeps_default})
+if(MWG502_DEB_SHLIBDEPS)
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+    # A warning on Debian, where a .deb is meant; a note elsewhere.
+    if(MWG502_DPKG)
+        set(_mwg_level WARNING)
+    else()
+        set(_mwg_level STATUS)
+    endif()
+    message(${_mwg_level} "mwg502 packaging: no dpkg-shlibdeps run, so the .deb depends on "
+        "${_mwg_runtime_pkg} only (lintian: missing-dependency-on-libc); "
+        "dpkg-shlibdeps (dpkg-dev) and file are needed, and a libwireshark from a Debian package")
+endif()
+
+# --- Debian documentation: copyright and changelog ---------------------------
+# Debian policy 12.5 and 12.7: /usr/share/doc/<package>/copyright and the
+# changelog, gzip -9n.  Package only: component mwg502-deb-doc is left out of
+# `cmake --install` (EXCLUDE_FROM_ALL) and added for cpack below.
+set(_mwg_deb_dist "unstable")
+if(EXISTS "/etc/os-release")
+    file(STRINGS "/etc/os-release" _mwg_codename REGEX "^VERSION_CODENAME=")
+    if(_mwg_codename MATCHES "^VERSION_CODENAME=\"?([a-z]+)\"?$")
+        set(_mwg_deb_dist "${CMAKE_MATCH_1}")
+    endif()
+endif()
+# RFC 2822 date; honours SOURCE_DATE_EPOCH for reproducible packages.
+string(TIMESTAMP _mwg_deb_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
+set(_mwg_deb_doc "${CMAKE_CURRENT_BINARY_DIR}/deb-doc")
+file(MAKE_DIRECTORY "${_mwg_deb_doc}")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/debian/changelog.in" "${_mwg_deb_doc}/changelog" @ONLY)
+find_program(MWG502_GZIP gzip)
+mark_as_advanced(MWG502_GZIP)
+if(NOT MWG502_GZIP)
+    message(FATAL_ERROR "mwg502 packaging: gzip is needed for the Debian changelog")
+endif()
+execute_process(COMMAND "${MWG502_GZIP}" -9nf "${_mwg_deb_doc}/changelog"
+    RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "mwg502 packaging: gzip -9n ${_mwg_deb_doc}/changelog failed")
+endif()
+install(FILES "${CMAKE_CURRENT_LIST_DIR}/debian/copyright" "${_mwg_deb_doc}/changelog.gz"
+    DESTINATION share/doc/mwg502
+    PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+    COMPONENT mwg502-deb-doc EXCLUDE_FROM_ALL)
+# One package (no component packaging) holding the default install and the
+# documentation.
+set(CPACK_INSTALL_CMAKE_PROJECTS
+    "${CMAKE_BINARY_DIR};${PROJECT_NAME};ALL;/"
+    "${CMAKE_BINARY_DIR};${PROJECT_NAME};mwg502-deb-doc;/")
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
+
+if(CPACK_DEBIAN_PACKAGE_SHLIBDEPS)
+    set(_mwg_more_deps ", and what dpkg-shlibdeps finds")
+else()
+    set(_mwg_more_deps "")
+endif()
 message(STATUS "mwg502 package: ${CPACK_DEBIAN_FILE_NAME} "
-    "(Depends: ${CPACK_DEBIAN_PACKAGE_DEPENDS})")
+    "(Depends: ${CPACK_DEBIAN_PACKAGE_DEPENDS}${_mwg_more_deps})")
 
 include(CPack)

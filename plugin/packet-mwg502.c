@@ -9,6 +9,7 @@
  * them by frame and render.c shows them on every pass.
  */
 #include "packet-mwg502.h"
+#include "compat.h"
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -32,7 +33,7 @@ static range_t *pref_status_codes;
 static guint pref_dns_window = MWG_DEFAULT_DNS_WINDOW_S;
 static guint pref_connect_window = MWG_DEFAULT_CONNECT_WINDOW_S;
 static guint pref_response_timeout = MWG_DEFAULT_RESPONSE_TIMEOUT_S;
-static gboolean pref_transparent;
+static mwg_pref_bool_t pref_transparent;
 static const char *pref_gateway_addresses = "";
 static const char *pref_parent_proxies = "";
 

@@ -1,30 +1,87 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables used by the scripts that source this
-# Helpers shared by debian13-root.sh, in-debian13.sh and
-# tests/package/deb-install.sh. Sourced, not run.
+# Helpers shared by debian-root.sh, in-root.sh and tests/package/deb-install.sh.
+# Sourced, not run.
 #
 # The functions that work on a root use $ROOT (and $SUITE for the sources);
-# a script that makes other roots sets ROOT after sourcing this.
+# root_select sets both (and the marker and lock) for one of the project's
+# build roots; a script that makes other roots sets ROOT and SUITE itself.
 #
-# Both scripts run their mounts inside a private mount namespace (unshare -m),
+# The scripts run their mounts inside a private mount namespace (unshare -m),
 # so a mount can never outlive the script, not even after a kill -9; the exit
 # trap unmounts as well, in reverse order, for the ordinary case.
 
-# LOG_TAG: the prefix of messages (set it before sourcing to change it).
-msg() { printf '[%s] %s\n' "${LOG_TAG:-debian13}" "$*" >&2; }
-die() { printf '[%s] ERROR: %s\n' "${LOG_TAG:-debian13}" "$*" >&2; exit 1; }
+# LOG_TAG: the prefix of messages (set it before sourcing to change it; by
+# default the name of the selected root).
+msg() { printf '[%s] %s\n' "${LOG_TAG:-${ROOT_NAME:-root}}" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "${LOG_TAG:-${ROOT_NAME:-root}}" "$*" >&2; exit 1; }
 
 compat_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_TOP=$(git -C "$compat_dir" rev-parse --show-toplevel 2>/dev/null) \
     || REPO_TOP=$(cd "$compat_dir/../.." && pwd -P)
-# The root may be put elsewhere (e.g. a shared cache) with DEBIAN13_ROOT.
-ROOT=${DEBIAN13_ROOT:-$REPO_TOP/.roots/debian13}
-ROOT_MARKER=$ROOT/.mwg502-root-complete
-ROOT_LOCK=$(dirname "$ROOT")/.$(basename "$ROOT").lock
 
-# Packages the plugin needs to build and test against Debian 13's Wireshark.
+# The project's build roots: NAME SUITE WIRESHARK TITLE, one a line.  A root
+# lives in <repository top>/.roots/NAME (git-ignored), or wherever the
+# variable <NAME in capitals>_ROOT says (DEBIAN13_ROOT, FORKY_ROOT), e.g. a
+# shared cache.
+ROOT_TABLE='debian13 trixie 4.4 Debian 13
+forky forky 4.6 Debian forky'
+
+# root_select WHICH: select a build root by its name, suite or Wireshark
+# (debian13, trixie, 13 or 4.4; forky or 4.6).  Sets ROOT_NAME, SUITE,
+# ROOT_WS, ROOT_TITLE, ROOT, ROOT_MARKER and ROOT_LOCK.
+root_select() {
+    local name suite ws title override
+    while read -r name suite ws title; do
+        case "$1" in
+            "$name"|"$suite"|"$ws"|"${title#Debian }")
+                ROOT_NAME=$name SUITE=$suite ROOT_WS=$ws ROOT_TITLE=$title
+                override=${name^^}_ROOT
+                ROOT=${!override:-$REPO_TOP/.roots/$name}
+                ROOT_MARKER=$ROOT/.mwg502-root-complete
+                ROOT_LOCK=$(dirname "$ROOT")/.$(basename "$ROOT").lock
+                return 0 ;;
+        esac
+    done <<<"$ROOT_TABLE"
+    die "unknown root: $1 (known: $(awk '{ printf "%s%s (Wireshark %s)", (NR > 1 ? ", " : ""), $2, $3 }' <<<"$ROOT_TABLE"))"
+}
+
+# Packages the plugin needs to build, test and package against the root's
+# Wireshark (file: for CPack's dpkg-shlibdeps step; lintian: the package check).
 ROOT_PACKAGES=(build-essential cmake pkg-config libglib2.0-dev
-               libwireshark-dev wireshark-dev tshark python3)
+               libwireshark-dev wireshark-dev tshark python3 file lintian)
+
+# suite_pockets SUITE: the archive suites a root of SUITE takes packages
+# from besides SUITE itself ("updates" for SUITE-updates, "security" for
+# SUITE-security).  A released Debian has both; testing (forky) has none
+# that matter: its -updates and -security suites are empty, fixes reach
+# testing itself.
+suite_pockets() {
+    case "$1" in
+        bookworm|trixie) echo "updates security" ;;
+        *) echo "" ;;
+    esac
+}
+
+# suite_is_testing SUITE: true for a suite whose Release file is renewed
+# every week (testing, unstable); a frozen mirror of it is soon past its
+# Valid-Until, so apt in such a root must not check that date.
+suite_is_testing() {
+    case "$1" in
+        forky|sid|testing|unstable) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# debootstrap_script SUITE: the debootstrap script to give for SUITE, or
+# nothing when the host's debootstrap knows the suite (Debian 12's has no
+# forky script; testing is made as sid is).
+debootstrap_script() {
+    local dir=/usr/share/debootstrap/scripts
+    if [ ! -e "$dir/$1" ] && [ -e "$dir/sid" ]; then
+        echo "$dir/sid"
+    fi
+}
 
 require_root() {
     [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, mount and chroot need it)"
@@ -67,6 +124,27 @@ mount_basics() {
 # List mount points at or below $1 (as seen from this namespace).
 mounts_below() {
     awk -v p="$1" '{ if ($5 == p || index($5, p "/") == 1) print $5 }' /proc/self/mountinfo
+}
+
+# root_lock_shared WAIT-MESSAGE: hold the root's lock shared on fd 9 (the
+# root is not remade while held); waits while the root is being made.
+# root_lock_exclusive WAIT-MESSAGE: upgrade it to exclusive (making or
+# changing the root), waiting for the users to finish.
+# Users of a root hold the lock shared; changing the root takes it
+# exclusively (a developer and CI may share the machine).
+root_lock_shared() {
+    mkdir -p "$(dirname "$ROOT_LOCK")"
+    exec 9>"$ROOT_LOCK"
+    if ! flock -n -s 9; then
+        msg "$1"
+        flock -s 9
+    fi
+}
+root_lock_exclusive() {
+    if ! flock -n -x 9; then
+        msg "$1"
+        flock -x 9
+    fi
 }
 
 # A root is complete when the marker exists and its tools are in place.
@@ -132,12 +210,17 @@ host_debian_uris() {
 }
 
 # Copy the host's Valid-Until/Date checking into the root, so a root made
-# from a frozen (snapshot) archive behaves as the host's apt does.
+# from a frozen (snapshot) archive behaves as the host's apt does; a testing
+# root (forky) never checks Valid-Until: its Release file is valid for a
+# week only, and the archive this machine reads is older than that.
 write_root_apt_conf() {
-    local conf=$ROOT/etc/apt/apt.conf.d/90mwg502-from-host v
+    local conf=$ROOT/etc/apt/apt.conf.d/90mwg502-from-host v dump
+    # Read whole (grep -q on a pipe would kill apt-config: a failure under pipefail).
+    dump=$(apt-config dump)
     : >"$conf"
     for v in Acquire::Check-Valid-Until Acquire::Check-Date; do
-        if apt-config dump | grep -q "^$v \"false\";"; then
+        if grep -qxF "$v \"false\";" <<<"$dump" \
+            || { [ "$v" = Acquire::Check-Valid-Until ] && suite_is_testing "$SUITE"; }; then
             echo "$v \"false\";" >>"$conf"
         fi
     done
@@ -148,12 +231,16 @@ Dpkg::Use-Pty "false";
 EOF
 }
 
+# write_root_sources MIRROR SECURITY-MIRROR: the root's sources.list, for
+# $SUITE and the pockets suite_pockets gives it.
 write_root_sources() {
-    local mirror=$1 security=$2
+    local mirror=$1 security=$2 pockets
+    pockets=" $(suite_pockets "$SUITE") "
     {
         echo "deb $mirror $SUITE main"
-        echo "deb $mirror $SUITE-updates main"
-        [ -n "$security" ] && echo "deb $security $SUITE-security main"
+        [[ $pockets == *" updates "* ]] && echo "deb $mirror $SUITE-updates main"
+        [[ $pockets == *" security "* ]] && [ -n "$security" ] && echo "deb $security $SUITE-security main"
+        true
     } >"$ROOT/etc/apt/sources.list"
 }
 
@@ -162,14 +249,17 @@ in_root() {
         LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
 
-# Install debootstrap on the host when missing (log in $LOG_DIR).
-install_host_debootstrap() {
-    command -v debootstrap >/dev/null && return 0
-    msg "installing debootstrap on the host"
+# install_host_tool COMMAND [PACKAGE]: install PACKAGE (default: COMMAND)
+# on the host when COMMAND is missing (log in $LOG_DIR).
+install_host_tool() {
+    local cmd=$1 pkg=${2:-$1}
+    command -v "$cmd" >/dev/null && return 0
+    msg "installing $pkg on the host"
     local apt=(apt-get -o DPkg::Lock::Timeout=600 -q)
     # On a machine whose package lists were never fetched, update and retry.
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap >"$LOG_DIR/host-apt.log" 2>&1 \
-        || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y debootstrap; } \
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$pkg" >"$LOG_DIR/host-apt.log" 2>&1 \
+        || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$pkg"; } \
             >>"$LOG_DIR/host-apt.log" 2>&1 \
-        || { tail -n 20 "$LOG_DIR/host-apt.log" >&2; die "could not install debootstrap on the host (log: $LOG_DIR/host-apt.log)"; }
+        || { tail -n 20 "$LOG_DIR/host-apt.log" >&2; die "could not install $pkg on the host (log: $LOG_DIR/host-apt.log)"; }
 }
+install_host_debootstrap() { install_host_tool debootstrap; }
