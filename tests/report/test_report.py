@@ -303,7 +303,7 @@ def t_truncated(env):
 
 
 def t_links(env):
-    """Issue 4 point 1: every incident's request, evidence and error frames
+    """Every incident's request, evidence and error frames
     carry mwg502.incident == N on a second pass; the evidence frame carries
     mwg502.explains == N."""
     for e in env.expected:
