@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks mwg502's verdicts on a capture of make-shapes.py against its truth.
 
 usage: check-shapes.py [--examples K] PLUGIN.so OUT.pcap [tshark options...]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates the adversarial capture of the mwg502 memory benchmark.
 
 usage: make-adversarial.py [--targets N] [--seconds S] [-o OUT.pcap]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates a large, realistic web-gateway capture for the mwg502 benchmark.
 
 usage: make-capture.py [--frames N] [--seed S] [--failure-rate R] [-o OUT.pcap]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates the stress shapes of a "502 storm" for mwg502, with their truth.
 
 usage: make-shapes.py --shape NAME [--scale N] [--seed S] [-o OUT.pcap]

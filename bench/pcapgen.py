@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Raw pcap and packet building shared by the benchmark's capture generators.
 
 make-capture.py, make-adversarial.py and make-shapes.py write their captures

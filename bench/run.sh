@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The mwg502 benchmark: tshark with the plugin against tshark without it.
 #
 # usage: bench/run.sh [-r ROUNDS] [-c CAPTURE] [-a ADVERSARIAL] [PATH/TO/mwg502.so]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build the crafted web-gateway captures in captures/crafted/ and their expected verdicts.
 
 Run with Debian's python3 and python3-scapy:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # CPack rules for a Debian package of the plugin, for the Wireshark it is
 # built against.  Included by the top CMakeLists.txt when the plugin is built.
 #

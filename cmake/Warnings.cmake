@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Compiler warnings and sanitizers, the same for every target of the project.
 function(mwg502_warnings target)
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes

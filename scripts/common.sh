@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by setup.sh and test.sh: what the project needs from Debian, and
 # how to build it.  Sourced, not run.
 

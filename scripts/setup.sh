@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what is missing, builds mwg502, installs it where tshark and
 # Wireshark load it (and mwg502-report into /usr/local/bin), and shows it
 # explaining the bundled sample captures.

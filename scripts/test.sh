@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the whole test suite: builds with warnings as errors, runs the unit
 # tests and every bundled capture through real tshark with the plugin just
 # built, then the same under AddressSanitizer/UBSan, then again against

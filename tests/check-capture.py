@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks mwg502's verdicts on one capture, in every way Wireshark runs.
 
 usage: check-capture.py [--cut-short] PATH/TO/mwg502.so CAPTURE

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Cuts every incident of a capture out and checks that it explains itself.
 
 usage: check-export.py PATH/TO/mwg502.so CAPTURE [tshark options...]

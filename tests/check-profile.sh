@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The mwg502 configuration profile, installed the documented way, loads in
 # tshark: its display-filter macro finds every explained error and its custom
 # columns show the cause and host.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced.  mwg502_plugin_folder PLUGIN DIR: lays out DIR/plugins as a
 # Wireshark plugin folder holding copies of every global plugin but mwg502,
 # plus PLUGIN, for WIRESHARK_PLUGIN_DIR=DIR/plugins (which replaces the

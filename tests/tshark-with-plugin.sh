@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs tshark with a freshly built mwg502.so, whoever runs it.
 #
 # usage: tshark-with-plugin.sh PATH/TO/mwg502.so [tshark arguments...]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the mwg502 Wireshark configuration profile (columns, coloring
 # rules, filter buttons, display-filter macros, column widths) for one user.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Builds the bad-input captures of mwg502 in captures/bad-input/.
 
 Run with Debian's python3 and python3-scapy:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Make (if absent) a Debian root with the Wireshark development packages of
 # its release, for building and testing the plugin against that Wireshark:
 #   trixie (Debian 13, Wireshark 4.4): <repository top>/.roots/debian13

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run a command inside a Debian root made by debian-root.sh (trixie or
 # forky), with the repository bind-mounted at the same path as on the host,
 # so a build there uses the same sources (and build trees inside the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables used by the scripts that source this
 # Helpers shared by debian-root.sh, in-root.sh and tests/package/deb-install.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fuzzes tshark with the mwg502 plugin on mutated captures.
 #
 # usage: tshark-mutate.sh [--smoke | -n COUNT] [--seed S] [--jobs J] [--keep DIR] PATH/TO/mwg502.so

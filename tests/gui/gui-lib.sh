@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Sourced by the GUI scripts: the real Wireshark (Debian's wireshark-qt)
 # under Xvfb, with the mwg502 profile and a freshly built plugin.

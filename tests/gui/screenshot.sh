@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Takes docs/screenshot.png: the real Wireshark GUI (Debian's wireshark-qt)
 # under Xvfb, on a crafted capture, with the mwg502 profile and the plugin
 # just built.  As people use it: the capture is opened first, then the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Opens a capture in the real Wireshark as people do (the file first, no
 # filter), then types a display filter into the filter bar and reads the
 # number of displayed frames from the status bar (OCR of a screenshot):

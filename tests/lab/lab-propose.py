@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Proposes the .expected lines of a lab recording from its packets alone.
 
 usage: lab-propose.py CAPTURE [--ports 9090,3128] [--clients ADDR,...]

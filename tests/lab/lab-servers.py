@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Misbehaving upstreams for the mwg502 lab (run inside the lab namespace).
 
 usage: lab-servers.py MODE ADDRESS PORT [LIFETIME]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Live use of mwg502: tshark, started before the failures, prints each
 # verdict while it captures (one pass, live capture).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by record.sh and live.sh: a private network namespace, named after
 # the calling script and its pid, and a work folder, both removed on exit with
 # everything started in them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the markdown table "proxy x failure -> status the client got, cause
 # mwg502 reports" from the lab recordings, by running the plugin over them.
 #

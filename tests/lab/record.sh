@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Records real forward proxies failing on a real network stack, for mwg502.
 #
 # usage (as root): tests/lab/record.sh [OUTDIR [PROXY...]]

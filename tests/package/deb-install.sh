@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the plugin's .deb for each Wireshark and install it with apt in a
 # fresh Debian root of the matching release, then check that tshark there
 # loads the plugin and explains a capture.

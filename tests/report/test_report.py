@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Tests of tools/mwg502-report and of the incident links, against the
 .expected file of a crafted capture.
 
