@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* engine.c - the correlator: configuration, clock, tables and keys, and the
+/* engine.c - the correlator: its clock, its tables (connections, endpoints,
+ * names, the gateway's and parents' addresses) and what they dropped, and the
  * dispatch of each frame's facts to the intake of its kind.
  *
  * "While the client waited" is judged by frame number, which only grows,
@@ -10,100 +11,6 @@
 
 #include <stddef.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ keys */
-
-void ep_key_make(const mwg_endpoint *e, ep_key *k)
-{
-    memset(k->b, 0, EP_BYTES);
-    k->b[0] = e->addr.family;
-    memcpy(k->b + 1, e->addr.bytes, e->addr.family == 4 ? 4 : 16);
-    k->b[17] = (uint8_t)(e->port >> 8);
-    k->b[18] = (uint8_t)e->port;
-}
-
-void addr_key_make(const mwg_addr *a, ep_key *k)
-{
-    mwg_endpoint ep = { .addr = *a, .port = 0 };
-    ep_key_make(&ep, k);
-}
-
-void flow_key_make(const mwg_flow *fl, flow_key *k)
-{
-    ep_key a, b;
-    ep_key_make(&fl->src, &a);
-    ep_key_make(&fl->dst, &b);
-    bool swap = memcmp(a.b, b.b, EP_BYTES) > 0;
-    memcpy(k->b, swap ? b.b : a.b, EP_BYTES);
-    memcpy(k->b + EP_BYTES, swap ? a.b : b.b, EP_BYTES);
-}
-
-/* Keys are a few dozen bytes hashed on every frame: eight at a time. */
-static guint bytes_hash(const uint8_t *p, size_t n)
-{
-    uint64_t h = n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
-        h ^= h >> 32;
-    }
-    for (; n > 0; p++, n--)
-        h = (h ^ *p) * UINT64_C(0x100000001b3);
-    return (guint)(h ^ h >> 29);
-}
-
-guint flow_key_hash(gconstpointer k) { return bytes_hash(((const flow_key *)k)->b, sizeof(flow_key)); }
-gboolean flow_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(flow_key)) == 0; }
-guint ep_key_hash(gconstpointer k) { return bytes_hash(((const ep_key *)k)->b, sizeof(ep_key)); }
-gboolean ep_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(ep_key)) == 0; }
-
-/* ----------------------------------------------------------- frame lists */
-
-static bool frame_list_grow(frame_list *l, uint32_t frame, unsigned cap, bool with_seq)
-{
-    if ((l->n && l->v[l->n - 1] == frame) || l->n >= cap)
-        return false;
-    if (l->n == l->room) {
-        l->room = l->room ? 2 * l->room : 4;
-        if (l->room > cap)
-            l->room = cap;
-        l->v = g_renew(uint32_t, l->v, l->room);
-        if (with_seq)
-            l->seq = g_renew(uint32_t, l->seq, l->room);
-    }
-    return true;
-}
-
-void frame_list_add(frame_list *l, uint32_t frame, unsigned cap)
-{
-    if (frame_list_grow(l, frame, cap, false))
-        l->v[l->n++] = frame;
-}
-
-void frame_list_add_segment(frame_list *l, uint32_t frame, uint32_t seq, unsigned cap)
-{
-    if (!frame_list_grow(l, frame, cap, true))
-        return;
-    l->v[l->n] = frame;
-    l->seq[l->n++] = seq;
-}
-
-uint32_t frame_list_frame_at(const frame_list *l, uint32_t seq)
-{
-    uint32_t at = 0;
-    for (unsigned i = 0; l->seq && i < l->n; i++)
-        if ((int32_t)(seq - l->seq[i]) >= 0)
-            at = l->v[i];
-    return at;
-}
-
-void frame_list_clear(frame_list *l)
-{
-    g_free(l->v);
-    g_free(l->seq);
-    memset(l, 0, sizeof *l);
-}
 
 /* ----------------------------------------------------------------- time */
 
@@ -226,53 +133,6 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
     return cn;
 }
 
-conn *ref_resolve(mwg_correlator *c, const conn_ref *ref)
-{
-    conn *cn = mwg_lru_lookup(&c->conns, &ref->key);
-    return cn && cn->serial == ref->serial ? cn : NULL;
-}
-
-/* Drops the references whose connection is gone, before the list grows.
- * Until it reaches MWG_MAX_REFS the list only grows, oldest first. */
-static void ref_list_compact(mwg_correlator *c, ref_list *r)
-{
-    unsigned kept = 0;
-    for (unsigned i = 0; i < r->n; i++)
-        if (ref_resolve(c, &r->refs[i]))
-            r->refs[kept++] = r->refs[i];
-    r->n = kept;
-    r->next = kept % r->room;
-}
-
-void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn)
-{
-    for (unsigned i = 0; i < r->n; i++)
-        if (r->refs[i].serial == cn->serial && flow_key_equal(&r->refs[i].key, &cn->key))
-            return;
-    if (r->n == r->room && r->room < MWG_MAX_REFS) {
-        if (r->room)
-            ref_list_compact(c, r);
-        if (r->n == r->room) {
-            unsigned room = r->room ? MIN(2 * r->room, MWG_MAX_REFS) : 2;
-            r->refs = g_renew(conn_ref, r->refs, room);
-            /* The ring's order: the oldest at 'next' when full. */
-            r->next = r->n;
-            r->room = room;
-        }
-    }
-    r->refs[r->next].key = cn->key;
-    r->refs[r->next].serial = cn->serial;
-    r->next = (r->next + 1) % r->room;
-    if (r->n < r->room)
-        r->n++;
-}
-
-void ref_list_clear(ref_list *r)
-{
-    g_free(r->refs);
-    memset(r, 0, sizeof *r);
-}
-
 /* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
 #define LRU_OBTAIN(table, type, key_ptr, now) \
     ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), offsetof(type, key), (now)))
@@ -293,17 +153,6 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
 bool is_copy_of(const mwg_correlator *c, uint32_t frame, int64_t ts)
 {
     return frame && c->clock - ts < MWG_COPY_WINDOW_NS;
-}
-
-void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame)
-{
-    for (unsigned i = 0; i < *n; i++)
-        if (v[i] == frame)
-            return;
-    if (*n < cap)
-        v[(*n)++] = frame;
-    else
-        v[cap - 1] = frame;     /* keep the first ones and the latest */
 }
 
 void conn_add_frame(conn *cn, uint32_t frame)

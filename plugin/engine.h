@@ -8,13 +8,15 @@
  * connection attempts by destination endpoint, forwarded requests by host.
  *
  *   config.c       ports, statuses, windows and capacities
- *   engine.c       the correlator, its clock, tables and keys; dispatch
+ *   engine.c       the correlator, its clock and tables; dispatch
+ *   records.c      keys, frame lists, references to connections
  *   intake_tcp.c   SYNs and their answers, closes, first reply bytes
  *   intake_dns.c   DNS transactions and what names resolved to
  *   intake_icmp.c  ICMP errors quoting a SYN or a DNS query
  *   http_stream.c  which HTTP messages Wireshark dissected in a frame
  *   intake_http.c  client requests and answers, forwarded requests, replies
- *   judge.c        an error response -> its verdict
+ *   judge.c        an error response -> its verdict (judge.h)
+ *   judge_attempts.c  which connection attempts were the request's own
  */
 #ifndef MWG502_ENGINE_H
 #define MWG502_ENGINE_H
@@ -245,9 +247,6 @@ struct mwg_correlator {
 int64_t mwg_seconds(double s);
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl);
 conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client);
-conn *ref_resolve(mwg_correlator *c, const conn_ref *ref);
-void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn);
-void ref_list_clear(ref_list *r);
 void conn_add_frame(conn *cn, uint32_t frame);
 bool is_copy_of(const mwg_correlator *c, uint32_t frame, int64_t ts);
 void endpoint_remember(mwg_correlator *c, conn *cn);
@@ -263,6 +262,11 @@ bool is_gateway_addr(const mwg_correlator *c, const mwg_addr *a);
 bool is_parent_addr(const mwg_correlator *c, const mwg_addr *a);
 void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a);
 void learn_parent(mwg_correlator *c, const mwg_endpoint *e);
+
+/* records.c (keys and frame lists: above) */
+conn *ref_resolve(mwg_correlator *c, const conn_ref *ref);
+void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn);
+void ref_list_clear(ref_list *r);
 
 /* intake_*.c */
 void intake_tcp(mwg_correlator *c, const mwg_facts *f);

@@ -8,29 +8,12 @@
  * (RST, ICMP error, no answer) -> DNS queries for the name (rcode, no
  * answer, ICMP).  The latest stage reached decides the cause.
  */
-#include "engine.h"
+#include "judge.h"
 
 #include <string.h>
 
 #include "blockpage.h"
 #include "gateway.h"
-
-
-typedef struct {
-    mwg_correlator *c;
-    mwg_verdict *v;
-    const client_request *req;
-    const name_entry *ne;       /* the host's, if the engine knows it */
-    int64_t error_ts;
-} judge;
-
-
-/* Did this stage of the gateway's work overlap the life of the request? It
- * started before the error and either after the request or still ran then. */
-static bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint32_t err)
-{
-    return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
-}
 
 /* The largest response header block each kind of gateway takes: Squid's
  * reply_header_max_size, nginx's proxy_buffer_size (a page); for others,
@@ -137,185 +120,6 @@ static bool judge_forward(judge *j, conn *const *cands, unsigned n)
     return true;
 }
 
-typedef enum { CONNECT_PENDING, CONNECT_REFUSED, CONNECT_UNREACHABLE, CONNECT_ESTABLISHED } connect_outcome;
-
-/* A frame of the attempt, if it came before 'before' (the error frame: an
- * error judged late must not see what came after it), else 0. */
-static uint32_t seen(uint32_t frame, uint32_t before)
-{
-    return frame < before ? frame : 0;
-}
-
-/* How the attempt ended: the latest answer to its SYNs. */
-static connect_outcome conn_outcome(const conn *cn, uint32_t before)
-{
-    uint32_t rst = seen(cn->rst_frame, before), icmp = seen(cn->icmp_frame, before);
-    uint32_t failed = MAX(rst, icmp);
-    if (seen(cn->synack_frame, before) > failed)
-        return CONNECT_ESTABLISHED;
-    if (failed)
-        return rst > icmp ? CONNECT_REFUSED : CONNECT_UNREACHABLE;
-    return CONNECT_PENDING;
-}
-
-static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
-{
-    return MAX(MAX(seen(cn->rst_frame, before), seen(cn->icmp_frame, before)), seen(cn->synack_frame, before));
-}
-
-/* Whether another client asked for the host after this request and before
- * 'frame': an attempt then may be for that request. */
-static bool another_request_before(const judge *j, uint32_t frame)
-{
-    for (unsigned i = 0; j->ne && i < j->ne->n_requests; i++)
-        if (j->ne->requests[i] > j->req->frame && j->ne->requests[i] < frame)
-            return true;
-    return false;
-}
-
-/* Attempt 'cn' may follow 'prev' in one request's chain: it started after
- * 'prev' ended (a RST or ICMP error: the gateway tries again, the same
- * address or the next), or after its last SYN when 'prev' never ended (the
- * gateway gave up on it and moved on to another address).  A new attempt
- * to the same address is another request's when one came meanwhile (Squid
- * and nginx do not retry a refused connection; MWG does). */
-static bool follows(const judge *j, const conn *prev, const conn *cn)
-{
-    uint32_t ended = conn_outcome_frame(prev, j->v->error_frame);
-    bool same = mwg_addr_equal(&prev->server.addr, &cn->server.addr);
-    if (same && another_request_before(j, cn->first_syn_frame))
-        return false;
-    if (ended)
-        return cn->first_syn_frame > ended;
-    return cn->first_syn_frame > prev->last_syn_frame && !same;
-}
-
-/* The chain of attempts from the first of 'own' that started after the
- * request; 'unclaimed': only those no other verdict took. */
-static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool unclaimed, conn **out)
-{
-    unsigned chain = 0;
-    for (;;) {
-        conn *next = NULL;
-        for (unsigned i = 0; i < n_own; i++) {
-            conn *cn = own[i];
-            if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
-                continue;
-            bool fits = chain ? follows(j, out[chain - 1], cn) : true;
-            if (fits && (!next || cn->first_syn_frame < next->first_syn_frame))
-                next = cn;
-        }
-        if (!next)
-            return chain;
-        out[chain++] = next;
-    }
-}
-
-/* The attempts the gateway made for this request, among those to the
- * host's addresses that ran while the client waited.  Under a burst of
- * requests for one host, each request has its own: the first attempt that
- * started after the request and no other verdict took, and those that
- * followed it (see follows()).  Attempts that started before the request
- * and still ran are shared, used only when the request has none of its
- * own.  A connection that was established and carried another request
- * served that one. */
-static unsigned own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones)
-{
-    mwg_verdict *v = j->v;
-    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
-    conn **own = g_new(conn *, n ? n : 1), **shared = g_new(conn *, n ? n : 1);
-    unsigned n_own = 0, n_shared = 0;
-    for (unsigned i = 0; i < n; i++) {
-        conn *cn = cands[i];
-        /* An intercepted client's own connection to the origin's address
-         * is no attempt of the gateway's. */
-        if (!cn->syn_count || cn->last_syn_ts < horizon || cn->client_leg)
-            continue;
-        if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
-            continue;
-        if (cn->n_fwd && conn_outcome(cn, v->error_frame) == CONNECT_ESTABLISHED)
-            continue;
-        if (cn->first_syn_frame > j->req->frame)
-            own[n_own++] = cn;
-        else
-            shared[n_shared++] = cn;
-    }
-    *own_ones = n_own > 0;
-    unsigned chain = 0;
-    if (!n_own) {
-        memcpy(out, shared, n_shared * sizeof *out);
-        chain = n_shared;
-    } else {
-        /* Claims only steer: a request whose attempts were all taken still
-         * gets them, rather than no evidence. */
-        chain = chain_of(j, own, n_own, true, out);
-        if (!chain)
-            chain = chain_of(j, own, n_own, false, out);
-        for (unsigned i = 0; i < chain; i++)
-            if (!out[i]->claimed_by)
-                out[i]->claimed_by = j->req->frame;
-    }
-    g_free(own);
-    g_free(shared);
-    return chain;
-}
-
-/* The request's connection attempts (see own_attempts) decide. */
-static bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
-{
-    mwg_verdict *v = j->v;
-    conn *latest = NULL;
-    for (unsigned i = 0; i < n_rel; i++)
-        if (!latest || relevant[i]->first_syn_frame > latest->first_syn_frame)
-            latest = relevant[i];
-    if (!latest)
-        return false;
-    uint32_t evidence = 0, attempts = 0, first = 0;
-    mwg_cause cause;
-    switch (conn_outcome(latest, v->error_frame)) {
-    case CONNECT_REFUSED: cause = MWG_CAUSE_TCP_RST; break;
-    case CONNECT_UNREACHABLE: cause = MWG_CAUSE_ICMP_UNREACHABLE; break;
-    case CONNECT_ESTABLISHED:
-        cause = seen(latest->close_frame, v->error_frame) ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
-        break;
-    default: cause = MWG_CAUSE_TCP_SYN_TIMEOUT; break;
-    }
-    for (unsigned i = 0; i < n_rel; i++) {
-        conn *cn = relevant[i];
-        uint32_t e = 0;
-        switch (cause) {
-        case MWG_CAUSE_TCP_RST: e = cn->rst_frame; break;
-        case MWG_CAUSE_ICMP_UNREACHABLE: e = cn->icmp_frame; break;
-        case MWG_CAUSE_UPSTREAM_CLOSED: e = cn == latest ? cn->close_frame : 0; break;
-        case MWG_CAUSE_TCP_SYN_TIMEOUT:
-            e = conn_outcome(cn, v->error_frame) == CONNECT_PENDING ? cn->last_syn_frame : 0;
-            break;
-        default: break;
-        }
-        if (e && e < v->error_frame && e > evidence)
-            evidence = e;
-        attempts += cn->syn_count;
-        if (!first || cn->first_syn_frame < first)
-            first = cn->first_syn_frame;
-        mwg_verdict_add_frames(v, cn->frames, cn->n_frames);
-    }
-    mwg_verdict_set_cause(v, cause);
-    v->evidence_frame = cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE ? 0 : evidence;
-    v->attempt_frame = first;
-    v->attempts = attempts;
-    v->upstream = latest->server.addr;
-    v->via_parent = latest->parent_leg || is_parent_addr(j->c, &latest->server.addr);
-    v->upstream_port = latest->server.port;
-    if (cause == MWG_CAUSE_ICMP_UNREACHABLE) {
-        const conn *src = latest;
-        for (unsigned i = 0; i < n_rel; i++)
-            if (relevant[i]->icmp_frame == evidence)
-                src = relevant[i];
-        v->icmp = src->icmp;
-    }
-    return true;
-}
-
 /* DNS for the host while the client waited; fills the addresses it gave.
  * Returns true when DNS decided the verdict (resolution failed). */
 static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
@@ -410,78 +214,6 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     return true;
 }
 
-/* Every connection that may have served the host: attempts to its addresses
- * on the requested port, and connections that carried a request for it. */
-static void add_candidate(GPtrArray *out, conn *cn)
-{
-    for (guint k = 0; k < out->len; k++)
-        if (g_ptr_array_index(out, k) == cn)
-            return;
-    g_ptr_array_add(out, cn);
-}
-
-static void candidate_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal, uint16_t port,
-                            GPtrArray *out)
-{
-    const mwg_addr *addrs = ne ? ne->addrs : NULL;
-    unsigned n_addrs = ne ? ne->n_addrs : 0;
-    for (unsigned a = 0; a <= n_addrs; a++) {
-        const mwg_addr *addr = a < n_addrs ? &addrs[a] : literal;
-        if (!addr || !addr->family)
-            continue;
-        mwg_endpoint ep = { .addr = *addr, .port = port };
-        ep_key k;
-        ep_key_make(&ep, &k);
-        endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
-        for (unsigned i = 0; e && i < e->conns.n; i++) {
-            conn *cn = ref_resolve(c, &e->conns.refs[i]);
-            if (cn)
-                g_ptr_array_add(out, cn);
-        }
-    }
-    for (unsigned i = 0; ne && i < ne->forwards.n; i++) {
-        conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
-        if (cn)
-            add_candidate(out, cn);
-    }
-}
-
-/* When the capture shows no resolution for the host (the gateway resolved it
- * from its cache or hosts file), its connection attempts are the ones to the
- * requested port that started while the client waited and go to an address
- * no other name resolved to. */
-static void unowned_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
-{
-    for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
-        unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
-        conn *cn = ref_resolve(c, &c->recent[i]);
-        if (cn && cn->first_syn_frame <= j->req->frame)
-            break;              /* older ones started before the request too */
-        if (!cn || cn->client_leg || cn->server.port != j->req->port || cn->first_syn_frame >= j->v->error_frame)
-            continue;
-        ep_key k;
-        addr_key_make(&cn->server.addr, &k);
-        addr_owner *o = mwg_lru_lookup(&c->owners, &k);
-        if (o && strcmp(o->name, j->req->host) != 0)
-            continue;
-        add_candidate(out, cn);
-    }
-}
-
-/* With a parent proxy the gateway connects to it, not to the host: the
- * attempts to a parent that started while the client waited. */
-static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
-{
-    for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
-        unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
-        conn *cn = ref_resolve(c, &c->recent[i]);
-        if (cn && cn->first_syn_frame <= j->req->frame)
-            break;
-        if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
-            add_candidate(out, cn);
-    }
-}
-
 /* From the latest stage the gateway reached back: its own connection
  * attempts to the host's addresses (or its parent's) if they never got
  * through (whatever another client's request for the host forwarded
@@ -500,19 +232,17 @@ static void explain(mwg_correlator *c, judge *j)
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
     GPtrArray *cands = g_ptr_array_new();
-    candidate_conns(c, ne, is_literal ? &literal : NULL, req->port, cands);
-    if (c->n_parents || c->cfg.n_parent_proxies)
-        parent_attempts(c, j, cands);
+    judge_candidates(j, is_literal ? &literal : NULL, cands);
     conn **attempts = g_new(conn *, MWG_RECENT_ATTEMPTS + cands->len + 1);
     bool own = false, resolved = is_literal;
-    unsigned n = own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
-    if (own && n && conn_outcome(attempts[n - 1], v->error_frame) != CONNECT_ESTABLISHED) {
+    unsigned n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+    if (own && n && !judge_got_through(j, attempts[n - 1])) {
         judge_connect(j, attempts, n);
     } else if (!judge_forward(j, (conn *const *)cands->pdata, cands->len) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
-            unowned_attempts(c, j, cands);
-            n = own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+            judge_unowned_candidates(j, cands);
+            n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
         }
         judge_connect(j, attempts, n);
     }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* judge.h - what the two halves of a judgement share: judge.c (the error
+ * response, its forwarded request and reply, DNS) and judge_attempts.c (the
+ * connection attempts that were the request's own).
+ */
+#ifndef MWG502_JUDGE_H
+#define MWG502_JUDGE_H
+
+#include "engine.h"
+
+typedef struct {
+    mwg_correlator *c;
+    mwg_verdict *v;
+    const client_request *req;
+    const name_entry *ne;       /* the host's, if the engine knows it */
+    int64_t error_ts;
+} judge;
+
+/* Did this stage of the gateway's work overlap the life of the request? It
+ * started before the error and either after the request or still ran then. */
+static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint32_t err)
+{
+    return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
+}
+
+/* Every connection that may have served the host: attempts to its addresses
+ * (or 'literal') on the requested port, connections that carried a request
+ * for it, and attempts to a parent proxy while the client waited. */
+void judge_candidates(const judge *j, const mwg_addr *literal, GPtrArray *out);
+/* For a host the capture never resolves: the attempts that ran meanwhile
+ * to addresses no other name owns. */
+void judge_unowned_candidates(const judge *j, GPtrArray *out);
+/* The candidates that were this request's own attempts, in 'out' (room for
+ * 'n'); 'own_ones' whether any started after the request. */
+unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones);
+/* Whether the attempt was established before the error. */
+bool judge_got_through(const judge *j, const conn *cn);
+/* The attempts decide the verdict: refused, unreachable, unanswered. */
+bool judge_connect(judge *j, conn *const *attempts, unsigned n);
+
+#endif
