@@ -80,6 +80,12 @@
 /* ------------------------------------------------------------- decoding */
 
 #define MWG_MAX_HTTP_LINE (16 * 1024)   /* longer than any gateway accepts */
+/* The largest response header block a gateway takes: Squid's
+ * reply_header_max_size, nginx's proxy_buffer_size (a page).  A gateway
+ * of another kind that answers while a longer block is still coming is
+ * taken to have refused it at the smallest. */
+#define MWG_SQUID_HEADER_LIMIT (64 * 1024)
+#define MWG_NGINX_HEADER_LIMIT (4 * 1024)
 /* Bytes of an error page searched for its family and its proxy: the marks
  * sit in its first lines (title, template name); Squid's error code is
  * past 2 KB of its 3 KB pages. */

@@ -82,6 +82,7 @@ typedef struct {
     uint32_t taken_end;         /* sequence number just past what is read */
     bool pending;               /* a message began and Wireshark has not dissected it yet */
     uint32_t pending_seq;
+    uint32_t pending_end;       /* past its furthest byte seen, kept or not */
     uint32_t pending_frame;
     int64_t pending_ts;
     frame_list pending_frames;  /* its segments so far */
@@ -102,7 +103,9 @@ typedef struct {
     bool reply_started;         /* a segment beginning "HTTP/" was seen */
     uint32_t reply_frame;
     int64_t reply_ts;
-    frame_list reply_frames;    /* segments of the reply that decided */
+    frame_list reply_frames;    /* segments of the reply that decided, with their seqs */
+    uint32_t reply_seq;         /* where the reply starts in the stream */
+    size_t reply_header_len;    /* its header block (see mwg_http_message) */
     unsigned status;
 } forward;
 

@@ -289,9 +289,12 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
             m->chunked = v.len >= 7 && g_ascii_strncasecmp((const char *)v.p, "chunked", 7) == 0;
         }
     }
-    if (!ended)
+    if (!ended) {
+        m->header_len = len;
         return MWG_HTTP_PARTIAL;
+    }
 
+    m->header_len = off;
     m->body = d + off;
     m->body_len = len - off;
     if (m->is_response && response_has_no_body(m->status, answered_method)) {

@@ -34,6 +34,7 @@ typedef struct {
     mwg_span server, via;       /* a response's Server header; the Via header */
     bool has_server, has_via;
     size_t length;              /* whole message, when complete */
+    size_t header_len;          /* start line and headers with the blank line; all the bytes until it ends */
     const uint8_t *body;        /* body as far as the bytes hold it, as sent */
     size_t body_len;
     bool chunked;

@@ -51,7 +51,13 @@ void http_dir_clear(http_dir *d)
  * they follow each other. */
 static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n)
 {
-    if (!d->pending || seq != d->pending_seq + (uint32_t)d->pending_head_len)
+    if (!d->pending)
+        return;
+    /* How far the message got counts even where its bytes are not kept: a
+     * gateway gives up on headers longer than it takes. */
+    if (seq_before(d->pending_end, seq + (uint32_t)n))
+        d->pending_end = seq + (uint32_t)n;
+    if (seq != d->pending_seq + (uint32_t)d->pending_head_len)
         return;
     size_t room = MWG_MAX_PENDING_HEAD - d->pending_head_len;
     if (n > room)
@@ -67,7 +73,7 @@ static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const u
 {
     pending_clear(d);
     d->pending = true;
-    d->pending_seq = seq;
+    d->pending_seq = d->pending_end = seq;
     d->pending_frame = f->frame;
     d->pending_ts = f->ts_ns;
     frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
@@ -252,6 +258,9 @@ void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
             .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
             .segments = &segments, .seq = d->pending_seq, .incomplete = true,
         };
+        /* Headers that never ended went on past the bytes kept. */
+        if (!m.body)
+            msg.m.header_len = MAX(m.header_len, (size_t)(d->pending_end - d->pending_seq));
         pending_clear(d);
         emit(c, cn, dir, &msg);
         frame_list_clear(&segments);

@@ -163,7 +163,10 @@ static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
     if (!fw || msg->m.status < 200)
         return;
     for (unsigned i = 0; i < msg->segments->n; i++)
-        frame_list_add(&fw->reply_frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
+        frame_list_add_segment(&fw->reply_frames, msg->segments->v[i],
+                               msg->segments->seq ? msg->segments->seq[i] : msg->seq, MWG_MAX_MESSAGE_FRAMES);
+    fw->reply_seq = msg->seq;
+    fw->reply_header_len = msg->m.header_len;
     if (msg->m.malformed) {
         /* A status line, then what no gateway accepts: the reply goes bad
          * where its first offending byte is. */

@@ -15,19 +15,22 @@
 #include "blockpage.h"
 #include "gateway.h"
 
-/* The largest response header block each kind of gateway takes: Squid's
- * reply_header_max_size, nginx's proxy_buffer_size (a page); for others,
- * the smallest of these. */
+/* The largest response header block the gateway takes, where its kind
+ * says (see constants.h), else 0. */
 static size_t header_limit(mwg_gateway gw)
 {
-    return gw == MWG_GW_SQUID ? 64 * 1024 : 4 * 1024;
+    switch (gw) {
+    case MWG_GW_SQUID: return MWG_SQUID_HEADER_LIMIT;
+    case MWG_GW_NGINX: return MWG_NGINX_HEADER_LIMIT;
+    default: return 0;
+    }
 }
 
 /* A reply that began well but had not ended when the gateway answered the
  * client: if its headers break HTTP, or grew past what the gateway takes,
  * the segment that holds the first offending byte (before the error), else
  * 0. */
-static uint32_t reply_gone_bad(const conn *cn, const forward *fw, const mwg_verdict *v)
+static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v)
 {
     const http_dir *d = &cn->dir[1];
     if (!fw->reply_started || !d->pending || d->pending_frame <= fw->frame || d->pending_frame >= v->error_frame)
@@ -39,9 +42,12 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, const mwg_verd
         at = frame_list_frame_at(&d->pending_frames, d->pending_seq + (uint32_t)m.malformed_at);
     else if (st == MWG_HTTP_PARTIAL && !m.body) {
         /* Still in its headers: past the limit? */
-        uint32_t last = d->pending_frames.n ? d->pending_frames.seq[d->pending_frames.n - 1] : d->pending_seq;
-        if (last - d->pending_seq >= header_limit(v->gateway))
-            at = frame_list_frame_at(&d->pending_frames, d->pending_seq + (uint32_t)header_limit(v->gateway));
+        size_t limit = header_limit(v->gateway) ? header_limit(v->gateway) : MWG_NGINX_HEADER_LIMIT;
+        if (d->pending_end - d->pending_seq > limit) {
+            at = frame_list_frame_at(&d->pending_frames, d->pending_seq + (uint32_t)limit);
+            if (at && at < v->error_frame)
+                v->header_limit = limit;
+        }
     }
     return at && at < v->error_frame ? at : 0;
 }
@@ -87,7 +93,14 @@ static bool judge_forward(judge *j, conn *const *cands, unsigned n)
     case REPLY_VALID:
         v->upstream_status = best->status;
         v->evidence_frame = best->reply_frame;
-        if (best->status >= 500 || best->status == v->status) {
+        if (header_limit(v->gateway) && best->reply_header_len > header_limit(v->gateway)) {
+            /* Wireshark read a valid reply, but its headers outgrew what this
+             * gateway takes: it refused the reply where they did. */
+            uint32_t at = frame_list_frame_at(&best->reply_frames, best->reply_seq + (uint32_t)header_limit(v->gateway));
+            mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
+            v->header_limit = header_limit(v->gateway);
+            v->evidence_frame = at ? at : best->reply_frame;
+        } else if (best->status >= 500 || best->status == v->status) {
             mwg_verdict_set_cause(v, MWG_CAUSE_UPSTREAM_STATUS);
         } else {
             /* The origin answered well; the gateway failed on its own. */

@@ -17,6 +17,7 @@ typedef struct {
     uint16_t status, upstream_port, upstream_status, unread_frames;
     uint8_t cause, category, block_page, gateway, dns_rcode, dns_servers;
     uint8_t icmp_version, icmp_type, icmp_code, loss;
+    uint8_t header_limit_kb;
     bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
 } packed;
 
@@ -127,6 +128,7 @@ void mwg_store_add(mwg_verdict *v)
         .gateway = (uint8_t)v->gateway, .dns_rcode = (uint8_t)v->dns_rcode, .dns_servers = (uint8_t)v->dns_servers,
         .icmp_version = (uint8_t)v->icmp.version, .icmp_type = (uint8_t)v->icmp.type,
         .icmp_code = (uint8_t)v->icmp.code, .loss = (uint8_t)v->loss,
+        .header_limit_kb = (uint8_t)MIN(v->header_limit / 1024, G_MAXUINT8),
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
     };
@@ -189,6 +191,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->icmp.type = p->icmp_type;
     v->icmp.code = p->icmp_code;
     v->loss = p->loss;
+    v->header_limit = (size_t)p->header_limit_kb * 1024;
     v->block_page_recognised = p->block_page_recognised;
     v->incomplete = p->incomplete;
     v->gateway_gave_up = p->gateway_gave_up;

@@ -81,6 +81,7 @@ typedef struct {
     unsigned upstream_status;   /* the origin's own status, for upstream_status */
     double response_wait_s;     /* forwarded request -> error, for timeouts */
     bool gateway_gave_up;       /* ... -> the gateway's own close of the upstream connection */
+    size_t header_limit;        /* the reply's header block outgrew this, for http_invalid_response */
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
     unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */

@@ -68,6 +68,9 @@ static char *cause_sentence(const mwg_verdict *v)
                                v->icmp.version == 6 ? "v6" : "", v->icmp.type, v->icmp.code, up,
                                v->upstream_port, host);
     case MWG_CAUSE_HTTP_INVALID_RESPONSE:
+        if (v->header_limit)
+            return g_strdup_printf("%s port %u answered with a header block longer than the gateway takes "
+                                   "(%zu KB), for %s", up, v->upstream_port, v->header_limit / 1024, host);
         return g_strdup_printf("%s port %u answered with bytes that are not an HTTP response, for %s", up,
                                v->upstream_port, host);
     case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT:

@@ -1335,6 +1335,44 @@ static void test_reply_header_block_too_large(void)
     cap_close(&k);
 }
 
+/* A reply Wireshark reads whole and valid, whose header block is longer
+ * than nginx takes (4 KB): nginx refused it where the block outgrew its
+ * buffer.  A gateway whose limit is not known is not judged by one. */
+static void test_valid_reply_headers_past_limit(gconstpointer data)
+{
+    bool nginx = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    send_msg(&k, &up, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    GString *reply = g_string_new("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n");
+    while (reply->len < 6000)
+        g_string_append(reply, "X-Padding: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n");
+    g_string_append(reply, "\r\n");
+    const unsigned n = 6;
+    uint32_t last = send_split(&k, &up, 1, keep(&k, g_strdup(reply->str)), n);
+    /* send_split cuts at len * i / n: the segment holding offset 4096. */
+    unsigned holding = 0;
+    while (reply->len * (holding + 1) / n <= 4096)
+        holding++;
+    uint32_t past = last - (n - 1) + holding;
+    g_string_free(reply, TRUE);
+    send_msg(&k, &cl, 1, nginx ? "HTTP/1.1 502 Bad Gateway\r\nServer: nginx/1.22.1\r\nContent-Length: 0\r\n\r\n"
+                               : "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+    const mwg_verdict *v = only_verdict(&k);
+    if (nginx) {
+        expect(v, "bad_response", "http_invalid_response", req, past);
+        g_assert_cmpuint(v->header_limit, ==, 4096);
+        g_assert_nonnull(strstr(v->summary, "header block longer than the gateway takes (4 KB)"));
+    } else {
+        expect(v, "unknown", "no_upstream_evidence", req, 0);
+    }
+    cap_close(&k);
+}
+
 /* Apache (ProxyTimeout), Squid (read_timeout) and nginx (proxy_read_timeout)
  * close the upstream connection themselves when their timeout fires; the
  * silent origin's FIN follows, before or after the error reaches the
@@ -2251,6 +2289,10 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/reply-goes-bad/lengths-disagree", &LENGTHS_DISAGREE,
                          test_reply_goes_bad);
     g_test_add_func("/correlate/gateway/reply-header-block-too-large", test_reply_header_block_too_large);
+    g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
+                         test_valid_reply_headers_past_limit);
+    g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
+                         test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/gave-up-first/origin-fin-before-error", GINT_TO_POINTER(true),
                          test_gateway_gave_up_first);
     g_test_add_data_func("/correlate/gateway/gave-up-first/origin-fin-after-error", GINT_TO_POINTER(false),
