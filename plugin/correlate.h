@@ -66,6 +66,7 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
 #define MWG_DROP_CONNS 0x1      /* connections: the table was full */
 #define MWG_DROP_NAMES 0x2      /* DNS names: the table was full */
 #define MWG_DROP_REQUESTS 0x4   /* requests past a client connection's waiting queue */
+#define MWG_DROP_TRACK 0x8      /* requests whose answers the capture lacks: no longer matched */
 
 /* What the frame just fed left unsaid: the protocols Wireshark dissected
  * in it that mwg502 could not read (MWG_UNREAD_*), and what the engine had
@@ -86,6 +87,7 @@ typedef struct {
     uint64_t conns_evicted;     /* connections dropped because the table was full */
     uint64_t names_evicted;     /* DNS names dropped because the table was full */
     uint64_t requests_untracked;/* requests beyond the waiting queue of a client connection */
+    uint64_t requests_lost_track;/* waiting requests no longer matched: answers missing from the capture */
     uint64_t frames_unread;     /* frames Wireshark dissected that mwg502 could not read */
 } mwg_loss;
 

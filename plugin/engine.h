@@ -72,6 +72,11 @@ typedef struct {
     const frame_list *segments; /* its segments, with where each starts */
     uint32_t seq;               /* where its first byte is in the stream */
     bool incomplete;            /* never arrived whole: 'frame' shows its start */
+    /* Whole messages came before it that the capture does not hold (it
+     * starts past the end of the last message read). */
+    bool after_gap;
+    uint32_t ack;               /* the sender's acknowledgement number where it is shown */
+    bool ack_known;
     const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
     size_t decoded_body_len;
 } http_msg;
@@ -80,7 +85,9 @@ typedef struct {
 typedef struct {
     bool seq_known;
     uint32_t taken_end;         /* sequence number just past what is read */
+    bool at_boundary;           /* ... and that is where a message read whole ended */
     bool pending;               /* a message began and Wireshark has not dissected it yet */
+    bool pending_after_gap;     /* ... after bytes the capture does not hold */
     uint32_t pending_seq;
     uint32_t pending_end;       /* past its furthest byte seen, kept or not */
     uint32_t pending_frame;
@@ -116,6 +123,8 @@ typedef struct {
     char *method;
     uint16_t port;
     frame_list frames;          /* its segments */
+    uint32_t ack;               /* how far the client had the gateway's bytes when it asked */
+    bool ack_known;
 } client_request;
 
 typedef struct {

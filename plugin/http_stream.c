@@ -69,10 +69,11 @@ static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n
     d->pending_head_len += n;
 }
 
-static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n)
+static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n, bool after_gap)
 {
     pending_clear(d);
     d->pending = true;
+    d->pending_after_gap = after_gap;
     d->pending_seq = d->pending_end = seq;
     d->pending_frame = f->frame;
     d->pending_ts = f->ts_ns;
@@ -99,13 +100,14 @@ typedef struct {
 /* 'segments': those of a message Wireshark reassembled, else NULL: the
  * message lies in this segment from sequence number 'seq' on. */
 static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
-                      const frame_list *segments, uint32_t seq, frame_reading *fr)
+                      const frame_list *segments, uint32_t seq, bool after_gap, frame_reading *fr)
 {
     uint32_t only_frame = f->frame, only_seq = seq;
     frame_list only = { &only_frame, &only_seq, 1, 1 };
     http_msg msg = {
         .frame = f->frame, .ts = f->ts_ns, .m = *m,
         .segments = segments ? segments : &only, .seq = segments && segments->seq ? segments->seq[0] : seq,
+        .after_gap = after_gap, .ack = f->tcp_ack, .ack_known = (f->tcp_flags & MWG_TCP_ACK) != 0,
     };
     if (m->is_response && !fr->gave_body && f->decoded_body.p) {
         msg.decoded_body = f->decoded_body.p;
@@ -139,29 +141,34 @@ static bool taken_although_partial(const mwg_facts *f, const mwg_http_message *m
 }
 
 /* The messages that start at 'p' (segment bytes from sequence number
- * 'seq' on), one after the other. */
+ * 'seq' on), one after the other; 'after_gap': the capture lacks whole
+ * messages before the first. */
 static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const uint8_t *p, size_t len,
-                         bool cut, uint32_t seq, frame_reading *fr)
+                         bool cut, uint32_t seq, bool after_gap, frame_reading *fr)
 {
     http_dir *d = &cn->dir[dir];
     size_t off = 0;
+    bool boundary = true;
     while (off < len) {
         mwg_http_message m;
         mwg_http_state st = mwg_http_read(p + off, len - off, cut, dir ? answered_method(cn) : NULL, &m);
+        boundary = false;
         if (st == MWG_HTTP_NOT_A_MESSAGE)
             break;
         bool at_end = m.until_close && (f->tcp_flags & MWG_TCP_FIN);
         if ((st == MWG_HTTP_COMPLETE && f->http.took_message) || at_end ||
             (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read))) {
-            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, fr);
+            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, after_gap && off == 0, fr);
+            boundary = st == MWG_HTTP_COMPLETE;
             off = st == MWG_HTTP_COMPLETE ? off + m.length : len;
             continue;
         }
         /* Wireshark waits for more of it: it is shown where it ends. */
-        pending_start(d, f, seq + (uint32_t)off, p + off, len - off);
+        pending_start(d, f, seq + (uint32_t)off, p + off, len - off, after_gap && off == 0);
         off = len;
     }
     d->taken_end = seq + (uint32_t)off;
+    d->at_boundary = boundary && off == len;
 }
 
 /* The messages of the segment, as far as it is not a copy of bytes read. */
@@ -180,25 +187,37 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
     if (d->pending && !seq_before(seq, d->pending_seq)) {
         if (r->p && f->http.took_message && seq - d->pending_seq <= r->len) {
             /* The message completed here: the PDU ends with the first bytes
-             * of this segment, the rest may start other messages. */
+             * of this segment, the rest may start other messages.  The PDU
+             * itself may hold more whole messages after the first (Wireshark
+             * hands HTTP all it has up to the next message cut short). */
             size_t in_segment = r->len - (seq - d->pending_seq);
             if (in_segment > f->payload.len)
                 in_segment = f->payload.len;
             frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
             mwg_http_message m;
-            if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE) {
+            uint32_t start = d->pending_seq;
+            bool after_gap = d->pending_after_gap, boundary = false;
+            mwg_http_state st = mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m);
+            if (st != MWG_HTTP_NOT_A_MESSAGE) {
                 frame_list segments = d->pending_frames;
                 d->pending_frames = (frame_list){ 0 };
                 pending_clear(d);
-                emit_here(c, cn, dir, f, &m, &segments, 0, fr);
+                emit_here(c, cn, dir, f, &m, &segments, 0, after_gap, fr);
                 frame_list_clear(&segments);
+                boundary = true;
+                if (st == MWG_HTTP_COMPLETE && m.length < r->len) {
+                    read_segment(c, cn, dir, f, r->p + m.length, r->len - m.length, r->cut,
+                                 start + (uint32_t)m.length, false, fr);
+                    boundary = d->at_boundary;
+                }
             } else {
                 pending_clear(d);
             }
             d->taken_end = seq + (uint32_t)in_segment;
+            d->at_boundary = boundary;
             if (f->payload.len > in_segment)
                 read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
-                             seq + (uint32_t)in_segment, fr);
+                             seq + (uint32_t)in_segment, false, fr);
             return;
         }
         if (!f->http.took_message) {
@@ -220,13 +239,18 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
          * began inside it): the message is there; where it ended in this
          * segment is not known, so nothing after it is read. */
         mwg_http_message m;
+        uint32_t start = end - (uint32_t)r->len;
         if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
-            emit_here(c, cn, dir, f, &m, NULL, end - (uint32_t)r->len, fr);
+            emit_here(c, cn, dir, f, &m, NULL, start, d->at_boundary && seq_before(d->taken_end, start), fr);
         d->taken_end = end;
+        d->at_boundary = false;
         return;
     }
+    /* Past the end of a message read whole: what lies between was never
+     * captured, and held whole messages. */
     if (f->payload.len > 0)
-        read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq, fr);
+        read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq,
+                     d->at_boundary && seq_before(d->taken_end, seq), fr);
 }
 
 void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
@@ -256,7 +280,7 @@ void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
         d->pending_head = NULL;
         http_msg msg = {
             .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
-            .segments = &segments, .seq = d->pending_seq, .incomplete = true,
+            .segments = &segments, .seq = d->pending_seq, .incomplete = true, .after_gap = d->pending_after_gap,
         };
         /* Headers that never ended went on past the bytes kept. */
         if (!m.body)

@@ -130,6 +130,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->host = understood ? g_strdup(host) : NULL;
         q->method = method;
         q->port = port;
+        q->ack = msg->ack;
+        q->ack_known = msg->ack_known;
         for (unsigned i = 0; i < msg->segments->n; i++)
             frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
         g_queue_push_tail(cn->waiting, q);
@@ -182,17 +184,45 @@ static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
     watch_update(c, cn);
 }
 
+/* Answers the capture does not hold came before this one (see after_gap):
+ * they answered the oldest waiting requests, at least one.  How many is
+ * known when the next waiting request was sent after the client had every
+ * byte before this answer (its acknowledgement reaches it), or is the only
+ * one left; then those before it are dropped.  Otherwise which request this
+ * answers is not known: the waiting ones become untracked (as many as may
+ * still be answered, so that no later answer is matched to the wrong
+ * request) and false is returned. */
+static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_msg *msg)
+{
+    unsigned n = cn->waiting ? g_queue_get_length(cn->waiting) : 0;
+    if (n == 0)
+        return true;
+    client_request *next = n > 1 ? g_queue_peek_nth(cn->waiting, 1) : NULL;
+    bool sent_after_gap = next && next->ack_known && (int32_t)(next->ack - msg->seq) >= 0;
+    if (n == 2 || sent_after_gap) {
+        client_request_free(g_queue_pop_head(cn->waiting));
+        return true;
+    }
+    /* With one waiting, the request this answers is missing too. */
+    cn->untracked += n >= 2 ? n - 2 : 0;
+    c->loss.requests_lost_track += n;
+    c->frame_notes.dropped |= MWG_DROP_TRACK;
+    g_queue_clear_full(cn->waiting, client_request_free);
+    return false;
+}
+
 /* The gateway's answer to a client. */
 static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
     if (msg->m.status < 200 && msg->m.status >= 100)
         return;                 /* interim: the final answer follows */
+    bool tracked = !msg->after_gap || skip_answers_not_captured(c, cn, msg);
     /* A request that came after the answer began (one cut off and read
      * late) is not the one it answers. */
     client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
     client_request *req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
     bool untracked = false;
-    if (!req && cn->untracked) {
+    if (!req && cn->untracked && tracked) {
         cn->untracked--;
         untracked = true;
     }
@@ -200,6 +230,8 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         mwg_verdict *v = mwg_verdict_new();
         if (untracked)
             v->loss |= MWG_LOSS_REQUEST_QUEUE;
+        if (!tracked)
+            v->loss |= MWG_LOSS_ANSWER_GAP;
         judge_error(c, req, msg, v);
         g_ptr_array_add(c->out, v);
     }

@@ -129,6 +129,13 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
             cn->synack_frame = f->frame;
             conn_add_frame(cn, f->frame);
         }
+        /* The server's stream starts here: an answer that starts later
+         * than its first byte follows answers the capture lacks. */
+        http_dir *d = &cn->dir[1];
+        if (!d->seq_known) {
+            d->seq_known = d->at_boundary = true;
+            d->taken_end = f->tcp_seq + 1;
+        }
         return;
     }
     if (from_server && (fl & MWG_TCP_RST) && cn->syn_count && !cn->synack_frame) {

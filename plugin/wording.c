@@ -114,6 +114,9 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     if (v->loss & MWG_LOSS_REQUEST_QUEUE)
         g_string_append(s, " (more requests waited on the client connection than mwg502 tracks; the request "
                            "it answers is unknown)");
+    if (v->loss & MWG_LOSS_ANSWER_GAP)
+        g_string_append(s, " (answers on the client connection are missing from the capture; the request it "
+                           "answers is unknown)");
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
         if (v->loss & MWG_LOSS_EVICTED)
             g_string_append(s, " (mwg502's tables were full and dropped older state: evidence may be missing)");

@@ -467,7 +467,7 @@ static void feed_checked(mwg_correlator *c, const mwg_facts *f, GPtrArray *out)
         abort();
     mwg_frame_notes notes = mwg_correlator_frame_notes(c);
     if ((notes.unread & ~(unsigned)(MWG_UNREAD_HTTP | MWG_UNREAD_DNS | MWG_UNREAD_ICMP)) ||
-        (notes.dropped & ~(unsigned)(MWG_DROP_CONNS | MWG_DROP_NAMES | MWG_DROP_REQUESTS)))
+        (notes.dropped & ~(unsigned)(MWG_DROP_CONNS | MWG_DROP_NAMES | MWG_DROP_REQUESTS | MWG_DROP_TRACK)))
         abort();
     for (unsigned i = 0; i < out->len; i++) {
         char *wrong = mwg_verdict_violation(g_ptr_array_index(out, i), f->frame, false);

@@ -296,9 +296,12 @@ static uint32_t send_cut(cap *k, tcp_conn *t, int dir, const char *const *msgs, 
         const char *pdu = NULL;
         size_t pdu_len = 0;
         size_t first_start = first ? end[first - 1] : 0;
+        /* As Wireshark reassembles: from the start of the message begun
+         * in an earlier segment to the end of the last one this segment
+         * completes (HTTP takes them all from the one buffer). */
         if (next_msg > first && first_start < start) {
             pdu = stream->str + first_start;
-            pdu_len = end[first] - first_start;
+            pdu_len = end[next_msg - 1] - first_start;
         }
         frame = segment(k, t, dir, MWG_TCP_ACK, stream->str + start, stop - start, next_msg > first ? &ws : NULL,
                         pdu, pdu_len);
@@ -1671,6 +1674,80 @@ static void test_pipelining(gconstpointer data)
     cap_close(&k);
 }
 
+/* The capture lacks the gateway's answer to one request of a keep-alive
+ * connection (the client got it: its next request acknowledges it).  The
+ * answers after it still name their own requests. */
+static void test_answer_missing_keepalive(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    enum { N = 4, LOST = 1 };
+    uint32_t req_frame[N], err_frame[N];
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        req_frame[i] = send_msg(&k, &cl, 0, proxy_get(&k, host));
+        const char *answer = response_text(&k, 502, host);
+        if (i == LOST)
+            cl.next[1] += (uint32_t)strlen(answer);     /* sent, not captured */
+        else
+            err_frame[i] = send_msg(&k, &cl, 1, answer);
+        g_free(host);
+    }
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, N - 1);
+    for (unsigned i = 0, j = 0; i < N; i++) {
+        if (i == LOST)
+            continue;
+        const mwg_verdict *v = verdict(&k, j++);
+        char *host = pipeline_host(i);
+        g_assert_cmpstr(v->host, ==, host);
+        g_assert_cmpuint(v->request_frame, ==, req_frame[i]);
+        g_assert_cmpuint(v->error_frame, ==, err_frame[i]);
+        g_assert_cmpuint(v->loss, ==, 0);
+        g_free(host);
+    }
+    cap_close(&k);
+}
+
+/* Three requests pipelined, the answer to the first missing from the
+ * capture: the second answer may answer the second or the third request.
+ * It and the third are flagged as not matched, never given another
+ * request's host; a later request on the connection is not matched either,
+ * as an answer may still be owed. */
+static void test_answer_missing_pipelined(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    enum { N = 3 };
+    const char *answers[N];
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        send_msg(&k, &cl, 0, proxy_get(&k, host));
+        answers[i] = response_text(&k, 502, host);
+        g_free(host);
+    }
+    cl.next[1] += (uint32_t)strlen(answers[0]);
+    send_msg(&k, &cl, 1, answers[1]);
+    send_msg(&k, &cl, 1, answers[2]);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        const mwg_verdict *v = verdict(&k, i);
+        g_assert_null(v->host);
+        g_assert_cmpuint(v->request_frame, ==, 0);
+        g_assert_cmpuint(v->loss & (MWG_LOSS_ANSWER_GAP | MWG_LOSS_REQUEST_QUEUE), !=, 0);
+    }
+    g_assert_nonnull(strstr(verdict(&k, 0)->summary, "missing from the capture"));
+    mwg_correlator_stats st;
+    mwg_correlator_get_stats(k.c, &st);
+    g_assert_cmpuint(st.loss.requests_lost_track, ==, N);
+    cap_close(&k);
+}
+
 /* Ten requests in one segment, ten answers in one segment. */
 static void test_ten_responses_in_one_segment(gconstpointer data)
 {
@@ -2289,6 +2366,8 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/reply-goes-bad/lengths-disagree", &LENGTHS_DISAGREE,
                          test_reply_goes_bad);
     g_test_add_func("/correlate/gateway/reply-header-block-too-large", test_reply_header_block_too_large);
+    g_test_add_func("/correlate/pipelining/answer-missing-keepalive", test_answer_missing_keepalive);
+    g_test_add_func("/correlate/pipelining/answer-missing-pipelined", test_answer_missing_pipelined);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
