@@ -12,7 +12,9 @@
 #           squid-timeout nginx-timeout apache-timeout (`timeout`),
 #           squid-storm nginx-storm (`storm`), squid-parent,
 #           squid-intercept, mitmproxy, squid-ipv6 nginx-ipv6 (`ipv6`),
-#           squid-bridge; `extra` for all of the optional runs
+#           squid-bridge; `extra` for all of the optional runs but the
+#           TLS ones; the TLS-intercepting runs (`tls`): mitmproxy-tls
+#           mitmproxy-tls-h2 squid-bump (see "TLS interception" below)
 #
 # Everything happens inside a private network namespace made here with
 # `ip netns add` (loopback only: no interface, no route leaves it; firewall
@@ -65,6 +67,31 @@
 #                failure (forwarded to 127.0.2.54); 127.0.2.53 answers
 #                ok.dead.lab / ok.sf.lab 127.0.1.10 and the rest NXDOMAIN
 #   127.0.0.1:9090  one proxy at a time; curl -x drives it.
+#
+# TLS interception (the `tls` runs; tests/lab/tls-servers.py): origins on
+# 127.0.1.40-.53 port 443, certificates of a lab CA made at run time (the
+# gateway is told to trust it; curl trusts the gateway's interception CA):
+#   .40 tlsok.lab        a good handshake, answers 200 (healthy)
+#   .41 tlsalert.lab     answers the ClientHello with a fatal TLS alert
+#                        (handshake_failure)
+#   .42 tlsrst.lab       resets (RST) after the ClientHello
+#   .43 tlsfin.lab       closes (FIN) after the ClientHello
+#   .44 tlshang.lab      accepts, reads the ClientHello, never answers
+#   .45 tlsplain.lab     a plain HTTP server on 443: "HTTP/1.1 400"
+#   .46 selfsigned.lab   TLS 1.2, a self-signed certificate
+#   .47 expired.lab      TLS 1.2, an expired certificate (lab CA)
+#   .48 wrongname.lab    TLS 1.2, a certificate for other.lab (lab CA)
+#   .49 selfsigned13.lab TLS 1.3 only, a self-signed certificate
+#   .50 tlsgarbage.lab   good handshake, then bytes that are not HTTP
+#   .51 tlssilent.lab    good handshake, reads the request, never answers
+#   .52 tlsclose.lab     good handshake, reads the request, closes (FIN)
+#   .53 tlserr502.lab    good handshake, answers its own 502
+# plus CONNECT to nx.lab, drop.lab and closed.lab.  Key logs: curl's
+# (SSLKEYLOGFILE) and the gateway's: mitmproxy writes one (SSLKEYLOGFILE);
+# Squid (Debian's squid-openssl, installed in place of squid when missing,
+# ssl_bump peek/stare/bump) through tests/lab/keylog-preload.c, built here
+# with gcc and LD_PRELOADed.  Beside each capture X.pcap: X.keys (both legs,
+# for tshark -o tls.keylog_file:X.keys) and X.client.keys (curl's only).
 # Each proxy run is captured with `tcpdump -i any` (one run also with
 # dumpcap as pcapng, one with Linux cooked v1), with a filter that leaves
 # out the DNS server's own forwarding (a gateway capture would not hold it).
@@ -72,7 +99,8 @@
 #
 # Needs Debian packages (installed here when missing): dnsmasq-base squid
 # nginx apache2 tinyproxy tcpdump iptables curl; dumpcap for the pcapng run;
-# mitmproxy for its run.
+# mitmproxy for its run; the tls runs: mitmproxy, squid-openssl (replaces
+# squid), gcc, libssl-dev, python3-cryptography, python3-h2.
 # Every wait is bounded and every command runs under `timeout`; a trap stops
 # everything started here and deletes the namespace.
 set -euo pipefail
@@ -89,6 +117,7 @@ declare -A groups=(
     [timeout]="squid-timeout nginx-timeout apache-timeout"
     [storm]="squid-storm nginx-storm"
     [ipv6]="squid-ipv6 nginx-ipv6"
+    [tls]="mitmproxy-tls mitmproxy-tls-h2 squid-bump"
 )
 groups[extra]="${groups[badhdr]} ${groups[timeout]} ${groups[storm]} squid-parent squid-intercept mitmproxy ${groups[ipv6]} squid-bridge"
 for i in "${!proxies[@]}"; do [ -n "${groups[${proxies[$i]}]:-}" ] && proxies[$i]="${groups[${proxies[$i]}]}"; done
@@ -109,7 +138,19 @@ command -v tinyproxy >/dev/null || need+=(tinyproxy)
 command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v iptables >/dev/null || need+=(iptables)
 command -v curl >/dev/null || need+=(curl)
-case " ${proxies[*]} " in *" mitmproxy "*) command -v mitmdump >/dev/null || need+=(mitmproxy) ;; esac
+case " ${proxies[*]} " in *" mitmproxy "*|*" mitmproxy-tls"*) command -v mitmdump >/dev/null || need+=(mitmproxy) ;; esac
+case " ${proxies[*]} " in
+    *" mitmproxy-tls"*|*" squid-bump "*)
+        /usr/bin/python3 -c 'import cryptography' 2>/dev/null || need+=(python3-cryptography)
+        /usr/bin/python3 -c 'import h2' 2>/dev/null || need+=(python3-h2) ;;
+esac
+case " ${proxies[*]} " in
+    *" squid-bump "*)
+        # ssl_bump needs Squid built with OpenSSL (Debian's squid is GnuTLS)
+        squid -v 2>/dev/null | grep -q -- --with-openssl || need+=(squid-openssl)
+        command -v gcc >/dev/null || need+=(gcc libc6-dev)
+        [ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev) ;;
+esac
 if [ ${#need[@]} -gt 0 ]; then
     T 1200 apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}"
 fi
@@ -207,6 +248,20 @@ host-record=twocl.lab,127.0.1.36
 host-record=twocl-late.lab,127.0.1.37
 host-record=bighdr.lab,127.0.1.38
 host-record=silentrst.lab,127.0.1.39
+host-record=tlsok.lab,127.0.1.40
+host-record=tlsalert.lab,127.0.1.41
+host-record=tlsrst.lab,127.0.1.42
+host-record=tlsfin.lab,127.0.1.43
+host-record=tlshang.lab,127.0.1.44
+host-record=tlsplain.lab,127.0.1.45
+host-record=selfsigned.lab,127.0.1.46
+host-record=expired.lab,127.0.1.47
+host-record=wrongname.lab,127.0.1.48
+host-record=selfsigned13.lab,127.0.1.49
+host-record=tlsgarbage.lab,127.0.1.50
+host-record=tlssilent.lab,127.0.1.51
+host-record=tlsclose.lab,127.0.1.52
+host-record=tlserr502.lab,127.0.1.53
 host-record=ok6.lab,fd6d:7735:502::10
 host-record=drop6.lab,fd6d:7735:502::11
 host-record=closed6.lab,fd6d:7735:502::12
@@ -270,6 +325,7 @@ done
 # change these), and the knobs of the configurations the optional runs turn.
 proxy_ns=$NS proxy_addr=127.0.0.1 proxy_port=9090
 squid_dir=squid squid_service=squid squid_ports="http_port 127.0.0.1:9090" squid_read=4 squid_extra=""
+squid_env=()      # VAR=value for Squid's environment (squid-bump: the key logger)
 squid_host=mwg502lab
 nginx_listen=127.0.0.1:9090 nginx_read=4 nginx_wc=64
 apache_timeout=4
@@ -302,7 +358,7 @@ visible_hostname $squid_host
 $squid_extra
 EOF
     chown -R proxy:proxy "$d"
-    bgn "$proxy_ns" 1800 squid -N -n "$squid_service" -f "$d/squid.conf"
+    bgn "$proxy_ns" 1800 env "${squid_env[@]}" squid -N -n "$squid_service" -f "$d/squid.conf"
     proxy_pid=$bg_pid
 }
 
@@ -801,6 +857,118 @@ multi_setup() {   # two DNS servers, the first failing; room for the retries
 }
 multi_reset() { resolvers="127.0.2.53"; squid_tries=2 nginx_resolver_timeout=4; set_resolvers; }
 
+# --- TLS interception (the tls runs) ---------------------------------------------
+# The origins of tests/lab/tls-servers.py on 443 (see the header), the lab
+# CA they are signed by, and for each run the client's and the gateway's key
+# logs, merged beside the capture.
+tls_dir=$work/tls
+tls_setup() {
+    [ -z "${tls_ready:-}" ] || return 0
+    mkdir -p "$tls_dir"
+    T 60 /usr/bin/python3 "$here/tls-servers.py" certs "$tls_dir"
+    chmod 755 "$tls_dir"; chmod 644 "$tls_dir"/*
+    local a mode n
+    for a in "ok 40" "alert 41" "rst 42" "fin 43" "hang 44" "plain 45" "selfsigned 46" "expired 47" \
+             "wrongname 48" "selfsigned13 49" "garbage 50" "silent 51" "close 52" "err502 53"; do
+        read -r mode n <<<"$a"
+        bgns 1800 /usr/bin/python3 "$here/tls-servers.py" "$mode" "127.0.1.$n" 443 "$tls_dir" 1700
+    done
+    wait_port 127.0.1.40 443
+    wait_port 127.0.1.53 443
+    tls_ready=1
+}
+
+tls_http=--http1.1 client_ca=""
+get_tls() {   # url [max-time]: curl through the intercepting gateway, trusting its CA
+    local code rc=0
+    code=$(inn "$client_ns" $(( ${2:-20} + 5 )) env SSLKEYLOGFILE="$work/client.keys" \
+        curl -s -o /dev/null -w '%{http_connect} %{http_code}' "$tls_http" --cacert "$client_ca" \
+        --max-time "${2:-20}" -x "$(proxy_url)" "$1" 2>/dev/null) || rc=$?
+    # CONNECT status, status inside the tunnel, curl's exit code
+    printf '%s %s %s\n' "${code:-000 000}" "$rc" "$1" | tee -a "$log"
+    sleep 1
+}
+
+scenario_tls() {
+    get_tls https://tlsok.lab/
+    get_tls https://nx.lab/
+    get_tls https://drop.lab/ 40
+    get_tls https://closed.lab/
+    get_tls https://tlsok.lab/again
+    get_tls https://tlsalert.lab/
+    get_tls https://tlsrst.lab/
+    get_tls https://tlsfin.lab/
+    get_tls https://tlshang.lab/ 20
+    get_tls https://tlsplain.lab/
+    get_tls https://tlsok.lab/between
+    get_tls https://selfsigned.lab/
+    get_tls https://expired.lab/
+    get_tls https://wrongname.lab/
+    get_tls https://selfsigned13.lab/
+    get_tls https://tlsok.lab/healthy
+    get_tls https://tlsgarbage.lab/
+    get_tls https://tlssilent.lab/ 20
+    get_tls https://tlsclose.lab/
+    get_tls https://tlserr502.lab/
+    get_tls https://tlsok.lab/last
+}
+
+start_mitmproxy_tls() {   # intercepting; trusts the lab CA upstream, logs its keys
+    local d="$work/mitmproxy-tls" i
+    rm -rf "$d"; mkdir -p "$d"
+    bgns 1800 env SSLKEYLOGFILE="$work/gateway.keys" mitmdump --mode regular \
+        --listen-host 127.0.0.1 --listen-port 9090 --set confdir="$d" \
+        --set ssl_verify_upstream_trusted_ca="$tls_dir/labca.pem" --set termlog_verbosity=info \
+        >"$d/mitmdump.log" 2>&1
+    proxy_pid=$bg_pid
+    for i in $(seq 1 50); do [ -s "$d/mitmproxy-ca-cert.pem" ] && break; sleep 0.2; done
+    client_ca="$d/mitmproxy-ca-cert.pem"
+}
+
+keylog_so=""
+start_squid_bump() {   # Squid with ssl_bump (peek, stare, bump) and the key logger
+    local d="$work/squid-bump"
+    if [ -z "$keylog_so" ]; then
+        keylog_so="$work/keylog-preload.so"
+        T 120 gcc -shared -fPIC -O2 -Wall -o "$keylog_so" "$here/keylog-preload.c" -ldl -lssl
+        chmod 755 "$keylog_so"
+    fi
+    rm -rf "$d"; mkdir -p "$d"
+    T 60 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/O=mwg502 lab/CN=mwg502 lab gateway CA" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        -keyout "$d/gwca.key" -out "$d/gwca.pem" 2>/dev/null
+    T 60 /usr/lib/squid/security_file_certgen -c -s "$d/ssl_db" -M 4MB >/dev/null
+    chown -R proxy:proxy "$d" "$work/gateway.keys"
+    squid_dir=squid-bump
+    squid_ports="http_port 127.0.0.1:9090 ssl-bump tls-cert=$d/gwca.pem tls-key=$d/gwca.key generate-host-certificates=on dynamic_cert_mem_cache_size=4MB"
+    squid_extra="sslcrtd_program /usr/lib/squid/security_file_certgen -s $d/ssl_db -M 4MB
+sslcrtd_children 3 startup=1 idle=1
+acl step1 at_step SslBump1
+acl step2 at_step SslBump2
+ssl_bump peek step1
+ssl_bump stare step2
+ssl_bump bump all
+tls_outgoing_options cafile=$tls_dir/labca.pem"
+    squid_env=(LD_PRELOAD="$keylog_so" MWG502_KEYLOG="$work/gateway.keys")
+    start_squid 3
+    squid_dir=squid squid_ports="http_port 127.0.0.1:9090" squid_extra="" squid_env=()
+    client_ca="$d/gwca.pem"
+}
+
+record_tls() {   # name start-command http-option: a tls run, then its key logs
+    local name=$1
+    tls_setup
+    : >"$work/client.keys"; : >"$work/gateway.keys"
+    chmod 644 "$work/client.keys" "$work/gateway.keys"
+    tls_http=$3
+    record "$name" "$2" tcpdump scenario_tls
+    # one line per secret: the client's first, then the gateway's legs
+    awk 'NF && !seen[$0]++' "$work/client.keys" "$work/gateway.keys" >"$out/$name.keys"
+    awk 'NF && !seen[$0]++' "$work/client.keys" >"$out/$name.client.keys"
+    chmod 644 "$out/$name.keys" "$out/$name.client.keys"
+    echo "   -> $out/$name.keys ($(wc -l <"$out/$name.keys") lines; curl logged $(wc -l <"$work/client.keys"), the gateway $(wc -l <"$work/gateway.keys"))"
+}
+
 mkdir -p "$out"
 echo "kernel $(uname -r): tcp_syn_retries=$syn_retries tcp_syn_linear_timeouts=$syn_linear"
 for p in "${proxies[@]}"; do
@@ -834,6 +1002,12 @@ for p in "${proxies[@]}"; do
         squid-ipv6)        ipv6_setup; record squid-ipv6 "start_squid 3" tcpdump scenario_ipv6; ipv6_reset ;;
         nginx-ipv6)        ipv6_setup; record nginx-ipv6 start_nginx tcpdump scenario_ipv6; ipv6_reset ;;
         squid-bridge)      bridge_setup; record squid-bridge "start_squid 3" tcpdump scenario_all; bridge_reset ;;
+        mitmproxy-tls|mitmproxy-tls-h2)
+                           sysns "$NS" net.ipv4.tcp_syn_retries=3
+                           if [ "$p" = mitmproxy-tls ]; then h=--http1.1; else h=--http2; fi
+                           record_tls "$p" start_mitmproxy_tls "$h"
+                           sysns "$NS" "net.ipv4.tcp_syn_retries=$syn_retries" ;;
+        squid-bump)        record_tls squid-bump start_squid_bump --http1.1 ;;
         *) echo "record.sh: unknown proxy $p" >&2; exit 2 ;;
     esac
 done
