@@ -59,6 +59,18 @@
 #define MWG_MAX_REFS 512
 #define MWG_RECENT_ATTEMPTS 1024    /* latest connection attempts, for names the capture never resolves */
 #define MWG_RECENT_REQUESTS 16      /* latest client requests per name, to tell their attempts apart */
+/* Latest client requests for names, and how many of them waiting at once
+ * are weighed, to tell whose an attempt to an address no name owns may be
+ * (past that many, any such attempt may be anyone's). */
+#define MWG_RECENT_ASKS 1024
+/* No gateway gives up on a connection attempt sooner than this after its
+ * one SYN: an attempt that young, unanswered at the error, is taken for
+ * another request's when the request has older ones of its own. */
+#define MWG_MIN_CONNECT_WAIT_S 0.5
+#define MWG_MAX_RIVAL_ASKS 64
+/* Addresses named in the summary of a verdict that found attempts it
+ * could not tell were its own. */
+#define MWG_MAX_NAMED_CANDIDATES 3
 /* Requests a client connection may have waiting for their answers
  * (pipelining).  Beyond it the engine stops matching that connection's
  * answers until its queue drains, rather than shift every later match. */

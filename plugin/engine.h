@@ -88,6 +88,7 @@ typedef struct {
     bool at_boundary;           /* ... and that is where a message read whole ended */
     bool pending;               /* a message began and Wireshark has not dissected it yet */
     bool pending_after_gap;     /* ... after bytes the capture does not hold */
+    bool pending_cut;           /* ... of which the snap length cut bytes: its length is unknown */
     uint32_t pending_seq;
     uint32_t pending_end;       /* past its furthest byte seen, kept or not */
     uint32_t pending_frame;
@@ -125,7 +126,19 @@ typedef struct {
     frame_list frames;          /* its segments */
     uint32_t ack;               /* how far the client had the gateway's bytes when it asked */
     bool ack_known;
+    unsigned ask_slot;          /* its place in the correlator's asks, if it is there */
 } client_request;
+
+/* A client request for a name, remembered so that an attempt to an address
+ * no name owns can be told apart: it may be the attempt of any request
+ * waiting then for a name the capture never resolves. */
+typedef struct {
+    uint32_t frame, answered;   /* answered: 0 while the client waits */
+    bool served;                /* answered with no error: its attempt got through */
+    int64_t ts;
+    uint16_t port;
+    char *host;
+} recent_ask;
 
 typedef struct {
     mwg_lru_entry lru;
@@ -239,6 +252,8 @@ struct mwg_correlator {
     mwg_lru owners;
     conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
     unsigned n_recent, next_recent;
+    recent_ask asks[MWG_RECENT_ASKS];       /* ring of the latest client requests for names */
+    unsigned n_asks, next_ask;
     mwg_frame_notes frame_notes;            /* of the frame being fed */
     uint32_t unread[MWG_RECENT_UNREAD];     /* ring of frames mwg502 could not read */
     unsigned n_unread, next_unread;

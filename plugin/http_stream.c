@@ -69,16 +69,26 @@ static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n
     d->pending_head_len += n;
 }
 
+/* Bytes the snap length cut off count too. */
+static void pending_reaches(http_dir *d, const mwg_facts *f)
+{
+    uint32_t end = f->tcp_seq + f->payload_len;
+    if (seq_before(d->pending_end, end))
+        d->pending_end = end;
+}
+
 static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n, bool after_gap)
 {
     pending_clear(d);
     d->pending = true;
     d->pending_after_gap = after_gap;
+    d->pending_cut = f->payload.cut;
     d->pending_seq = d->pending_end = seq;
     d->pending_frame = f->frame;
     d->pending_ts = f->ts_ns;
     frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
     pending_append(d, seq, p, n);
+    pending_reaches(d, f);
 }
 
 /* A message read: to the intake, in the frame Wireshark shows it. */
@@ -220,14 +230,21 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
                              seq + (uint32_t)in_segment, false, fr);
             return;
         }
-        if (!f->http.took_message) {
+        /* Where the snap length cut the message, Wireshark cannot find its
+         * end, nor do we: a segment that follows on and starts like a
+         * message is taken for the next one. */
+        bool next_begins = d->pending_cut && seq == d->pending_end && f->payload.len > 0 &&
+                           mwg_http_may_start(f->payload.p, f->payload.len);
+        if (!f->http.took_message && !next_begins) {
             /* More of the message Wireshark waits for. */
             frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
             pending_append(d, seq, f->payload.p, f->payload.len);
+            pending_reaches(d, f);
+            d->pending_cut |= f->payload.cut;
             return;
         }
-        /* Wireshark dissected a message of this segment itself: the one
-         * waiting was never completed. */
+        /* Wireshark dissected a message of this segment itself, or the next
+         * one begins: the one waiting was never completed. */
         http_stream_abandon(c, cn, dir);
     }
 

@@ -75,6 +75,30 @@ static leg leg_of(const mwg_correlator *c, const conn *cn, const char *method, c
     return LEG_UPSTREAM;
 }
 
+/* Requests for addresses need no telling apart: their attempts go there. */
+static void remember_ask(mwg_correlator *c, client_request *q)
+{
+    mwg_addr literal;
+    if (mwg_addr_parse(q->host, &literal))
+        return;
+    recent_ask *a = &c->asks[c->next_ask];
+    g_free(a->host);
+    *a = (recent_ask){ .frame = q->frame, .ts = q->ts, .port = q->port, .host = g_strdup(q->host) };
+    q->ask_slot = c->next_ask;
+    c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;
+    if (c->n_asks < MWG_RECENT_ASKS)
+        c->n_asks++;
+}
+
+static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
+{
+    recent_ask *a = &c->asks[q->ask_slot];
+    if (a->frame == q->frame && a->host && !a->answered) {
+        a->answered = frame;
+        a->served = served;
+    }
+}
+
 static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
     char *method = span_dup(msg->m.method);
@@ -132,6 +156,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->port = port;
         q->ack = msg->ack;
         q->ack_known = msg->ack_known;
+        if (understood)
+            remember_ask(c, q);
         for (unsigned i = 0; i < msg->segments->n; i++)
             frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
         g_queue_push_tail(cn->waiting, q);
@@ -200,7 +226,9 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     client_request *next = n > 1 ? g_queue_peek_nth(cn->waiting, 1) : NULL;
     bool sent_after_gap = next && next->ack_known && (int32_t)(next->ack - msg->seq) >= 0;
     if (n == 2 || sent_after_gap) {
-        client_request_free(g_queue_pop_head(cn->waiting));
+        client_request *answered = g_queue_pop_head(cn->waiting);
+        ask_answered(c, answered, msg->frame, false);
+        client_request_free(answered);
         return true;
     }
     /* With one waiting, the request this answers is missing too. */
@@ -221,6 +249,8 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
      * late) is not the one it answers. */
     client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
     client_request *req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
+    if (req)
+        ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
     bool untracked = false;
     if (!req && cn->untracked && tracked) {
         cn->untracked--;

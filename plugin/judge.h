@@ -28,7 +28,8 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
  * for it, and attempts to a parent proxy while the client waited. */
 void judge_candidates(const judge *j, const mwg_addr *literal, GPtrArray *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
- * to addresses no other name owns. */
+ * to addresses no other name owns, and that no other client's request for
+ * such a name could have caused (those are named in the verdict instead). */
 void judge_unowned_candidates(const judge *j, GPtrArray *out);
 /* The candidates that were this request's own attempts, in 'out' (room for
  * 'n'); 'own_ones' whether any started after the request. */

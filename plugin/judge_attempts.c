@@ -98,8 +98,8 @@ unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out
 {
     mwg_verdict *v = j->v;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
-    conn **own = g_new(conn *, n ? n : 1), **shared = g_new(conn *, n ? n : 1);
-    unsigned n_own = 0, n_shared = 0;
+    conn **own = g_new(conn *, n ? n : 1), **shared = g_new(conn *, n ? n : 1), **young = g_new(conn *, n ? n : 1);
+    unsigned n_own = 0, n_shared = 0, n_young = 0;
     for (unsigned i = 0; i < n; i++) {
         conn *cn = cands[i];
         /* An intercepted client's own connection to the origin's address
@@ -108,12 +108,25 @@ unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out
             continue;
         if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
             continue;
-        if (cn->n_fwd && conn_outcome(cn, v->error_frame) == CONNECT_ESTABLISHED)
+        connect_outcome outcome = conn_outcome(cn, v->error_frame);
+        if (cn->n_fwd && outcome == CONNECT_ESTABLISHED)
             continue;
-        if (cn->first_syn_frame > j->req->frame)
-            own[n_own++] = cn;
-        else
+        /* One SYN moments before the error, unanswered: the gateway cannot
+         * have given up on it, so it is another request's, unless it is all
+         * there is (Squid fails at once on a parent it marked dead, though
+         * it still sends a SYN). */
+        bool is_young = outcome == CONNECT_PENDING && cn->syn_count == 1 &&
+                        j->error_ts - cn->last_syn_ts < mwg_seconds(MWG_MIN_CONNECT_WAIT_S);
+        if (cn->first_syn_frame <= j->req->frame)
             shared[n_shared++] = cn;
+        else if (is_young)
+            young[n_young++] = cn;
+        else
+            own[n_own++] = cn;
+    }
+    if (!n_own) {
+        memcpy(own, young, n_young * sizeof *own);
+        n_own = n_young;
     }
     *own_ones = n_own > 0;
     unsigned chain = 0;
@@ -132,6 +145,7 @@ unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out
     }
     g_free(own);
     g_free(shared);
+    g_free(young);
     return chain;
 }
 
@@ -229,9 +243,78 @@ static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *
  * from its cache or hosts file), its connection attempts are the ones to the
  * requested port that started while the client waited and go to an address
  * no other name resolved to. */
+typedef struct {
+    uint32_t frame, answered;
+    uint16_t port;
+} rival_ask;
+
+/* Whether the gateway forwarded a request for the name after 'frame': its
+ * connection for it got through. */
+static bool forwarded_after(mwg_correlator *c, const name_entry *ne, uint32_t frame)
+{
+    for (unsigned i = 0; i < ne->forwards.n; i++) {
+        const conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
+        for (unsigned k = 0; cn && k < cn->n_fwd; k++)
+            if (cn->fwd[k].frame > frame && cn->fwd[k].host && strcmp(cn->fwd[k].host, ne->name) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The other clients' requests that waited while this one did, for names the
+ * capture never resolves either, and whose own attempt is not known to
+ * have got through (served, or forwarded); past MWG_MAX_RIVAL_ASKS, that
+ * many + 1. */
+static unsigned rival_asks(const judge *j, rival_ask *out)
+{
+    mwg_correlator *c = j->c;
+    int64_t horizon = j->req->ts - mwg_seconds(c->cfg.connect_window_s);
+    unsigned n = 0;
+    for (unsigned age = 0; age < c->n_asks; age++) {       /* newest first */
+        const recent_ask *a = &c->asks[(c->next_ask + MWG_RECENT_ASKS - 1 - age) % MWG_RECENT_ASKS];
+        if (a->ts < horizon)
+            break;
+        if (a->frame >= j->v->error_frame || (a->answered && a->answered <= j->req->frame) || a->served ||
+            strcmp(a->host, j->req->host) == 0)
+            continue;
+        const name_entry *ne = mwg_lru_lookup(&c->names, a->host);
+        if (ne && ne->n_addrs)
+            continue;           /* its attempts go to the addresses it got */
+        if (ne && forwarded_after(c, ne, a->frame))
+            continue;
+        if (n == MWG_MAX_RIVAL_ASKS)
+            return n + 1;
+        out[n++] = (rival_ask){ a->frame, a->answered, a->port };
+    }
+    return n;
+}
+
+static bool may_be_rivals(const rival_ask *r, unsigned n, const conn *cn)
+{
+    if (n > MWG_MAX_RIVAL_ASKS)
+        return true;
+    for (unsigned i = 0; i < n; i++)
+        if (r[i].port == cn->server.port && r[i].frame < cn->first_syn_frame &&
+            (!r[i].answered || r[i].answered > cn->first_syn_frame))
+            return true;
+    return false;
+}
+
+static void name_candidate(mwg_verdict *v, const mwg_addr *a)
+{
+    for (unsigned i = 0; i < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); i++)
+        if (mwg_addr_equal(&v->candidates[i], a))
+            return;
+    if (v->n_candidates < MWG_MAX_NAMED_CANDIDATES)
+        v->candidates[v->n_candidates] = *a;
+    v->n_candidates++;
+}
+
 void judge_unowned_candidates(const judge *j, GPtrArray *out)
 {
     mwg_correlator *c = j->c;
+    rival_ask rivals[MWG_MAX_RIVAL_ASKS];
+    unsigned n_rivals = rival_asks(j, rivals);
     for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
         conn *cn = ref_resolve(c, &c->recent[i]);
@@ -244,6 +327,11 @@ void judge_unowned_candidates(const judge *j, GPtrArray *out)
         addr_owner *o = mwg_lru_lookup(&c->owners, &k);
         if (o && strcmp(o->name, j->req->host) != 0)
             continue;
+        /* Tied to this request only when no other could own it. */
+        if (may_be_rivals(rivals, n_rivals, cn)) {
+            name_candidate(j->v, &cn->server.addr);
+            continue;
+        }
         add_candidate(out, cn);
     }
 }

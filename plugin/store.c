@@ -18,6 +18,8 @@ typedef struct {
     uint8_t cause, category, block_page, gateway, dns_rcode, dns_servers;
     uint8_t icmp_version, icmp_type, icmp_code, loss;
     uint8_t header_limit_kb;
+    uint8_t n_candidates;
+    uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
     bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
 } packed;
 
@@ -129,9 +131,12 @@ void mwg_store_add(mwg_verdict *v)
         .icmp_version = (uint8_t)v->icmp.version, .icmp_type = (uint8_t)v->icmp.type,
         .icmp_code = (uint8_t)v->icmp.code, .loss = (uint8_t)v->loss,
         .header_limit_kb = (uint8_t)MIN(v->header_limit / 1024, G_MAXUINT8),
+        .n_candidates = (uint8_t)MIN(v->n_candidates, G_MAXUINT8),
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
     };
+    for (unsigned i = 0; i < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); i++)
+        p.candidates[i] = intern_addr(&v->candidates[i]);
     g_array_append_vals(frames, v->frames, v->n_frames);
     GArray *to = verdicts;
     if (verdicts->len && g_array_index(verdicts, packed, verdicts->len - 1).error_frame > p.error_frame)
@@ -192,6 +197,9 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->icmp.code = p->icmp_code;
     v->loss = p->loss;
     v->header_limit = (size_t)p->header_limit_kb * 1024;
+    v->n_candidates = p->n_candidates;
+    for (unsigned k = 0; k < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); k++)
+        v->candidates[k] = g_array_index(addrs, mwg_addr, p->candidates[k]);
     v->block_page_recognised = p->block_page_recognised;
     v->incomplete = p->incomplete;
     v->gateway_gave_up = p->gateway_gave_up;

@@ -11,6 +11,7 @@
 #define MWG502_VERDICT_H
 
 #include "addr.h"
+#include "constants.h"
 #include "icmp_error.h"
 
 typedef enum {
@@ -83,6 +84,10 @@ typedef struct {
     double response_wait_s;     /* forwarded request -> error, for timeouts */
     bool gateway_gave_up;       /* ... -> the gateway's own close of the upstream connection */
     size_t header_limit;        /* the reply's header block outgrew this, for http_invalid_response */
+    /* Attempts that may have been for this request or another's (a name the
+     * capture never resolves): how many addresses, the first ones. */
+    unsigned n_candidates;
+    mwg_addr candidates[MWG_MAX_NAMED_CANDIDATES];
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
     unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */

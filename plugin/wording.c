@@ -118,6 +118,19 @@ char *mwg_verdict_summary(const mwg_verdict *v)
         g_string_append(s, " (answers on the client connection are missing from the capture; the request it "
                            "answers is unknown)");
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
+        if (v->n_candidates) {
+            g_string_append(s, " (connection attempts meanwhile to ");
+            unsigned named = MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES);
+            for (unsigned i = 0; i < named; i++) {
+                char a[MWG_ADDR_STRLEN];
+                g_string_append_printf(s, "%s%s", i == 0 ? "" : i + 1 < named ? ", " : " and ",
+                                       mwg_addr_to_str(&v->candidates[i], a, sizeof a));
+            }
+            if (v->n_candidates > named)
+                g_string_append_printf(s, " (%u more)", v->n_candidates - named);
+            g_string_append(s, " may have been for it or for other clients' hosts, which the capture does not "
+                               "resolve either)");
+        }
         if (v->loss & MWG_LOSS_EVICTED)
             g_string_append(s, " (mwg502's tables were full and dropped older state: evidence may be missing)");
         if (v->unread_frames)

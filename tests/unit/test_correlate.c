@@ -1748,6 +1748,46 @@ static void test_answer_missing_pipelined(void)
     cap_close(&k);
 }
 
+/* An answer as a capture cut at a small snap length holds it: its first
+ * 'kept' bytes of 'wire' sent; Wireshark takes no message from it. */
+static uint32_t send_cut_answer(cap *k, tcp_conn *t, const char *answer, size_t kept, size_t wire)
+{
+    mwg_facts f;
+    frame_begin(k, &f);
+    f.is_tcp = true;
+    f.flow = t->fl[1];
+    f.tcp_flags = MWG_TCP_ACK;
+    f.tcp_seq = t->next[1];
+    f.tcp_ack = t->next[0];
+    f.payload_len = (uint32_t)wire;
+    f.payload = (mwg_bytes){ (const uint8_t *)answer, kept, true };
+    feed(k, &f);
+    t->next[1] += (uint32_t)wire;
+    return f.frame;
+}
+
+/* Keep-alive answers cut by the snap length: Wireshark cannot find where
+ * each ends and takes none as it goes.  The next answer begins where the
+ * cut one's bytes end: each is still matched to its own request. */
+static void test_cut_answers_in_turn(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
+    send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
+    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000);
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
+    send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    finish(&k);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_cmpstr(v->host, ==, "second.example");
+    cap_close(&k);
+}
+
 /* Ten requests in one segment, ten answers in one segment. */
 static void test_ten_responses_in_one_segment(gconstpointer data)
 {
@@ -2240,6 +2280,41 @@ static void test_many_unowned_attempts(void)
     cap_close(&k);
 }
 
+/* Two clients ask at once for two names the gateway has cached (no DNS in
+ * the capture); each attempt goes to an address no name owns.  Either
+ * attempt may be either request's: neither is tied, both are named.  When
+ * the other request's connection got through (the gateway forwarded it),
+ * the refused attempt can only be this one's. */
+static void test_unowned_attempts_with_rival(gconstpointer data)
+{
+    bool rival_forwarded = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn a = client_conn(50000), b = client_conn(50001);
+    uint32_t req = client_asks(&k, &a, "http://a.cached.example/");
+    client_asks(&k, &b, "http://b.cached.example/");
+    tcp_conn to_a = tcp_conn_make(UPLINK, 41000, DEST, 80), to_b = tcp_conn_make(UPLINK, 41001, DEST2, 80);
+    tcp_flags_only(&k, &to_a, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &to_b, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &to_a, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    if (rival_forwarded) {
+        tcp_flags_only(&k, &to_b, 1, MWG_TCP_SYN | MWG_TCP_ACK);
+        tcp_flags_only(&k, &to_b, 0, MWG_TCP_ACK);
+        send_msg(&k, &to_b, 0, request_text(&k, "GET", "/", "b.cached.example"));
+    }
+    gateway_answers(&k, &a, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    if (rival_forwarded) {
+        expect(v, "cannot_connect", "tcp_rst", req, rst);
+    } else {
+        expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+        g_assert_cmpuint(v->n_candidates, ==, 2);
+        g_assert_nonnull(strstr(v->summary, "10.10.67.124"));
+        g_assert_nonnull(strstr(v->summary, "10.10.67.125"));
+    }
+    cap_close(&k);
+}
+
 /* Hostile values: no request, time going backwards, absurd names and
  * lengths; nothing crashes, and what follows is still judged. */
 static void test_hostile_facts(void)
@@ -2366,8 +2441,13 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/reply-goes-bad/lengths-disagree", &LENGTHS_DISAGREE,
                          test_reply_goes_bad);
     g_test_add_func("/correlate/gateway/reply-header-block-too-large", test_reply_header_block_too_large);
+    g_test_add_data_func("/correlate/attempts/unowned-with-rival", GINT_TO_POINTER(0),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-forwarded", GINT_TO_POINTER(1),
+                         test_unowned_attempts_with_rival);
     g_test_add_func("/correlate/pipelining/answer-missing-keepalive", test_answer_missing_keepalive);
     g_test_add_func("/correlate/pipelining/answer-missing-pipelined", test_answer_missing_pipelined);
+    g_test_add_func("/correlate/pipelining/cut-answers-in-turn", test_cut_answers_in_turn);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
