@@ -31,10 +31,15 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
 {
     conn *cn = conn_lookup(c, &f->flow);
     /* A SYN on a 4-tuple that was once connected starts a new connection;
-     * after a RST or an ICMP error it is a retry, counted with the SYNs
-     * before it. */
+     * after an ICMP error it is a retry, counted with the SYNs before it,
+     * and so after a RST unless it starts afresh (another initial sequence
+     * number: a new connect() that reuses the port), or the last SYN is
+     * older than any wait for a connection (a port reused in a busy
+     * gateway). */
+    bool afresh = cn && ((cn->rst_frame && f->tcp_seq != cn->last_syn_seq) ||
+                         c->clock - cn->last_syn_ts > mwg_seconds(c->cfg.connect_window_s));
     if (!cn || !mwg_endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->waiting ||
-        cn->dir[0].seq_known)
+        cn->dir[0].seq_known || afresh)
         cn = conn_create(c, &f->flow, true);
     if (cn->syn_count && f->tcp_seq == cn->last_syn_seq && c->clock - cn->last_syn_ts < MWG_COPY_WINDOW_NS) {
         conn_add_frame(cn, f->frame);   /* a copy: part of the incident, not another attempt */

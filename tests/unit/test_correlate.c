@@ -2315,6 +2315,36 @@ static void test_unowned_attempts_with_rival(gconstpointer data)
     cap_close(&k);
 }
 
+/* A busy gateway reuses a source port: a new connect() on the 4-tuple of
+ * an attempt refused earlier (another initial sequence number, or minutes
+ * later) is a new attempt of its own, not a retry of the old one. */
+static void test_port_reused_after_rst(gconstpointer data)
+{
+    bool same_isn = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_conn a = client_conn(50000);
+    client_asks(&k, &a, "http://10.10.67.124/");
+    tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &a, 502, PAGE_CANNOT_CONNECT);
+    wait_s(&k, same_isn ? 400 : 2);
+    if (!same_isn)
+        up.isn[0] += 1000;
+    tcp_conn b = client_conn(50001);
+    uint32_t req = client_asks(&k, &b, "http://10.10.67.124/");
+    uint32_t syn = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &b, 502, PAGE_CANNOT_CONNECT);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *v = verdict(&k, 1);
+    expect(v, "cannot_connect", "tcp_rst", req, rst);
+    g_assert_cmpuint(v->attempt_frame, ==, syn);
+    g_assert_cmpuint(v->attempts, ==, 1);
+    cap_close(&k);
+}
+
 /* Hostile values: no request, time going backwards, absurd names and
  * lengths; nothing crashes, and what follows is still judged. */
 static void test_hostile_facts(void)
@@ -2441,6 +2471,10 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/reply-goes-bad/lengths-disagree", &LENGTHS_DISAGREE,
                          test_reply_goes_bad);
     g_test_add_func("/correlate/gateway/reply-header-block-too-large", test_reply_header_block_too_large);
+    g_test_add_data_func("/correlate/attempts/port-reused-new-isn", GINT_TO_POINTER(0),
+                         test_port_reused_after_rst);
+    g_test_add_data_func("/correlate/attempts/port-reused-minutes-later", GINT_TO_POINTER(1),
+                         test_port_reused_after_rst);
     g_test_add_data_func("/correlate/attempts/unowned-with-rival", GINT_TO_POINTER(0),
                          test_unowned_attempts_with_rival);
     g_test_add_data_func("/correlate/attempts/unowned-rival-forwarded", GINT_TO_POINTER(1),
