@@ -48,15 +48,19 @@ void http_dir_clear(http_dir *d)
 }
 
 /* Keeps the first bytes of a message whose end has not come, as long as
- * they follow each other. */
-static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n)
+ * they follow each other ('p', 'n': from sequence number 'seq' of segment
+ * 'f'). */
+static void pending_append(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n)
 {
     if (!d->pending)
         return;
-    /* How far the message got counts even where its bytes are not kept: a
-     * gateway gives up on headers longer than it takes. */
-    if (seq_before(d->pending_end, seq + (uint32_t)n))
-        d->pending_end = seq + (uint32_t)n;
+    /* How far the message got counts even where its bytes are not kept (a
+     * gateway gives up on headers longer than it takes), and so do bytes
+     * the snap length cut off. */
+    uint32_t end = f->tcp_seq + f->payload_len;
+    if (seq_before(d->pending_end, end))
+        d->pending_end = end;
+    d->pending_cut |= f->payload.cut;
     if (seq != d->pending_seq + (uint32_t)d->pending_head_len)
         return;
     size_t room = MWG_MAX_PENDING_HEAD - d->pending_head_len;
@@ -69,26 +73,17 @@ static void pending_append(http_dir *d, uint32_t seq, const uint8_t *p, size_t n
     d->pending_head_len += n;
 }
 
-/* Bytes the snap length cut off count too. */
-static void pending_reaches(http_dir *d, const mwg_facts *f)
-{
-    uint32_t end = f->tcp_seq + f->payload_len;
-    if (seq_before(d->pending_end, end))
-        d->pending_end = end;
-}
-
 static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n, bool after_gap)
 {
     pending_clear(d);
     d->pending = true;
     d->pending_after_gap = after_gap;
-    d->pending_cut = f->payload.cut;
+    d->pending_cut = false;
     d->pending_seq = d->pending_end = seq;
     d->pending_frame = f->frame;
     d->pending_ts = f->ts_ns;
     frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
-    pending_append(d, seq, p, n);
-    pending_reaches(d, f);
+    pending_append(d, f, seq, p, n);
 }
 
 /* A message read: to the intake, in the frame Wireshark shows it. */
@@ -238,9 +233,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
         if (!f->http.took_message && !next_begins) {
             /* More of the message Wireshark waits for. */
             frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
-            pending_append(d, seq, f->payload.p, f->payload.len);
-            pending_reaches(d, f);
-            d->pending_cut |= f->payload.cut;
+            pending_append(d, f, seq, f->payload.p, f->payload.len);
             return;
         }
         /* Wireshark dissected a message of this segment itself, or the next

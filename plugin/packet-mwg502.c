@@ -168,8 +168,8 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     if (!PINFO_FD_VISITED(pinfo))
         return 0;
     unsigned n_incidents, n_explains;
-    const mwg_link *incidents = mwg_store_incidents(pinfo->num, &n_incidents);
-    const mwg_link *explains = mwg_store_explains(pinfo->num, &n_explains);
+    const mwg_frame_link *incidents = mwg_store_incidents(pinfo->num, &n_incidents);
+    const mwg_frame_link *explains = mwg_store_explains(pinfo->num, &n_explains);
     if (n_incidents || n_explains)
         mwg_render_links(tvb, tree, verdict_tree, incidents, n_incidents, explains, n_explains);
     return 0;

@@ -127,8 +127,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     return t;
 }
 
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_link *incidents,
-                      unsigned n_incidents, const mwg_link *explains, unsigned n_explains)
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,
+                      unsigned n_incidents, const mwg_frame_link *explains, unsigned n_explains)
 {
     proto_tree *t = verdict_tree;
     proto_item *ti = NULL;

@@ -26,7 +26,7 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
  * mwg502 could not read: said in the tree and in Expert Information. */
 void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned kinds);
 
-void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_link *incidents,
-                      unsigned n_incidents, const mwg_link *explains, unsigned n_explains);
+void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,
+                      unsigned n_incidents, const mwg_frame_link *explains, unsigned n_explains);
 
 #endif

@@ -2,6 +2,7 @@
 /* store.c - see store.h. */
 #include "store.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +31,8 @@ static GPtrArray *hosts;        /* index -> host name */
 static GHashTable *host_index;  /* host name -> index */
 static GArray *addrs;           /* index -> mwg_addr */
 static GHashTable *addr_index;  /* mwg_addr -> index */
-static GArray *incidents;       /* mwg_link, by frame: built when the first pass is over */
-static GArray *explains;        /* mwg_link, by evidence frame */
+static GArray *incidents;       /* mwg_frame_link, by frame: built when the first pass is over */
+static GArray *explains;        /* mwg_frame_link, by evidence frame */
 
 /* Notes of the frames that have any, in frame order: 8 bytes a frame. */
 typedef struct {
@@ -145,13 +146,21 @@ void mwg_store_add(mwg_verdict *v)
     mwg_verdict_free(v);
 }
 
-/* The first of the packed verdicts of 'frame' in 'a' (sorted), or a->len. */
+/* The first element of 'a' whose frame is not below 'frame', or a->len.
+ * Every array kept here is sorted by a frame number that is its elements'
+ * first member (packed, mwg_frame_link, frame_note). */
+G_STATIC_ASSERT(offsetof(packed, error_frame) == 0 && offsetof(mwg_frame_link, frame) == 0 &&
+                offsetof(frame_note, frame) == 0);
+
 static guint first_of(const GArray *a, uint32_t frame)
 {
     guint lo = 0, hi = a ? a->len : 0;
+    guint size = a ? g_array_get_element_size((GArray *)a) : 0;
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
-        if (g_array_index(a, packed, mid).error_frame < frame)
+        uint32_t at;
+        memcpy(&at, a->data + (gsize)mid * size, sizeof at);
+        if (at < frame)
             lo = mid + 1;
         else
             hi = mid;
@@ -214,7 +223,7 @@ static int by_error_frame(const void *a, const void *b)
 
 static int by_frame(const void *a, const void *b)
 {
-    const mwg_link *x = a, *y = b;
+    const mwg_frame_link *x = a, *y = b;
     if (x->frame != y->frame)
         return x->frame < y->frame ? -1 : 1;
     return x->error_frame < y->error_frame ? -1 : x->error_frame > y->error_frame;
@@ -226,10 +235,10 @@ static void sort_links(GArray *links)
     g_array_sort(links, by_frame);
     guint n = 0;
     for (guint i = 0; i < links->len; i++) {
-        const mwg_link *l = &g_array_index(links, mwg_link, i);
-        if (n && memcmp(l, &g_array_index(links, mwg_link, n - 1), sizeof *l) == 0)
+        const mwg_frame_link *l = &g_array_index(links, mwg_frame_link, i);
+        if (n && memcmp(l, &g_array_index(links, mwg_frame_link, n - 1), sizeof *l) == 0)
             continue;
-        g_array_index(links, mwg_link, n++) = *l;
+        g_array_index(links, mwg_frame_link, n++) = *l;
     }
     g_array_set_size(links, n);
 }
@@ -245,16 +254,16 @@ void mwg_store_first_pass_done(void)
         g_array_free(incidents, TRUE);
     if (explains)
         g_array_free(explains, TRUE);
-    incidents = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_link));
-    explains = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_link));
+    incidents = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_frame_link));
+    explains = g_array_new(FALSE, FALSE, (guint)sizeof(mwg_frame_link));
     for (guint i = 0; i < verdicts->len; i++) {
         const packed *p = &g_array_index(verdicts, packed, i);
         for (uint32_t k = 0; k < p->n_frames; k++) {
-            mwg_link l = { g_array_index(frames, uint32_t, p->frames_at + k), p->error_frame };
+            mwg_frame_link l = { g_array_index(frames, uint32_t, p->frames_at + k), p->error_frame };
             g_array_append_val(incidents, l);
         }
         if (p->evidence_frame) {
-            mwg_link l = { p->evidence_frame, p->error_frame };
+            mwg_frame_link l = { p->evidence_frame, p->error_frame };
             g_array_append_val(explains, l);
         }
     }
@@ -264,28 +273,21 @@ void mwg_store_first_pass_done(void)
     g_array_set_size(frames, 0);
 }
 
-static const mwg_link *links_of(const GArray *links, uint32_t frame, unsigned *n)
+static const mwg_frame_link *links_of(const GArray *links, uint32_t frame, unsigned *n)
 {
-    guint lo = 0, hi = links ? links->len : 0;
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        if (g_array_index(links, mwg_link, mid).frame < frame)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    guint lo = first_of(links, frame);
     *n = 0;
-    while (links && lo + *n < links->len && g_array_index(links, mwg_link, lo + *n).frame == frame)
+    while (links && lo + *n < links->len && g_array_index(links, mwg_frame_link, lo + *n).frame == frame)
         (*n)++;
-    return *n ? &g_array_index(links, mwg_link, lo) : NULL;
+    return *n ? &g_array_index(links, mwg_frame_link, lo) : NULL;
 }
 
-const mwg_link *mwg_store_incidents(uint32_t frame, unsigned *n)
+const mwg_frame_link *mwg_store_incidents(uint32_t frame, unsigned *n)
 {
     return links_of(incidents, frame, n);
 }
 
-const mwg_link *mwg_store_explains(uint32_t frame, unsigned *n)
+const mwg_frame_link *mwg_store_explains(uint32_t frame, unsigned *n)
 {
     return links_of(explains, frame, n);
 }
@@ -300,16 +302,10 @@ void mwg_store_note(uint32_t frame, mwg_frame_notes n)
 
 mwg_frame_notes mwg_store_notes(uint32_t frame)
 {
-    guint lo = 0, hi = notes ? notes->len : 0;
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        const frame_note *fn = &g_array_index(notes, frame_note, mid);
-        if (fn->frame == frame)
-            return (mwg_frame_notes){ fn->unread, fn->dropped };
-        if (fn->frame < frame)
-            lo = mid + 1;
-        else
-            hi = mid;
+    guint at = first_of(notes, frame);
+    if (notes && at < notes->len && g_array_index(notes, frame_note, at).frame == frame) {
+        const frame_note *fn = &g_array_index(notes, frame_note, at);
+        return (mwg_frame_notes){ fn->unread, fn->dropped };
     }
     return (mwg_frame_notes){ 0, 0 };
 }

@@ -37,11 +37,11 @@ void mwg_store_first_pass_done(void);
  * incident, or is its evidence. */
 typedef struct {
     uint32_t frame, error_frame;
-} mwg_link;
+} mwg_frame_link;
 /* The links of the frame (after mwg_store_first_pass_done), as a pointer
  * to 'n' of them; NULL if none. */
-const mwg_link *mwg_store_incidents(uint32_t frame, unsigned *n);
-const mwg_link *mwg_store_explains(uint32_t frame, unsigned *n);
+const mwg_frame_link *mwg_store_incidents(uint32_t frame, unsigned *n);
+const mwg_frame_link *mwg_store_explains(uint32_t frame, unsigned *n);
 
 /* What a frame left unsaid (mwg_frame_notes: unread protocols, dropped
  * state).  Frames come in increasing order, on the first pass. */
