@@ -41,6 +41,17 @@ static inline tvbuff_t *mwg_data_source(packet_info *pinfo, const char *name)
 #endif
 }
 
+/* A data source's label, "Name (N bytes)", newly allocated (wmem_free(NULL,
+ * ...)); renamed in 4.6. */
+static inline char *mwg_data_source_label(const struct data_source *src)
+{
+#if MWG_WS_AT_LEAST(4, 6)
+    return get_data_source_description(src);
+#else
+    return get_data_source_name(src);
+#endif
+}
+
 /* HTTP keeps, per frame, the request/response record of the message it
  * dissected there (under key 0, named only from 4.2 on); from 4.4 on the
  * record also holds the method and the status. */

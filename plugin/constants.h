@@ -52,6 +52,7 @@
 #define MWG_MAX_DNS_TXNS 4          /* DNS transactions per name: A, AAAA, retries */
 #define MWG_MAX_DNS_SERVERS 4       /* distinct servers counted per transaction */
 #define MWG_MAX_TXN_FRAMES 8        /* frames of one DNS transaction */
+#define MWG_MAX_DECRYPTED 16        /* decrypted records and HTTP/2 header blocks read per frame */
 #define MWG_MAX_ATTEMPT_FRAMES 16   /* SYNs, answers and errors of one connection */
 #define MWG_MAX_FORWARDS 4          /* forwarded requests kept per upstream connection */
 /* Connections remembered per destination endpoint or per name: enough for

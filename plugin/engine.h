@@ -24,6 +24,7 @@
 #include "correlate.h"
 #include "http_message.h"
 #include "lru.h"
+#include "tls_record.h"
 
 /* ------------------------------------------------------------------ keys */
 
@@ -62,6 +63,41 @@ uint32_t frame_list_frame_at(const frame_list *l, uint32_t seq);
  * latest frame (the first ones and the latest are what a verdict shows). */
 void frames_add_fixed(uint32_t *v, unsigned *n, unsigned cap, uint32_t frame);
 
+/* ------------------------------------------------------------------- TLS */
+
+/* A client's CONNECT the gateway answered with 2xx: what follows on the
+ * connection is TLS, and the requests inside (when Wireshark decrypts
+ * them) are for this host and port. */
+typedef struct {
+    char *host;                 /* NULL: the CONNECT named none */
+    uint16_t port;
+    uint32_t connect_frame, established_frame;
+    int64_t connect_ts;
+    /* The gateway's work for the first request inside began with the
+     * CONNECT (it connects upstream before the client's request arrives). */
+    bool request_seen;
+} tunnel;
+
+/* The gateway's TLS handshake with the origin, as the capture shows it
+ * without keys.  'accepted': the gateway went on after the origin's
+ * ServerHello (its ChangeCipherSpec or Finished), so the handshake did not
+ * fail on its side. */
+typedef struct {
+    mwg_tls_reader rd[2];       /* [0] the gateway's records, [1] the origin's */
+    char *sni;
+    uint32_t client_hello_frame, server_hello_frame, accepted_frame;
+    uint32_t alert_frame;       /* the origin's alert */
+    bool alert_clear;
+    uint8_t alert_desc;
+    uint32_t not_tls_frame;     /* the origin's bytes that are no TLS */
+    bool plain_http;            /* ... an HTTP response */
+    uint32_t server_close_frame;/* the origin's FIN or RST before the gateway accepted */
+    bool reset;                 /* ... a RST */
+    uint32_t rejected_frame;    /* the gateway's alert or close after the ServerHello */
+    uint32_t gave_up_frame;     /* the gateway's close before any ServerHello */
+    bool h2;                    /* the decrypted stream is HTTP/2 (binary: no status line to look for) */
+} tls_handshake;
+
 /* ------------------------------------------------------------------ HTTP */
 
 /* An HTTP message, in the frame where Wireshark dissected it. */
@@ -79,6 +115,7 @@ typedef struct {
     bool ack_known;
     const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
     size_t decoded_body_len;
+    const tunnel *inside;       /* decrypted inside a client's tunnel, if so */
 } http_msg;
 
 /* One direction of a TCP connection, as a stream of HTTP messages. */
@@ -120,6 +157,10 @@ typedef struct {
 typedef struct {
     uint32_t frame;
     int64_t ts;
+    /* Where the gateway's work for it may begin: the request, or the
+     * CONNECT of the tunnel it came through first. */
+    uint32_t since_frame;
+    int64_t since_ts;
     char *host;                 /* NULL: not understood */
     char *method;
     uint16_t port;
@@ -161,6 +202,8 @@ typedef struct {
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
     http_dir dir[2];            /* [0] from the client, [1] from the server */
+    tunnel *tunnel;             /* client leg: the CONNECT that made it a tunnel */
+    tls_handshake *tls;         /* upstream leg: the gateway speaks TLS to the origin */
     bool http_seen;             /* Wireshark dissected an HTTP message on it */
     bool watched;               /* counted in the correlator's watch set */
     uint32_t frames[MWG_MAX_ATTEMPT_FRAMES];
@@ -306,6 +349,14 @@ const char *answered_method(const conn *cn);
 void forward_free_contents(forward *fw);
 void client_request_free(gpointer p);
 
+/* intake_tls.c: the handshake of an upstream TLS connection (true: the
+ * connection is one, and its bytes are no plain HTTP); what Wireshark
+ * decrypted on a tunnel or a TLS connection. */
+bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
+void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
+void tls_free(conn *cn);
+/* intake_tcp.c: the first bytes the origin sent after a forwarded request. */
+void reply_start(conn *cn, uint32_t frame, const uint8_t *p, size_t len);
 /* http_stream.c */
 void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
 /* The message direction 'dir' began and never finished: it ends here. */

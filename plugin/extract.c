@@ -11,7 +11,7 @@
 #include "dns_message.h"
 #include "headers.h"
 
-static int proto_dns, proto_http, proto_icmp, proto_icmpv6;
+static int proto_dns, proto_http, proto_icmp, proto_icmpv6, proto_tls;
 
 void mwg_extract_init(void)
 {
@@ -19,6 +19,7 @@ void mwg_extract_init(void)
     proto_http = proto_get_id_by_filter_name("http");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    proto_tls = proto_get_id_by_filter_name("tls");
 }
 
 static mwg_link frame_link(const packet_info *pinfo)
@@ -85,17 +86,18 @@ static bool wanted_from_pinfo(const packet_info *pinfo, bool icmp, mwg_wanted *w
  * list differs with a protocol tree for a segment that only starts an HTTP
  * message, so HTTP's own per-frame record decides what HTTP dissected.) */
 typedef struct {
-    bool http, dns, icmp;
+    bool http, dns, icmp, tls;
 } layers_seen;
 
 static layers_seen walk_layers(const packet_info *pinfo)
 {
-    layers_seen seen = { false, false, false };
+    layers_seen seen = { false, false, false, false };
     for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(l));
         seen.http |= id == proto_http;
         seen.dns |= id == proto_dns;
         seen.icmp |= id == proto_icmp || id == proto_icmpv6;
+        seen.tls |= id == proto_tls;
     }
     return seen;
 }
@@ -137,6 +139,28 @@ static mwg_bytes decoded_body(packet_info *pinfo)
             return tvb_bytes(tvb);
     }
     return tvb_bytes(NULL);
+}
+
+/* What TLS decrypted in the frame and what HTTP/2 decompressed from it,
+ * in the order Wireshark made them.  Several records in one frame make
+ * several sources of one name, so they are walked, not looked up. */
+static void decrypted(packet_info *pinfo, mwg_facts *f)
+{
+    static const char decrypted_tls[] = "Decrypted TLS (", h2_header[] = "Decompressed Header (",
+                      reassembled_tls[] = "Reassembled TLS (";
+    for (GSList *l = pinfo->data_src; l; l = l->next) {
+        const struct data_source *src = l->data;
+        char *label = mwg_data_source_label(src);
+        bool is_plain = g_str_has_prefix(label, decrypted_tls), is_h2 = g_str_has_prefix(label, h2_header);
+        bool is_pdu = g_str_has_prefix(label, reassembled_tls);
+        wmem_free(NULL, label);
+        if (is_pdu && !f->tls_reassembled.p)
+            f->tls_reassembled = tvb_bytes(get_data_source_tvb(src));
+        if (is_plain && f->n_decrypted < MWG_MAX_DECRYPTED)
+            f->decrypted[f->n_decrypted++] = tvb_bytes(get_data_source_tvb(src));
+        else if (is_h2 && f->n_h2_headers < MWG_MAX_DECRYPTED)
+            f->h2_headers[f->n_h2_headers++] = tvb_bytes(get_data_source_tvb(src));
+    }
 }
 
 static void read_dns(packet_info *pinfo, mwg_facts *f)
@@ -190,6 +214,10 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
     if (f->is_tcp && f->payload_len == 0 && !(f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_RST | MWG_TCP_FIN)))
         return false;
 
+    if (f->is_tcp && seen.tls) {
+        f->tls = true;
+        decrypted(pinfo, f);
+    }
     if (f->is_tcp) {
         http_record(pinfo, &f->http);
         if (f->http.took_message) {

@@ -90,9 +90,21 @@ typedef struct {
 
     unsigned unread;            /* MWG_UNREAD_* */
 
+    /* What Wireshark decrypted in the frame: TLS records' plaintext, one
+     * buffer per record, and the HTTP/2 header blocks it decompressed
+     * (each header as a 4-byte length and name, a 4-byte length and value,
+     * lengths big-endian), in frame order. */
+    bool tls;                   /* Wireshark dissected TLS in the frame */
+    unsigned n_decrypted, n_h2_headers;
+    /* Decrypted bytes of several records TLS reassembled here for the
+     * protocol inside (an HTTP message longer than one record). */
+    mwg_bytes tls_reassembled;
+
     /* Last, so that a reset need not clear them. */
     char dns_qname[MWG_MAX_HOST_LEN + 1];  /* first question; "" if none */
     mwg_addr dns_addrs[MWG_MAX_DNS_ADDRS];
+    mwg_bytes decrypted[MWG_MAX_DECRYPTED];
+    mwg_bytes h2_headers[MWG_MAX_DECRYPTED];
 } mwg_facts;
 
 /* Clears the facts for a new frame; cheap (the address and name arrays are

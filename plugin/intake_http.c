@@ -83,7 +83,7 @@ static void remember_ask(mwg_correlator *c, client_request *q)
         return;
     recent_ask *a = &c->asks[c->next_ask];
     g_free(a->host);
-    *a = (recent_ask){ .frame = q->frame, .ts = q->ts, .port = q->port, .host = g_strdup(q->host) };
+    *a = (recent_ask){ .frame = q->since_frame, .ts = q->since_ts, .port = q->port, .host = g_strdup(q->host) };
     q->ask_slot = c->next_ask;
     c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;
     if (c->n_asks < MWG_RECENT_ASKS)
@@ -93,7 +93,7 @@ static void remember_ask(mwg_correlator *c, client_request *q)
 static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
 {
     recent_ask *a = &c->asks[q->ask_slot];
-    if (a->frame == q->frame && a->host && !a->answered) {
+    if (a->frame == q->since_frame && a->host && !a->answered) {
         a->answered = frame;
         a->served = served;
     }
@@ -108,6 +108,23 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     uint16_t port = 0;
     bool understood = mwg_http_request_target(method, target, msg->m.target_cut, host_header, host, &port);
     g_free(host_header);
+    uint32_t since_frame = msg->frame;
+    int64_t since_ts = msg->ts;
+    if (msg->inside) {
+        /* Inside a tunnel the origin is the CONNECT's: its port, and its
+         * host when the request names none. */
+        tunnel *t = cn->tunnel;
+        port = t->port;
+        if (!understood && t->host) {
+            g_strlcpy(host, t->host, sizeof host);
+            understood = true;
+        }
+        if (!t->request_seen) {
+            t->request_seen = true;
+            since_frame = t->connect_frame;
+            since_ts = t->connect_ts;
+        }
+    }
     switch (leg_of(c, cn, method, target, msg->m.has_via)) {
     case LEG_CLIENT:
         if (!cn->client_leg) {
@@ -143,7 +160,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         }
         if (understood) {
             name_entry *ne = name_get(c, host, true);
-            ne->requests[ne->next_request] = msg->frame;
+            ne->requests[ne->next_request] = since_frame;
             ne->next_request = (ne->next_request + 1) % MWG_RECENT_REQUESTS;
             if (ne->n_requests < MWG_RECENT_REQUESTS)
                 ne->n_requests++;
@@ -151,6 +168,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         client_request *q = g_new0(client_request, 1);
         q->frame = msg->frame;
         q->ts = msg->ts;
+        q->since_frame = since_frame;
+        q->since_ts = since_ts;
         q->host = understood ? g_strdup(host) : NULL;
         q->method = method;
         q->port = port;
@@ -239,6 +258,18 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     return false;
 }
 
+/* From here on the connection carries the client's TLS. */
+static void open_tunnel(conn *cn, const client_request *req, const http_msg *msg)
+{
+    tunnel *t = g_new0(tunnel, 1);
+    t->host = req->host ? g_strdup(req->host) : NULL;
+    t->port = req->port;
+    t->connect_frame = req->frame;
+    t->connect_ts = req->ts;
+    t->established_frame = msg->frame;
+    cn->tunnel = t;
+}
+
 /* The gateway's answer to a client. */
 static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
@@ -251,6 +282,8 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
     client_request *req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
     if (req)
         ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
+    if (req && msg->m.status < 300 && req->method && strcmp(req->method, "CONNECT") == 0 && !cn->tunnel)
+        open_tunnel(cn, req, msg);
     bool untracked = false;
     if (!req && cn->untracked && tracked) {
         cn->untracked--;

@@ -60,19 +60,19 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
 
 /* The first bytes the origin sent after a forwarded request: an HTTP status
  * line, or not. */
-static void reply_start(conn *cn, const mwg_facts *f)
+void reply_start(conn *cn, uint32_t frame, const uint8_t *p, size_t len)
 {
     forward *fw = awaiting_reply(cn);
-    if (!fw || fw->reply_started || f->payload.len == 0)
+    if (!fw || fw->reply_started || len == 0)
         return;
-    if (looks_like_status_line(f->payload.p, f->payload.len)) {
+    if (looks_like_status_line(p, len)) {
         fw->reply_started = true;
         return;
     }
     fw->reply = REPLY_INVALID;
-    fw->reply_frame = f->frame;
-    frame_list_add(&fw->reply_frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
-    conn_add_frame(cn, f->frame);
+    fw->reply_frame = frame;
+    frame_list_add(&fw->reply_frames, frame, MWG_MAX_MESSAGE_FRAMES);
+    conn_add_frame(cn, frame);
 }
 
 static void upstream_closed(conn *cn, const mwg_facts *f)
@@ -119,10 +119,12 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
     }
     bool may_hold_http = f->http.took_message || f->reassembled.p ||
                          (f->payload.len > 0 && mwg_http_may_start(f->payload.p, f->payload.len));
-    if (!(fl & (MWG_TCP_SYN | MWG_TCP_FIN | MWG_TCP_RST)) && !may_hold_http && !watched(c, &f->flow))
+    if (!(fl & (MWG_TCP_SYN | MWG_TCP_FIN | MWG_TCP_RST)) && !may_hold_http && !f->tls && !watched(c, &f->flow))
         return;
     conn *cn = conn_lookup(c, &f->flow);
     if (!cn) {
+        /* TLS alone (no plain HTTP) matters only on connections already
+         * known: the gateway's attempts and its clients' tunnels. */
         if (!may_hold_http || f->payload_len == 0)
             return;
         cn = conn_create(c, &f->flow, sender_is_client(f));
@@ -151,9 +153,12 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
         conn_add_frame(cn, f->frame);
         return;
     }
-    if (from_server && !cn->client_leg)
-        reply_start(cn, f);
-    if (f->payload_len > 0 || f->reassembled.p)
+    bool tls = cn->tunnel || intake_tls_handshake(c, cn, dir, f);
+    if (tls)
+        intake_decrypted(c, cn, dir, f);
+    else if (from_server && !cn->client_leg)
+        reply_start(cn, f->frame, f->payload.p, f->payload.len);
+    if (!tls && (f->payload_len > 0 || f->reassembled.p))
         http_stream_segment(c, cn, dir, f);
     if (fl & (MWG_TCP_FIN | MWG_TCP_RST)) {
         if (!cn->client_leg && from_server)

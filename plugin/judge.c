@@ -251,6 +251,8 @@ static void explain(mwg_correlator *c, judge *j)
     unsigned n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
     if (own && n && !judge_got_through(j, attempts[n - 1])) {
         judge_connect(j, attempts, n);
+    } else if (n && judge_tls(j, attempts, n)) {
+        /* connected, but the TLS handshake with the origin failed */
     } else if (!judge_forward(j, (conn *const *)cands->pdata, cands->len) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
@@ -305,7 +307,11 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->host = req->host ? g_strdup(req->host) : NULL;
     v->elapsed_ns = msg->ts - req->ts;
     mwg_verdict_add_frames(v, req->frames.v, req->frames.n);
-    judge j = { .c = c, .v = v, .req = req, .error_ts = msg->ts };
+    /* The gateway's work for it began at 'since' (a tunnel's CONNECT). */
+    client_request since = *req;
+    since.frame = req->since_frame;
+    since.ts = req->since_ts;
+    judge j = { .c = c, .v = v, .req = &since, .error_ts = msg->ts };
     identify_gateway(msg, body, body_len, v);
     explain(c, &j);
     /* The origin's own error relayed: its Server header and page are the

@@ -36,6 +36,9 @@ void judge_unowned_candidates(const judge *j, GPtrArray *out);
 unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
+/* judge_tls.c: the latest attempt connected but the gateway's TLS
+ * handshake with the origin failed before the error. */
+bool judge_tls(judge *j, conn *const *attempts, unsigned n);
 /* The attempts decide the verdict: refused, unreachable, unanswered. */
 bool judge_connect(judge *j, conn *const *attempts, unsigned n);
 

@@ -165,7 +165,10 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
     case CONNECT_REFUSED: cause = MWG_CAUSE_TCP_RST; break;
     case CONNECT_UNREACHABLE: cause = MWG_CAUSE_ICMP_UNREACHABLE; break;
     case CONNECT_ESTABLISHED:
-        cause = seen(latest->close_frame, v->error_frame) ? MWG_CAUSE_UPSTREAM_CLOSED : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
+        /* Over TLS nobody decrypted, a close may follow a reply unseen. */
+        v->tls_undecrypted = latest->tls && !latest->n_fwd;
+        cause = seen(latest->close_frame, v->error_frame) && !v->tls_undecrypted ? MWG_CAUSE_UPSTREAM_CLOSED
+                                                                                 : MWG_CAUSE_NO_UPSTREAM_EVIDENCE;
         break;
     default: cause = MWG_CAUSE_TCP_SYN_TIMEOUT; break;
     }

@@ -35,6 +35,11 @@ static const struct {
     [MWG_CAUSE_UPSTREAM_CLOSED] = { "upstream_closed", MWG_CAT_BAD_RESPONSE },
     [MWG_CAUSE_UPSTREAM_STATUS] = { "upstream_status", MWG_CAT_UPSTREAM_ERROR },
     [MWG_CAUSE_NO_UPSTREAM_EVIDENCE] = { "no_upstream_evidence", MWG_CAT_UNKNOWN },
+    [MWG_CAUSE_TLS_ALERT] = { "tls_alert", MWG_CAT_CANNOT_CONNECT },
+    [MWG_CAUSE_TLS_CLOSED] = { "tls_closed", MWG_CAT_CANNOT_CONNECT },
+    [MWG_CAUSE_TLS_HANDSHAKE_TIMEOUT] = { "tls_handshake_timeout", MWG_CAT_CANNOT_CONNECT },
+    [MWG_CAUSE_TLS_NOT_TLS] = { "tls_not_tls", MWG_CAT_CANNOT_CONNECT },
+    [MWG_CAUSE_TLS_HANDSHAKE_REJECTED] = { "tls_handshake_rejected", MWG_CAT_CANNOT_CONNECT },
 };
 
 const char *mwg_gateway_name(mwg_gateway gw)

@@ -39,6 +39,12 @@ typedef enum {
     MWG_CAUSE_UPSTREAM_CLOSED,
     MWG_CAUSE_UPSTREAM_STATUS,
     MWG_CAUSE_NO_UPSTREAM_EVIDENCE,
+    /* The gateway's TLS handshake with the origin failed. */
+    MWG_CAUSE_TLS_ALERT,
+    MWG_CAUSE_TLS_CLOSED,
+    MWG_CAUSE_TLS_HANDSHAKE_TIMEOUT,
+    MWG_CAUSE_TLS_NOT_TLS,
+    MWG_CAUSE_TLS_HANDSHAKE_REJECTED,
     MWG_CAUSE_COUNT
 } mwg_cause;
 
@@ -84,6 +90,15 @@ typedef struct {
     double response_wait_s;     /* forwarded request -> error, for timeouts */
     bool gateway_gave_up;       /* ... -> the gateway's own close of the upstream connection */
     size_t header_limit;        /* the reply's header block outgrew this, for http_invalid_response */
+    /* For the TLS causes: the origin's alert (when sent in clear), whether
+     * it closed with a RST, whether it answered in plain HTTP. */
+    bool tls_alert_known;
+    uint8_t tls_alert;
+    bool tls_reset, tls_plain_http;
+    /* The gateway's connection to the origin got through, but its TLS is
+     * not decrypted (no key log for that leg): what the origin answered
+     * cannot be seen. */
+    bool tls_undecrypted;
     /* Attempts that may have been for this request or another's (a name the
      * capture never resolves): how many addresses, the first ones. */
     unsigned n_candidates;

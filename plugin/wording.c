@@ -3,6 +3,7 @@
  * and the usual fix. */
 #include <glib.h>
 
+#include "tls_record.h"
 #include "verdict.h"
 
 static const char *icmp_text(const mwg_verdict *v)
@@ -86,8 +87,33 @@ static char *cause_sentence(const mwg_verdict *v)
     case MWG_CAUSE_UPSTREAM_STATUS:
         return g_strdup_printf("The origin %s port %u itself answered %u for %s; the gateway relayed it", up,
                                v->upstream_port, v->upstream_status, host);
+    case MWG_CAUSE_TLS_ALERT: {
+        const char *name = v->tls_alert_known ? mwg_tls_alert_name(v->tls_alert) : NULL;
+        if (!v->tls_alert_known)
+            return g_strdup_printf("%s port %u ended the TLS handshake with an alert, for %s", up,
+                                   v->upstream_port, host);
+        return g_strdup_printf("%s port %u ended the TLS handshake with the alert %s (%u), for %s", up,
+                               v->upstream_port, name ? name : "unknown", v->tls_alert, host);
+    }
+    case MWG_CAUSE_TLS_CLOSED:
+        return g_strdup_printf("%s port %u %s the connection during the TLS handshake, for %s", up,
+                               v->upstream_port, v->tls_reset ? "reset (RST)" : "closed (FIN)", host);
+    case MWG_CAUSE_TLS_HANDSHAKE_TIMEOUT:
+        return g_strdup_printf("%s port %u never answered the gateway's TLS ClientHello, for %s", up,
+                               v->upstream_port, host);
+    case MWG_CAUSE_TLS_NOT_TLS:
+        return g_strdup_printf("%s port %u answered the gateway's TLS ClientHello with %s, for %s", up,
+                               v->upstream_port, v->tls_plain_http ? "plain HTTP" : "bytes that are not TLS", host);
+    case MWG_CAUSE_TLS_HANDSHAKE_REJECTED:
+        return g_strdup_printf("The gateway ended the TLS handshake with %s port %u after the origin's "
+                               "ServerHello (it did not accept the origin's certificate or parameters), for %s",
+                               up, v->upstream_port, host);
     case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
     default:
+        if (v->tls_undecrypted)
+            return g_strdup_printf("The gateway's TLS connection to %s port %u for %s got through; what the origin "
+                                   "answered is encrypted (a key log of the gateway's own TLS would show it)", up,
+                                   v->upstream_port, host);
         if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
             return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host,
                                    mwg_category_token(v->block_page));
@@ -233,8 +259,27 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
                "in front of it";
     case MWG_CAUSE_UPSTREAM_STATUS:
         return "Not a gateway failure: the origin server itself returned the error";
+    case MWG_CAUSE_TLS_ALERT:
+        return "The origin refused the gateway's TLS handshake: compare the TLS versions and cipher suites the "
+               "gateway offers with what the server accepts (the alert names the mismatch)";
+    case MWG_CAUSE_TLS_CLOSED:
+        return "The origin (or a device in front of it) dropped the gateway's TLS handshake: check the server's "
+               "TLS configuration and any filtering by server name (SNI)";
+    case MWG_CAUSE_TLS_HANDSHAKE_TIMEOUT:
+        return "The origin accepted the connection but never answered the TLS ClientHello: check the service on "
+               "that port, and any device in front of it that inspects TLS";
+    case MWG_CAUSE_TLS_NOT_TLS:
+        return "The origin does not speak TLS on that port: ask for http:// instead, or fix the port the server "
+               "listens on for HTTPS";
+    case MWG_CAUSE_TLS_HANDSHAKE_REJECTED:
+        return "The gateway did not trust the origin's certificate (self-signed, expired, another name, an "
+               "unknown CA) or its parameters: check the certificate, or add an exception in the gateway's "
+               "certificate verification rules";
     case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
     default:
+        if (v->tls_undecrypted)
+            return "Give Wireshark the gateway's own TLS keys as well (a key log of its connections to origins, "
+                   "beside the client's): the origin's answer is inside that TLS";
         return for_gateway(no_evidence, v->gateway);
     }
 }

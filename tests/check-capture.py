@@ -15,7 +15,9 @@ response:
 ('-' for no evidence frame or no host; "incomplete": the response never
 arrived whole, and its verdict sits on the frame of its status line, which
 only a second pass can show), and optionally a "# options: ..." line of
-extra tshark options.  Every other frame must get no verdict.
+extra tshark options.  Every other frame must get no verdict.  A TLS key log
+beside the capture (CAPTURE.keys, both legs' keys) is given to tshark
+(tls.keylog_file), as a user who has one would.
 
 The same verdicts must come out of each of these runs of real tshark with
 the plugin:
@@ -83,6 +85,9 @@ def read_expected(capture):
             if len(cols) not in (6, 7) or (len(cols) == 7 and cols[6] != "incomplete"):
                 fail_input("%s:%d: cannot read %r" % (path, n, line))
             verdicts.append(Verdict(*cols[:6], incomplete=len(cols) == 7))
+    keys = os.path.splitext(capture)[0] + ".keys"
+    if os.path.isfile(keys):
+        options += ["-o", "tls.keylog_file:" + os.path.abspath(keys)]
     return options, verdicts
 
 
