@@ -74,9 +74,11 @@ static void conn_free(void *p)
     mwg_correlator *c = freeing_for;
     /* Dropped while a message waited for its end (idle, or the table was
      * full): it ends here, as at a close.  (Not when the capture is closed.) */
-    if (c && c->out)
+    if (c && c->out) {
         for (int d = 0; d < 2; d++)
             http_stream_abandon(c, cn, d);
+        tunnel_end(c, cn, c->frame, c->clock);
+    }
     if (c && cn->watched)
         watch_count(c->watch, flow_key_hash(&cn->key), -1);
     for (int d = 0; d < 2; d++)
@@ -304,6 +306,7 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
     unsigned before = out->len;
     c->out = out;
     freeing_for = c;
+    c->frame = f->frame;
     if (f->ts_ns > c->clock) {
         c->clock = f->ts_ns;
         /* Now and then, not on every frame: the tables' order is no finer
@@ -344,9 +347,12 @@ unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)
     GPtrArray *all = g_ptr_array_new();
     for (GList *l = c->conns.order.head; l; l = l->next)
         g_ptr_array_add(all, l->data);
-    for (guint i = 0; i < all->len; i++)
+    c->frame = UINT32_MAX;
+    for (guint i = 0; i < all->len; i++) {
         for (int d = 0; d < 2; d++)
             http_stream_abandon(c, g_ptr_array_index(all, i), d);
+        tunnel_end(c, g_ptr_array_index(all, i), c->frame, c->clock);
+    }
     g_ptr_array_free(all, TRUE);
     freeing_for = NULL;
     c->out = NULL;

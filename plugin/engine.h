@@ -76,6 +76,11 @@ typedef struct {
     /* The gateway's work for the first request inside began with the
      * CONNECT (it connects upstream before the client's request arrives). */
     bool request_seen;
+    bool decrypted;             /* Wireshark decrypted some of it */
+    mwg_tls_reader rd;          /* the client's records, up to its ClientHello */
+    bool has_random;
+    uint8_t client_random[32];  /* its ClientHello's */
+    bool ended;                 /* closed, and judged if nothing was decrypted */
 } tunnel;
 
 /* The gateway's TLS handshake with the origin, as the capture shows it
@@ -85,6 +90,8 @@ typedef struct {
 typedef struct {
     mwg_tls_reader rd[2];       /* [0] the gateway's records, [1] the origin's */
     char *sni;
+    bool has_random;
+    uint8_t client_random[32];
     uint32_t client_hello_frame, server_hello_frame, accepted_frame;
     uint32_t alert_frame;       /* the origin's alert */
     bool alert_clear;
@@ -278,6 +285,7 @@ typedef struct {
 struct mwg_correlator {
     mwg_config cfg;
     int64_t clock;              /* the latest time stamp seen: time only grows */
+    uint32_t frame;             /* the frame being fed; past the last one once the capture is over */
     int64_t expired_at;         /* the clock at the last expiry */
     /* Most segments carry data of a message already read and change
      * nothing.  The connections that want to see every segment (one whose
@@ -354,6 +362,9 @@ void client_request_free(gpointer p);
  * decrypted on a tunnel or a TLS connection. */
 bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
 void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
+/* The client's tunnel ends: if nothing in it was decrypted, a failure of
+ * the gateway's work for its CONNECT is reported on the 200 that opened it. */
+void tunnel_end(mwg_correlator *c, conn *cn, uint32_t frame, int64_t ts);
 void tls_free(conn *cn);
 /* intake_tcp.c: the first bytes the origin sent after a forwarded request. */
 void reply_start(conn *cn, uint32_t frame, const uint8_t *p, size_t len);
@@ -365,5 +376,11 @@ void http_dir_clear(http_dir *d);
 
 /* judge.c */
 void judge_error(mwg_correlator *c, const client_request *req, const http_msg *msg, mwg_verdict *v);
+/* The gateway's work for a tunnel's CONNECT up to the tunnel's end
+ * ('end_frame'), when the error inside cannot be seen: a newly allocated
+ * verdict on the frame that opened the tunnel, or NULL when no failure
+ * shows. */
+mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, const uint8_t *client_random,
+                          uint32_t established_frame, uint32_t end_frame, int64_t end_ts);
 
 #endif

@@ -165,6 +165,8 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
             upstream_closed(cn, f);
         else if (!cn->client_leg)
             gateway_gave_up(c, cn, f);
+        if (cn->tunnel)
+            tunnel_end(c, cn, f->frame, c->clock);
         /* A FIN ends what its sender was sending; a RST ends both ways. */
         http_stream_abandon(c, cn, dir);
         if (fl & MWG_TCP_RST)

@@ -33,6 +33,8 @@ static void handshake_records(conn *cn, tls_handshake *t, int dir, const mwg_fac
         if (s.client_hello && !t->client_hello_frame) {
             t->client_hello_frame = f->frame;
             t->sni = s.sni[0] ? g_strdup(s.sni) : NULL;
+            t->has_random = s.has_random;
+            memcpy(t->client_random, s.random, sizeof t->client_random);
             counts = true;
         }
         if (t->server_hello_frame && !t->accepted_frame && !t->rejected_frame) {
@@ -174,8 +176,39 @@ static unsigned read_messages(mwg_correlator *c, conn *cn, int dir, const mwg_fa
     return n;
 }
 
+void tunnel_end(mwg_correlator *c, conn *cn, uint32_t frame, int64_t ts)
+{
+    tunnel *t = cn->tunnel;
+    if (!t || t->ended)
+        return;
+    t->ended = true;
+    if (t->decrypted)
+        return;
+    client_request connect = {
+        .frame = t->connect_frame, .ts = t->connect_ts, .since_frame = t->connect_frame, .since_ts = t->connect_ts,
+        .host = t->host, .method = (char *)"CONNECT", .port = t->port,
+    };
+    frame_list_add(&connect.frames, t->connect_frame, 1);
+    mwg_verdict *v = judge_tunnel(c, &connect, t->has_random ? t->client_random : NULL, t->established_frame,
+                                  frame, ts);
+    frame_list_clear(&connect.frames);
+    if (v)
+        g_ptr_array_add(c->out, v);
+}
+
 void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
 {
+    tunnel *tn = cn->tunnel;
+    if (tn && (f->n_decrypted || f->n_h2_headers))
+        tn->decrypted = true;
+    if (tn && dir == 0 && !tn->has_random && !tn->rd.lost && f->payload.len > 0) {
+        mwg_tls_seen s;
+        mwg_tls_read_segment(&tn->rd, f->tcp_seq, f->payload.p, f->payload.len, &s);
+        tn->has_random = s.has_random;
+        memcpy(tn->client_random, s.random, sizeof tn->client_random);
+        if (s.client_hello)
+            tn->rd.lost = true;     /* nothing more to read in clear */
+    }
     tls_handshake *t = cn->tls;
     for (unsigned i = 0; i < f->n_decrypted; i++) {
         const mwg_bytes *b = &f->decrypted[i];

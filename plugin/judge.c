@@ -287,6 +287,34 @@ static void identify_gateway(const http_msg *msg, const uint8_t *body, size_t bo
     g_free(server);
 }
 
+mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, const uint8_t *client_random,
+                          uint32_t established_frame, uint32_t end_frame, int64_t end_ts)
+{
+    mwg_verdict *v = mwg_verdict_new();
+    /* Judged up to the tunnel's end, shown where it opened. */
+    v->error_frame = end_frame;
+    v->request_frame = connect->frame;
+    v->host = connect->host ? g_strdup(connect->host) : NULL;
+    v->elapsed_ns = end_ts - connect->ts;
+    mwg_verdict_add_frames(v, connect->frames.v, connect->frames.n);
+    mwg_verdict_add_frame(v, established_frame);
+    judge j = { .c = c, .v = v, .req = connect, .error_ts = end_ts };
+    explain(c, &j);
+    /* A gateway that only relays the tunnel sent the client's own
+     * ClientHello: the client met the failure itself, no error hides. */
+    bool relayed = j.tls_attempt && j.tls_attempt->tls->has_random && client_random &&
+                   memcmp(j.tls_attempt->tls->client_random, client_random, 32) == 0;
+    if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE || relayed) {
+        mwg_verdict_free(v);
+        return NULL;
+    }
+    v->status = 200;
+    v->error_frame = established_frame;
+    v->in_tunnel = true;
+    mwg_verdict_finish(v);
+    return v;
+}
+
 void judge_error(mwg_correlator *c, const client_request *req, const http_msg *msg, mwg_verdict *v)
 {
     v->status = msg->m.status;

@@ -47,6 +47,7 @@ bool judge_tls(judge *j, conn *const *attempts, unsigned n)
     if (cause == MWG_CAUSE_TLS_HANDSHAKE_TIMEOUT)
         evidence = t->client_hello_frame;
     mwg_verdict *v = j->v;
+    j->tls_attempt = latest;
     mwg_verdict_set_cause(v, cause);
     v->evidence_frame = evidence;
     v->tls_alert_known = cause == MWG_CAUSE_TLS_ALERT && t->alert_clear;

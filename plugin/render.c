@@ -30,6 +30,7 @@ static int hf_mwg502_icmp_code = -1;
 static int hf_mwg502_incident = -1;
 static int hf_mwg502_explains = -1;
 static int hf_mwg502_incomplete = -1;
+static int hf_mwg502_in_tunnel = -1;
 static int hf_mwg502_gateway = -1;
 static int hf_mwg502_parent_proxy = -1;
 static int hf_mwg502_unread = -1;
@@ -118,6 +119,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         add_string(t, hf_mwg502_block_page, tvb, mwg_category_token(v->block_page));
     if (v->incomplete)
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_incomplete, tvb, 0, 0, TRUE));
+    if (v->in_tunnel)
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_in_tunnel, tvb, 0, 0, TRUE));
     if (v->gateway != MWG_GW_UNKNOWN)
         add_string(t, hf_mwg502_gateway, tvb, mwg_gateway_name(v->gateway));
     if (v->via_parent)
@@ -228,6 +231,10 @@ void mwg_render_register(int proto)
           { "Error response incomplete", "mwg502.incomplete", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "The error response never arrived whole (the connection ended, or the capture did): this frame "
             "holds its status line", HFILL } },
+        { &hf_mwg502_in_tunnel,
+          { "Error not visible without keys", "mwg502.in_tunnel", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The gateway opened this TLS tunnel (200 to the CONNECT), then its work for the host failed: its error "
+            "response travels inside the client's TLS, which the capture's key log does not decrypt", HFILL } },
         { &hf_mwg502_gateway,
           { "Gateway", "mwg502.gateway", FT_STRING, BASE_NONE, NULL, 0x0,
             "The kind of proxy that answered, by its Server header or error page (the advice speaks its terms)",

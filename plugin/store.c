@@ -23,7 +23,7 @@ typedef struct {
     uint8_t tls_alert;
     uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
     bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
-    bool tls_alert_known, tls_reset, tls_plain_http, tls_undecrypted;
+    bool tls_alert_known, tls_reset, tls_plain_http, tls_undecrypted, in_tunnel;
 } packed;
 
 static GArray *verdicts;        /* packed, by error frame */
@@ -138,7 +138,7 @@ void mwg_store_add(mwg_verdict *v)
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
         .tls_alert = v->tls_alert, .tls_alert_known = v->tls_alert_known, .tls_reset = v->tls_reset,
-        .tls_plain_http = v->tls_plain_http, .tls_undecrypted = v->tls_undecrypted,
+        .tls_plain_http = v->tls_plain_http, .tls_undecrypted = v->tls_undecrypted, .in_tunnel = v->in_tunnel,
     };
     for (unsigned i = 0; i < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); i++)
         p.candidates[i] = intern_addr(&v->candidates[i]);
@@ -222,6 +222,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->tls_reset = p->tls_reset;
     v->tls_plain_http = p->tls_plain_http;
     v->tls_undecrypted = p->tls_undecrypted;
+    v->in_tunnel = p->in_tunnel;
 }
 
 static int by_error_frame(const void *a, const void *b)

@@ -93,6 +93,10 @@ static void read_record(const uint8_t *p, size_t avail, size_t len, mwg_tls_seen
     case REC_HANDSHAKE:
         if (have >= 4 && body[0] == HS_CLIENT_HELLO) {
             out->client_hello = true;
+            if (have >= 4 + 2 + 32) {
+                out->has_random = true;
+                memcpy(out->random, body + 4 + 2, 32);
+            }
             read_sni(body + 4, MIN(have - 4, be24(body + 1)), out->sni);
         } else if (have >= 1 && body[0] == HS_SERVER_HELLO) {
             out->server_hello = true;

@@ -34,6 +34,8 @@ typedef struct {
      * data, or only short ones (the 19 bytes of a TLS 1.3 alert). */
     bool encrypted_long, encrypted_short;
     char sni[MWG_MAX_HOST_LEN + 1];     /* the ClientHello's server name; "" if none */
+    bool has_random;
+    uint8_t random[32];         /* the ClientHello's: a relayed handshake has the client's */
 } mwg_tls_seen;
 
 /* Reads the records that start in a segment of 'len' captured bytes at

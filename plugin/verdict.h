@@ -99,6 +99,9 @@ typedef struct {
      * not decrypted (no key log for that leg): what the origin answered
      * cannot be seen. */
     bool tls_undecrypted;
+    /* Reported on the 200 that opened a client's tunnel: the gateway's error
+     * response travels inside TLS nobody decrypted. */
+    bool in_tunnel;
     /* Attempts that may have been for this request or another's (a name the
      * capture never resolves): how many addresses, the first ones. */
     unsigned n_candidates;

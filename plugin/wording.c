@@ -137,6 +137,10 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     }
     if (v->incomplete)
         g_string_append(s, " (the error response was cut off: it never arrived whole)");
+    if (v->in_tunnel)
+        g_string_append(s, " (error not visible without keys: the tunnel this 200 opened carried nothing "
+                           "Wireshark decrypted; the gateway's error response, if it sent one, travels inside the "
+                           "client's TLS, which the client's key log opens)");
     if (v->loss & MWG_LOSS_REQUEST_QUEUE)
         g_string_append(s, " (more requests waited on the client connection than mwg502 tracks; the request "
                            "it answers is unknown)");

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Checks mwg502's verdicts on one capture, in every way Wireshark runs.
 
-usage: check-capture.py [--cut-short] PATH/TO/mwg502.so CAPTURE
+usage: check-capture.py [--cut-short] [--keys KEYLOG|none] [--expected FILE]
+                        PATH/TO/mwg502.so CAPTURE
 
 --cut-short: the capture file ends in the middle of a record; tshark then
 reads what is there and exits 2, which is expected.
+--keys: the TLS key log to give tshark instead of CAPTURE.keys ("none": no
+key log); --expected: the verdicts with it, instead of CAPTURE.expected.
 
 The .expected file beside the capture holds one line per gateway error
 response:
@@ -14,7 +17,9 @@ response:
 
 ('-' for no evidence frame or no host; "incomplete": the response never
 arrived whole, and its verdict sits on the frame of its status line, which
-only a second pass can show), and optionally a "# options: ..." line of
+only a second pass can show; "in-tunnel": the error travels inside TLS the
+key log does not open, and its verdict sits on the 200 that opened the
+tunnel, which only a second pass can show too), and optionally a "# options: ..." line of
 extra tshark options.  Every other frame must get no verdict.  A TLS key log
 beside the capture (CAPTURE.keys, both legs' keys) is given to tshark
 (tls.keylog_file), as a user who has one would.
@@ -50,16 +55,18 @@ FIELDS = ["frame.number", "mwg502.category", "mwg502.cause", "mwg502.request_fra
 
 
 class Verdict:
-    def __init__(self, frame, category, cause, request, evidence, host, incomplete=False):
+    def __init__(self, frame, category, cause, request, evidence, host, mark=None):
         self.frame, self.category, self.cause = int(frame), category, cause
         self.request, self.evidence, self.host = request, evidence, host
-        self.incomplete = incomplete
+        self.incomplete, self.in_tunnel = mark == "incomplete", mark == "in-tunnel"
+        self.second_pass = mark is not None
 
     def key(self):
         return (self.frame, self.category, self.cause, self.request, self.evidence, self.host)
 
     def __str__(self):
-        return " ".join(str(x) for x in self.key()) + (" incomplete" if self.incomplete else "")
+        return " ".join(str(x) for x in self.key()) + (" incomplete" if self.incomplete else "") + \
+            (" in-tunnel" if self.in_tunnel else "")
 
 
 def fail_input(msg):
@@ -67,8 +74,8 @@ def fail_input(msg):
     sys.exit(2)
 
 
-def read_expected(capture):
-    path = os.path.splitext(capture)[0] + ".expected"
+def read_expected(capture, path=None, keys=None):
+    path = path or os.path.splitext(capture)[0] + ".expected"
     if not os.path.isfile(capture):
         fail_input("no capture %s" % capture)
     if not os.path.isfile(path):
@@ -82,12 +89,14 @@ def read_expected(capture):
             if line.startswith("#") or not line.strip():
                 continue
             cols = line.split()
-            if len(cols) not in (6, 7) or (len(cols) == 7 and cols[6] != "incomplete"):
+            if len(cols) not in (6, 7) or (len(cols) == 7 and cols[6] not in ("incomplete", "in-tunnel")):
                 fail_input("%s:%d: cannot read %r" % (path, n, line))
-            verdicts.append(Verdict(*cols[:6], incomplete=len(cols) == 7))
-    keys = os.path.splitext(capture)[0] + ".keys"
-    if os.path.isfile(keys):
+            verdicts.append(Verdict(*cols[:6], mark=cols[6] if len(cols) == 7 else None))
+    keys = keys or os.path.splitext(capture)[0] + ".keys"
+    if keys != "none" and os.path.isfile(keys):
         options += ["-o", "tls.keylog_file:" + os.path.abspath(keys)]
+    elif keys not in ("none", os.path.splitext(capture)[0] + ".keys"):
+        fail_input("no key log %s" % keys)
     return options, verdicts
 
 
@@ -135,7 +144,7 @@ def verdicts_from_fields(rows):
 
 
 def expected_keys(verdicts, with_incomplete):
-    return sorted(v.key() for v in verdicts if with_incomplete or not v.incomplete)
+    return sorted(v.key() for v in verdicts if with_incomplete or not v.second_pass)
 
 
 def tree_counts(text):
@@ -184,8 +193,8 @@ def diff(mode, want, got):
     return lines
 
 
-def check(plugin, capture, cut_short):
-    options, expected = read_expected(capture)
+def check(plugin, capture, cut_short, expected_path=None, keys=None):
+    options, expected = read_expected(capture, expected_path, keys)
     ts = Tshark(plugin, capture, options, cut_short)
     one_pass = expected_keys(expected, False)
     both = expected_keys(expected, True)
@@ -245,10 +254,10 @@ def check(plugin, capture, cut_short):
 
     # two-pass: every verdict, and the incident links
     args = ["-2", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-z", "mwg502,tree"]
-    for f in FIELDS + ["mwg502.incident", "mwg502.incomplete"]:
+    for f in FIELDS + ["mwg502.incident", "mwg502.incomplete", "mwg502.in_tunnel"]:
         args += ["-e", f]
     text = ts.run("two-pass", args)
-    rows = fields_rows(text, len(FIELDS) + 2)
+    rows = fields_rows(text, len(FIELDS) + 3)
     got = verdicts_from_fields([r[:len(FIELDS)] for r in rows])
     problems += diff("-2 -T fields", both, got)
     incidents = {int(r[0]): set(r[6].split(",")) if r[6] != EMPTY else set() for r in rows}
@@ -260,6 +269,10 @@ def check(plugin, capture, cut_short):
     if incomplete != {v.frame for v in expected if v.incomplete}:
         problems.append("FAIL -2: mwg502.incomplete on frames %s, expected %s"
                         % (sorted(incomplete), sorted(v.frame for v in expected if v.incomplete)))
+    in_tunnel = {int(r[0]) for r in rows if r[8] not in (EMPTY, "0", "False")}
+    if in_tunnel != {v.frame for v in expected if v.in_tunnel}:
+        problems.append("FAIL -2: mwg502.in_tunnel on frames %s, expected %s"
+                        % (sorted(in_tunnel), sorted(v.frame for v in expected if v.in_tunnel)))
     want_tree = expected_tree(both)
     got_tree = tree_counts(text)
     if want_tree != got_tree and (want_tree or got_tree):
@@ -273,13 +286,17 @@ def main():
     cut_short = bool(args) and args[0] == "--cut-short"
     if cut_short:
         args = args[1:]
+    given = {}
+    while len(args) > 2 and args[0] in ("--keys", "--expected"):
+        given[args[0][2:]] = args[1]
+        args = args[2:]
     if len(args) != 2:
         fail_input(__doc__.split("\n\n")[1])
     plugin, capture = args
     if not os.path.isfile(plugin):
         fail_input("no plugin %s" % plugin)
     try:
-        problems = check(plugin, capture, cut_short)
+        problems = check(plugin, capture, cut_short, given.get("expected"), given.get("keys"))
     except RuntimeError as e:
         print("FAIL %s: %s" % (os.path.basename(capture), e))
         sys.exit(1)
