@@ -52,6 +52,10 @@
 #define MWG_MAX_DNS_TXNS 4          /* DNS transactions per name: A, AAAA, retries */
 #define MWG_MAX_DNS_SERVERS 4       /* distinct servers counted per transaction */
 #define MWG_MAX_TXN_FRAMES 8        /* frames of one DNS transaction */
+/* The origin's handshake flight kept to read its certificate (TLS 1.2 sends
+ * it in clear), at most this long and for this many handshakes at once. */
+#define MWG_MAX_TLS_FLIGHT (8 * 1024)
+#define MWG_MAX_TLS_FLIGHTS 256
 #define MWG_MAX_DECRYPTED 16        /* decrypted records and HTTP/2 header blocks read per frame */
 #define MWG_MAX_ATTEMPT_FRAMES 16   /* SYNs, answers and errors of one connection */
 #define MWG_MAX_FORWARDS 4          /* forwarded requests kept per upstream connection */

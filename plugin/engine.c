@@ -88,7 +88,7 @@ static void conn_free(void *p)
     for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
         forward_free_contents(&cn->fwd[i]);
     g_free(cn->fwd);
-    tls_free(cn);
+    tls_free(c, cn);
     g_free(cn);
 }
 

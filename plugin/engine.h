@@ -103,6 +103,12 @@ typedef struct {
     uint32_t rejected_frame;    /* the gateway's alert or close after the ServerHello */
     uint32_t gave_up_frame;     /* the gateway's close before any ServerHello */
     bool h2;                    /* the decrypted stream is HTTP/2 (binary: no status line to look for) */
+    /* The origin's first bytes, while the gateway has not decided: its
+     * certificate says why the gateway refused it (MWG_CERT_* of x509.h). */
+    uint8_t *flight;
+    size_t flight_len;
+    uint32_t flight_next;
+    unsigned cert_problems;
 } tls_handshake;
 
 /* ------------------------------------------------------------------ HTTP */
@@ -319,6 +325,7 @@ struct mwg_correlator {
     mwg_endpoint parents[MWG_MAX_KNOWN_ADDRS];
     unsigned n_parents;
     GPtrArray *out;             /* where the current feed puts its verdicts */
+    unsigned n_flights;         /* TLS handshake flights kept (MWG_MAX_TLS_FLIGHTS) */
 };
 
 /* engine.c */
@@ -365,7 +372,7 @@ void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f);
 /* The client's tunnel ends: if nothing in it was decrypted, a failure of
  * the gateway's work for its CONNECT is reported on the 200 that opened it. */
 void tunnel_end(mwg_correlator *c, conn *cn, uint32_t frame, int64_t ts);
-void tls_free(conn *cn);
+void tls_free(mwg_correlator *c, conn *cn);
 /* intake_tcp.c: the first bytes the origin sent after a forwarded request. */
 void reply_start(conn *cn, uint32_t frame, const uint8_t *p, size_t len);
 /* http_stream.c */

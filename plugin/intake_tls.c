@@ -12,19 +12,62 @@
 
 #include <string.h>
 
-void tls_free(conn *cn)
+#include "x509.h"
+
+static void flight_drop(mwg_correlator *c, tls_handshake *t)
+{
+    if (!t->flight)
+        return;
+    g_free(t->flight);
+    t->flight = NULL;
+    t->flight_len = MWG_MAX_TLS_FLIGHT;     /* never kept again */
+    if (c && c->n_flights)
+        c->n_flights--;
+}
+
+void tls_free(mwg_correlator *c, conn *cn)
 {
     if (cn->tunnel)
         g_free(cn->tunnel->host);
     g_free(cn->tunnel);
-    if (cn->tls)
+    if (cn->tls) {
+        flight_drop(c, cn->tls);
         g_free(cn->tls->sni);
+    }
     g_free(cn->tls);
     cn->tunnel = NULL;
     cn->tls = NULL;
 }
 
-static void handshake_records(conn *cn, tls_handshake *t, int dir, const mwg_facts *f)
+/* Keeps the origin's bytes in order, up to the bound, while they may hold
+ * its certificate. */
+static void flight_keep(mwg_correlator *c, tls_handshake *t, const mwg_facts *f)
+{
+    if (!t->flight) {
+        if (t->flight_len || c->n_flights >= MWG_MAX_TLS_FLIGHTS)
+            return;
+        t->flight = g_malloc(MWG_MAX_TLS_FLIGHT);
+        t->flight_next = f->tcp_seq;
+        c->n_flights++;
+    }
+    if (f->tcp_seq != t->flight_next)
+        return;
+    size_t n = MIN(f->payload.len, MWG_MAX_TLS_FLIGHT - t->flight_len);
+    memcpy(t->flight + t->flight_len, f->payload.p, n);
+    t->flight_len += n;
+    t->flight_next += (uint32_t)f->payload.len;
+}
+
+/* The gateway refused the origin: what its certificate shows, read once. */
+static void refused(mwg_correlator *c, tls_handshake *t, uint32_t frame, const mwg_facts *f)
+{
+    t->rejected_frame = frame;
+    if (t->flight)
+        t->cert_problems = mwg_tls_certificate_problems(t->flight, t->flight_len, t->sni, f->ts_ns / MWG_NS_PER_S);
+    flight_drop(c, t);
+}
+
+static void handshake_records(mwg_correlator *c, conn *cn, tls_handshake *t, int dir, const mwg_facts *f)
 {
     mwg_tls_seen s;
     mwg_tls_read_segment(&t->rd[dir], f->tcp_seq, f->payload.p, f->payload.len, &s);
@@ -41,13 +84,16 @@ static void handshake_records(conn *cn, tls_handshake *t, int dir, const mwg_fac
             /* Its ChangeCipherSpec or Finished comes only once it checked
              * the origin's certificate; an alert instead (encrypted in TLS
              * 1.3: a short record) refuses it. */
-            if (s.change_cipher_spec || s.encrypted_long)
+            if (s.change_cipher_spec || s.encrypted_long) {
                 t->accepted_frame = f->frame;
-            else if (s.alert || s.encrypted_short)
-                t->rejected_frame = f->frame;
+                flight_drop(c, t);
+            } else if (s.alert || s.encrypted_short) {
+                refused(c, t, f->frame, f);
+            }
             counts = true;
         }
     } else if (!t->accepted_frame) {
+        flight_keep(c, t, f);
         if (s.not_tls && !t->server_hello_frame && !t->not_tls_frame) {
             t->not_tls_frame = f->frame;
             t->plain_http = f->payload.len >= 5 && memcmp(f->payload.p, "HTTP/", 5) == 0;
@@ -79,13 +125,13 @@ bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts 
         t = cn->tls = g_new0(tls_handshake, 1);
     }
     if (f->payload.len > 0 && !t->accepted_frame)
-        handshake_records(cn, t, dir, f);
+        handshake_records(c, cn, t, dir, f);
     if ((f->tcp_flags & (MWG_TCP_FIN | MWG_TCP_RST)) && !t->accepted_frame) {
         if (dir == 1 && !t->server_close_frame) {
             t->server_close_frame = f->frame;
             t->reset = (f->tcp_flags & MWG_TCP_RST) != 0;
         } else if (dir == 0 && t->server_hello_frame && !t->rejected_frame) {
-            t->rejected_frame = f->frame;
+            refused(c, t, f->frame, f);
         } else if (dir == 0 && !t->server_hello_frame && !t->gave_up_frame) {
             t->gave_up_frame = f->frame;
         }

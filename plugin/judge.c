@@ -300,11 +300,15 @@ mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, cons
     mwg_verdict_add_frame(v, established_frame);
     judge j = { .c = c, .v = v, .req = connect, .error_ts = end_ts };
     explain(c, &j);
-    /* A gateway that only relays the tunnel sent the client's own
-     * ClientHello: the client met the failure itself, no error hides. */
-    bool relayed = j.tls_attempt && j.tls_attempt->tls->has_random && client_random &&
-                   memcmp(j.tls_attempt->tls->client_random, client_random, 32) == 0;
-    if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE || relayed) {
+    /* Only what keeps a tunnel from working: the name, the connection, the
+     * gateway's own TLS handshake.  A gateway that only relays the tunnel
+     * sends the client's own ClientHello: the client met that failure
+     * itself, no error hides (and where either hello could not be read,
+     * which it was is not known). */
+    bool blocks = v->category == MWG_CAT_HOST_NOT_RESOLVABLE || v->category == MWG_CAT_CANNOT_CONNECT;
+    bool gateways_own = !j.tls_attempt || (j.tls_attempt->tls->has_random && client_random &&
+                                           memcmp(j.tls_attempt->tls->client_random, client_random, 32) != 0);
+    if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE || !blocks || !gateways_own) {
         mwg_verdict_free(v);
         return NULL;
     }

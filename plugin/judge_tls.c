@@ -54,6 +54,7 @@ bool judge_tls(judge *j, conn *const *attempts, unsigned n)
     v->tls_alert = t->alert_desc;
     v->tls_reset = t->reset;
     v->tls_plain_http = t->plain_http;
+    v->cert_problems = cause == MWG_CAUSE_TLS_HANDSHAKE_REJECTED ? t->cert_problems : 0;
     v->attempt_frame = latest->first_syn_frame;
     v->attempts = latest->syn_count;
     v->upstream = latest->server.addr;

@@ -20,7 +20,7 @@ typedef struct {
     uint8_t icmp_version, icmp_type, icmp_code, loss;
     uint8_t header_limit_kb;
     uint8_t n_candidates;
-    uint8_t tls_alert;
+    uint8_t tls_alert, cert_problems;
     uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
     bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
     bool tls_alert_known, tls_reset, tls_plain_http, tls_undecrypted, in_tunnel;
@@ -137,7 +137,7 @@ void mwg_store_add(mwg_verdict *v)
         .n_candidates = (uint8_t)MIN(v->n_candidates, G_MAXUINT8),
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
-        .tls_alert = v->tls_alert, .tls_alert_known = v->tls_alert_known, .tls_reset = v->tls_reset,
+        .tls_alert = v->tls_alert, .cert_problems = (uint8_t)v->cert_problems, .tls_alert_known = v->tls_alert_known, .tls_reset = v->tls_reset,
         .tls_plain_http = v->tls_plain_http, .tls_undecrypted = v->tls_undecrypted, .in_tunnel = v->in_tunnel,
     };
     for (unsigned i = 0; i < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); i++)
@@ -218,6 +218,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->gateway_gave_up = p->gateway_gave_up;
     v->via_parent = p->via_parent;
     v->tls_alert = p->tls_alert;
+    v->cert_problems = p->cert_problems;
     v->tls_alert_known = p->tls_alert_known;
     v->tls_reset = p->tls_reset;
     v->tls_plain_http = p->tls_plain_http;

@@ -95,6 +95,7 @@ typedef struct {
     bool tls_alert_known;
     uint8_t tls_alert;
     bool tls_reset, tls_plain_http;
+    unsigned cert_problems;     /* tls_handshake_rejected: what the origin's certificate shows (x509.h) */
     /* The gateway's connection to the origin got through, but its TLS is
      * not decrypted (no key log for that leg): what the origin answered
      * cannot be seen. */

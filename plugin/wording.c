@@ -5,6 +5,7 @@
 
 #include "tls_record.h"
 #include "verdict.h"
+#include "x509.h"
 
 static const char *icmp_text(const mwg_verdict *v)
 {
@@ -104,10 +105,29 @@ static char *cause_sentence(const mwg_verdict *v)
     case MWG_CAUSE_TLS_NOT_TLS:
         return g_strdup_printf("%s port %u answered the gateway's TLS ClientHello with %s, for %s", up,
                                v->upstream_port, v->tls_plain_http ? "plain HTTP" : "bytes that are not TLS", host);
-    case MWG_CAUSE_TLS_HANDSHAKE_REJECTED:
-        return g_strdup_printf("The gateway ended the TLS handshake with %s port %u after the origin's "
-                               "ServerHello (it did not accept the origin's certificate or parameters), for %s",
-                               up, v->upstream_port, host);
+    case MWG_CAUSE_TLS_HANDSHAKE_REJECTED: {
+        if (!(v->cert_problems & MWG_CERT_READ))
+            return g_strdup_printf("The gateway ended the TLS handshake with %s port %u after the origin's "
+                                   "ServerHello (it did not accept the origin's certificate or parameters), for %s",
+                                   up, v->upstream_port, host);
+        GString *why = g_string_new(NULL);
+        static const struct { unsigned flag; const char *words; } reasons[] = {
+            { MWG_CERT_SELF_SIGNED, "self-signed" }, { MWG_CERT_EXPIRED, "expired at capture time" },
+            { MWG_CERT_NOT_YET_VALID, "not yet valid at capture time" },
+            { MWG_CERT_OTHER_NAME, "issued for another name" },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(reasons); i++)
+            if (v->cert_problems & reasons[i].flag)
+                g_string_append_printf(why, "%s%s", why->len ? ", " : "", reasons[i].words);
+        char *s = why->len ? g_strdup_printf("The gateway refused the certificate of %s port %u (%s), for %s", up,
+                                             v->upstream_port, why->str, host)
+                           : g_strdup_printf("The gateway refused the TLS handshake of %s port %u although its "
+                                             "certificate is neither self-signed, expired nor for another name (an "
+                                             "issuer it does not trust, or parameters it refuses), for %s",
+                                             up, v->upstream_port, host);
+        g_string_free(why, TRUE);
+        return s;
+    }
     case MWG_CAUSE_NO_UPSTREAM_EVIDENCE:
     default:
         if (v->tls_undecrypted)

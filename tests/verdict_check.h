@@ -24,17 +24,24 @@ static inline char *mwg_verdict_violation(const mwg_verdict *v, uint32_t last_fr
         return g_strdup("no summary");
     if (v->error_frame == 0 || v->error_frame > last_frame)
         return g_strdup_printf("error frame %u, last fed %u", v->error_frame, last_frame);
-    /* Only a response cut off by a close or by the end of the capture is
-     * placed on an earlier frame than the one that decided it. */
-    if (at_finish ? !v->incomplete : !v->incomplete && v->error_frame != last_frame)
+    /* Only a response cut off by a close or by the end of the capture, and
+     * a failed tunnel shown on the 200 that opened it, are placed on an
+     * earlier frame than the one that decided them. */
+    bool placed_back = v->incomplete || v->in_tunnel;
+    if (at_finish ? !placed_back : !placed_back && v->error_frame != last_frame)
         return g_strdup_printf("error frame %u (incomplete %d) decided at frame %u%s", v->error_frame,
                                v->incomplete, last_frame, at_finish ? " by finish" : "");
-    /* A verdict only looks back from the error. */
+    if (v->in_tunnel && (v->category != MWG_CAT_HOST_NOT_RESOLVABLE && v->category != MWG_CAT_CANNOT_CONNECT))
+        return g_strdup_printf("tunnel verdict %s: not a failure that keeps a tunnel from working",
+                               mwg_cause_token(v->cause));
+    /* A verdict only looks back from the error (a tunnel's, from where it
+     * was decided). */
+    uint32_t bound = v->in_tunnel ? last_frame + 1 : v->error_frame;
     if (v->request_frame >= v->error_frame && v->request_frame)
         return g_strdup_printf("request frame %u, error frame %u", v->request_frame, v->error_frame);
-    if (v->attempt_frame >= v->error_frame && v->attempt_frame)
+    if (v->attempt_frame >= bound && v->attempt_frame)
         return g_strdup_printf("attempt frame %u, error frame %u", v->attempt_frame, v->error_frame);
-    if (v->evidence_frame >= v->error_frame && v->evidence_frame)
+    if (v->evidence_frame >= bound && v->evidence_frame)
         return g_strdup_printf("%s: evidence frame %u, error frame %u", mwg_cause_token(v->cause),
                                v->evidence_frame, v->error_frame);
     mwg_category want = mwg_cause_category(v->cause);

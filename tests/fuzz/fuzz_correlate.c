@@ -213,6 +213,44 @@ static void frame_copy(frame_buf *to, const frame_buf *from)
         to->f.reassembled.p = to->pdu;
     if (from->f.decoded_body.p)
         to->f.decoded_body.p = to->body;
+    for (unsigned i = 0; i < from->f.n_decrypted; i++)
+        to->f.decrypted[i].p = to->payload + (from->f.decrypted[i].p - from->payload);
+    if (from->f.tls_reassembled.p)
+        to->f.tls_reassembled.p = to->pdu;
+    for (unsigned i = 0; i < from->f.n_h2_headers; i++)
+        to->f.h2_headers[i].p = to->body + (from->f.h2_headers[i].p - from->body);
+}
+
+/* What Wireshark would have decrypted in a TLS segment, made up: the
+ * payload cut into records, the PDU as TLS's reassembly, and HTTP/2 header
+ * blocks (a status, a request, or any bytes) in the body buffer. */
+static void tls_parts(reader *r, frame_buf *fb, size_t len)
+{
+    mwg_facts *f = &fb->f;
+    uint8_t how = u8(r);
+    if (!(how & 1))
+        return;
+    f->tls = true;
+    size_t at = 0;
+    while (at < len && f->n_decrypted < MWG_MAX_DECRYPTED && (how & 2)) {
+        size_t n = MIN(len - at, (size_t)u8(r) + 1);
+        f->decrypted[f->n_decrypted++] = (mwg_bytes){ fb->payload + at, n, false };
+        at += n;
+    }
+    if (how & 4)
+        f->tls_reassembled = (mwg_bytes){ fb->pdu, MIN((size_t)u16(r), sizeof fb->pdu), false };
+    if (how & 8) {
+        static const uint8_t status[] = "\0\0\0\7:status\0\0\0\3" "502" "\0\0\0\6server\0\0\0\5squid";
+        static const uint8_t request[] = "\0\0\0\7:method\0\0\0\3GET\0\0\0\12:authority\0\0\0\6nx.lab"
+                                         "\0\0\0\5:path\0\0\0\1/";
+        const uint8_t *src = how & 0x10 ? status : request;
+        size_t n = how & 0x10 ? sizeof status - 1 : sizeof request - 1;
+        if (how & 0x20)
+            n = take(r, fb->body, sizeof fb->body);     /* any bytes at all */
+        else
+            memcpy(fb->body, src, n);
+        f->h2_headers[f->n_h2_headers++] = (mwg_bytes){ fb->body, n, false };
+    }
 }
 
 static const char *const body_pool[] = {
@@ -385,6 +423,7 @@ static void tcp_segment(reader *r, conversation *cv, frame_buf *fb, uint8_t op)
         size_t n = take(r, fb->body, sizeof fb->body);
         f->decoded_body = (mwg_bytes){ fb->body, n, false };
     }
+    tls_parts(r, fb, len);
     remember_sent(cv, dir, fb->payload, len);
     cv->next[dir] = f->tcp_seq + f->payload_len + ((f->tcp_flags & (MWG_TCP_SYN | MWG_TCP_FIN)) ? 1 : 0);
 }
