@@ -78,6 +78,9 @@ typedef struct {
     bool request_seen;
     bool decrypted;             /* Wireshark decrypted some of it */
     mwg_tls_reader rd;          /* the client's records, up to its ClientHello */
+    /* Its frames: an incident cut out of the capture must hold the whole
+     * TLS session for Wireshark to decrypt it again. */
+    frame_list frames;
     bool has_random;
     uint8_t client_random[32];  /* its ClientHello's */
     bool ended;                 /* closed, and judged if nothing was decrypted */

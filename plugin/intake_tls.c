@@ -27,8 +27,10 @@ static void flight_drop(mwg_correlator *c, tls_handshake *t)
 
 void tls_free(mwg_correlator *c, conn *cn)
 {
-    if (cn->tunnel)
+    if (cn->tunnel) {
         g_free(cn->tunnel->host);
+        frame_list_clear(&cn->tunnel->frames);
+    }
     g_free(cn->tunnel);
     if (cn->tls) {
         flight_drop(c, cn->tls);
@@ -67,18 +69,16 @@ static void refused(mwg_correlator *c, tls_handshake *t, uint32_t frame, const m
     flight_drop(c, t);
 }
 
-static void handshake_records(mwg_correlator *c, conn *cn, tls_handshake *t, int dir, const mwg_facts *f)
+static void handshake_records(mwg_correlator *c, tls_handshake *t, int dir, const mwg_facts *f)
 {
     mwg_tls_seen s;
     mwg_tls_read_segment(&t->rd[dir], f->tcp_seq, f->payload.p, f->payload.len, &s);
-    bool counts = false;
     if (dir == 0) {
         if (s.client_hello && !t->client_hello_frame) {
             t->client_hello_frame = f->frame;
             t->sni = s.sni[0] ? g_strdup(s.sni) : NULL;
             t->has_random = s.has_random;
             memcpy(t->client_random, s.random, sizeof t->client_random);
-            counts = true;
         }
         if (t->server_hello_frame && !t->accepted_frame && !t->rejected_frame) {
             /* Its ChangeCipherSpec or Finished comes only once it checked
@@ -90,7 +90,6 @@ static void handshake_records(mwg_correlator *c, conn *cn, tls_handshake *t, int
             } else if (s.alert || s.encrypted_short) {
                 refused(c, t, f->frame, f);
             }
-            counts = true;
         }
     } else if (!t->accepted_frame) {
         flight_keep(c, t, f);
@@ -105,10 +104,7 @@ static void handshake_records(mwg_correlator *c, conn *cn, tls_handshake *t, int
             t->alert_clear = s.alert_clear;
             t->alert_desc = s.alert_desc;
         }
-        counts = true;
     }
-    if (counts)
-        conn_add_frame(cn, f->frame);
 }
 
 bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
@@ -125,7 +121,11 @@ bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts 
         t = cn->tls = g_new0(tls_handshake, 1);
     }
     if (f->payload.len > 0 && !t->accepted_frame)
-        handshake_records(c, cn, t, dir, f);
+        handshake_records(c, t, dir, f);
+    /* Every record belongs to the incident: Wireshark decrypts a TLS
+     * session only from its start and in order. */
+    if (f->payload_len > 0)
+        conn_add_frame(cn, f->frame);
     if ((f->tcp_flags & (MWG_TCP_FIN | MWG_TCP_RST)) && !t->accepted_frame) {
         if (dir == 1 && !t->server_close_frame) {
             t->server_close_frame = f->frame;
@@ -230,14 +230,13 @@ void tunnel_end(mwg_correlator *c, conn *cn, uint32_t frame, int64_t ts)
     t->ended = true;
     if (t->decrypted)
         return;
+    /* The tunnel's frames stand for the request's. */
     client_request connect = {
         .frame = t->connect_frame, .ts = t->connect_ts, .since_frame = t->connect_frame, .since_ts = t->connect_ts,
-        .host = t->host, .method = (char *)"CONNECT", .port = t->port,
+        .host = t->host, .method = (char *)"CONNECT", .port = t->port, .frames = t->frames,
     };
-    frame_list_add(&connect.frames, t->connect_frame, 1);
     mwg_verdict *v = judge_tunnel(c, &connect, t->has_random ? t->client_random : NULL, t->established_frame,
                                   frame, ts);
-    frame_list_clear(&connect.frames);
     if (v)
         g_ptr_array_add(c->out, v);
 }
@@ -247,6 +246,8 @@ void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
     tunnel *tn = cn->tunnel;
     if (tn && (f->n_decrypted || f->n_h2_headers))
         tn->decrypted = true;
+    if (tn && (f->payload_len || (f->tcp_flags & (MWG_TCP_FIN | MWG_TCP_RST))))
+        frame_list_add(&tn->frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
     if (tn && dir == 0 && !tn->has_random && !tn->rd.lost && f->payload.len > 0) {
         mwg_tls_seen s;
         mwg_tls_read_segment(&tn->rd, f->tcp_seq, f->payload.p, f->payload.len, &s);

@@ -259,7 +259,8 @@ static void explain(mwg_correlator *c, judge *j)
             judge_unowned_candidates(j, cands);
             n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
         }
-        judge_connect(j, attempts, n);
+        if (!(n && judge_tls(j, attempts, n)))
+            judge_connect(j, attempts, n);
     }
     g_free(attempts);
     g_ptr_array_free(cands, TRUE);
@@ -293,7 +294,7 @@ mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, cons
     mwg_verdict *v = mwg_verdict_new();
     /* Judged up to the tunnel's end, shown where it opened. */
     v->error_frame = end_frame;
-    v->request_frame = connect->frame;
+    v->request_frame = v->connect_frame = connect->frame;
     v->host = connect->host ? g_strdup(connect->host) : NULL;
     v->elapsed_ns = end_ts - connect->ts;
     mwg_verdict_add_frames(v, connect->frames.v, connect->frames.n);
@@ -339,6 +340,10 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->host = req->host ? g_strdup(req->host) : NULL;
     v->elapsed_ns = msg->ts - req->ts;
     mwg_verdict_add_frames(v, req->frames.v, req->frames.n);
+    if (msg->inside) {
+        v->connect_frame = msg->inside->connect_frame;
+        mwg_verdict_add_frames(v, msg->inside->frames.v, msg->inside->frames.n);
+    }
     /* The gateway's work for it began at 'since' (a tunnel's CONNECT). */
     client_request since = *req;
     since.frame = req->since_frame;

@@ -15,6 +15,7 @@ static int hf_mwg502_advice = -1;
 static int hf_mwg502_host = -1;
 static int hf_mwg502_status = -1;
 static int hf_mwg502_request_frame = -1;
+static int hf_mwg502_connect_frame = -1;
 static int hf_mwg502_attempt_frame = -1;
 static int hf_mwg502_evidence_frame = -1;
 static int hf_mwg502_upstream_addr = -1;
@@ -90,6 +91,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     add_uint(t, hf_mwg502_status, tvb, v->status);
     if (v->request_frame)
         add_uint(t, hf_mwg502_request_frame, tvb, v->request_frame);
+    if (v->connect_frame && v->connect_frame != v->request_frame)
+        add_uint(t, hf_mwg502_connect_frame, tvb, v->connect_frame);
     if (v->attempt_frame)
         add_uint(t, hf_mwg502_attempt_frame, tvb, v->attempt_frame);
     if (v->evidence_frame)
@@ -186,6 +189,11 @@ void mwg_render_register(int proto)
         { &hf_mwg502_status,
           { "Gateway status", "mwg502.status", FT_UINT16, BASE_DEC, NULL, 0x0,
             "The error status the gateway sent the client", HFILL } },
+        { &hf_mwg502_connect_frame,
+          { "Tunnel opened by CONNECT in frame", "mwg502.connect_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The client's CONNECT whose TLS tunnel the request came through (the gateway's work for the host "
+            "may begin there)", HFILL } },
         { &hf_mwg502_request_frame,
           { "Client request in frame", "mwg502.request_frame", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },

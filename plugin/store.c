@@ -9,7 +9,7 @@
 /* A verdict, packed: strings and addresses by their index in the tables
  * below (0: none), its incident frames as a run of 'frames'. */
 typedef struct {
-    uint32_t error_frame, request_frame, attempt_frame, evidence_frame;
+    uint32_t error_frame, request_frame, attempt_frame, evidence_frame, connect_frame;
     uint32_t host, upstream, reporter;
     uint32_t attempts;
     uint32_t frames_at, n_frames;
@@ -122,7 +122,7 @@ void mwg_store_add(mwg_verdict *v)
 {
     packed p = {
         .error_frame = v->error_frame, .request_frame = v->request_frame,
-        .attempt_frame = v->attempt_frame, .evidence_frame = v->evidence_frame,
+        .attempt_frame = v->attempt_frame, .evidence_frame = v->evidence_frame, .connect_frame = v->connect_frame,
         .host = intern_host(v->host), .upstream = intern_addr(&v->upstream), .reporter = intern_addr(&v->icmp.reporter),
         .attempts = v->attempts, .frames_at = frames->len, .n_frames = v->n_frames,
         .elapsed_ns = v->elapsed_ns, .response_wait_s = (float)v->response_wait_s,
@@ -189,6 +189,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->request_frame = p->request_frame;
     v->attempt_frame = p->attempt_frame;
     v->evidence_frame = p->evidence_frame;
+    v->connect_frame = p->connect_frame;
     v->host = g_ptr_array_index(hosts, p->host);
     v->upstream = g_array_index(addrs, mwg_addr, p->upstream);
     v->icmp.reporter = g_array_index(addrs, mwg_addr, p->reporter);

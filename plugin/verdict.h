@@ -72,6 +72,7 @@ typedef struct {
     unsigned status;            /* the gateway's error status, e.g. 502 */
     uint32_t error_frame;       /* where Wireshark dissects the error response */
     uint32_t request_frame;     /* 0: the request is not in the capture */
+    uint32_t connect_frame;     /* the CONNECT of the tunnel the request came through; 0: none */
     uint32_t attempt_frame;     /* 0: none */
     uint32_t evidence_frame;    /* 0: none */
     char *host;                 /* NULL when unknown */

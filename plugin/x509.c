@@ -59,7 +59,8 @@ static bool der_time(const der *t, int64_t *out)
     int year;
     if (t->tag == 0x17 && t->len >= 13) {
         year = digits(p, 2);
-        year += year < 50 ? 2000 : 1900;
+        if (year >= 0)
+            year += year < 50 ? 2000 : 1900;
         p += 2;
     } else if (t->tag == 0x18 && t->len >= 15) {
         year = digits(p, 4);

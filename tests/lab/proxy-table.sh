@@ -67,6 +67,20 @@ label() {
         silent6.lab)     echo "IPv6: accepts, never answers" ;;
         close6.lab)      echo "IPv6: closes without answering" ;;
         err502-6.lab)    echo "IPv6: origin answers its own 502" ;;
+        tlsok.lab)       echo "HTTPS intercepted: healthy origin" ;;
+        tlsalert.lab)    echo "TLS: the origin sends a fatal alert" ;;
+        tlsrst.lab)      echo "TLS: the origin resets during the handshake" ;;
+        tlsfin.lab)      echo "TLS: the origin closes during the handshake" ;;
+        tlshang.lab)     echo "TLS: the origin never answers the ClientHello" ;;
+        tlsplain.lab)    echo "TLS: the origin speaks plain HTTP on 443" ;;
+        selfsigned.lab)  echo "TLS 1.2: self-signed certificate" ;;
+        expired.lab)     echo "TLS 1.2: expired certificate" ;;
+        wrongname.lab)   echo "TLS 1.2: certificate for another name" ;;
+        selfsigned13.lab) echo "TLS 1.3: self-signed certificate" ;;
+        tlsgarbage.lab)  echo "TLS, then bytes that are not HTTP" ;;
+        tlssilent.lab)   echo "TLS, then no answer" ;;
+        tlsclose.lab)    echo "TLS, then the origin closes" ;;
+        tlserr502.lab)   echo "TLS, then the origin's own 502" ;;
         *)               echo "$1" ;;
     esac
 }
@@ -81,13 +95,15 @@ rows() {
     local -a opts
     read -r -a opts < <(sed -n 's/^# options://p' "$expected")
     [ "${#opts[@]}" -gt 0 ] || opts=(-o mwg502.status_codes:500-504)
+    # the key log beside an HTTPS recording, as its test gives it
+    [ -f "${cap%.*}.keys" ] && opts+=(-o "tls.keylog_file:${cap%.*}.keys")
     "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" "${opts[@]}" \
         -Y 'tcp.port == 9090 && (http.request || http.response)' -T fields -E separator='|' \
         -e frame.number -e http.request.method -e http.request.uri -e http.request_in \
-        -e http.response.code -e mwg502.cause 2>/dev/null |
+        -e http.response.code -e mwg502.cause -e http.host 2>/dev/null |
     awk -F'|' -v proxy="$proxy" -v expected="$expected" '
         BEGIN { while ((getline line < expected) > 0) if (line !~ /^#/ && split(line, w, " ") >= 3) want[w[1]] = w[3] }
-        $2 != "" { method[$1] = $2; uri[$1] = $3; order[++n] = $1; next }
+        $2 != "" { method[$1] = $2; uri[$1] = ($3 ~ /^\// ? "https://" $7 $3 : $3); order[++n] = $1; next }
         $5 != "" {
             split($4, rq, ","); r = rq[1]; code[r] = ($5 == "0" ? "unparsable status line" : $5)
             got = ($6 == "" ? "-" : $6)
