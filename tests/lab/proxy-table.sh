@@ -97,7 +97,7 @@ rows() {
     [ "${#opts[@]}" -gt 0 ] || opts=(-o mwg502.status_codes:500-504)
     # the key log beside an HTTPS recording, as its test gives it
     [ -f "${cap%.*}.keys" ] && opts+=(-o "tls.keylog_file:${cap%.*}.keys")
-    "$here/../tshark-with-plugin.sh" "$plugin" -r "$cap" "${opts[@]}" \
+    "$here/../tshark-with-plugin.sh" "$plugin" -2 -r "$cap" "${opts[@]}" \
         -Y 'tcp.port == 9090 && (http.request || http.response)' -T fields -E separator='|' \
         -e frame.number -e http.request.method -e http.request.uri -e http.request_in \
         -e http.response.code -e mwg502.cause -e http.host 2>/dev/null |
