@@ -73,9 +73,6 @@ typedef struct {
     uint16_t port;
     uint32_t connect_frame, established_frame;
     int64_t connect_ts;
-    /* The gateway's work for the first request inside began with the
-     * CONNECT (it connects upstream before the client's request arrives). */
-    bool request_seen;
     bool decrypted;             /* Wireshark decrypted some of it */
     mwg_tls_reader rd;          /* the client's records, up to its ClientHello */
     /* Its frames: an incident cut out of the capture must hold the whole
@@ -132,6 +129,7 @@ typedef struct {
     const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
     size_t decoded_body_len;
     const tunnel *inside;       /* decrypted inside a client's tunnel, if so */
+    uint32_t stream;            /* its HTTP/2 stream; 0: HTTP/1, or not known */
 } http_msg;
 
 /* One direction of a TCP connection, as a stream of HTTP messages. */
@@ -174,12 +172,15 @@ typedef struct {
     uint32_t frame;
     int64_t ts;
     /* Where the gateway's work for it may begin: the request, or the
-     * CONNECT of the tunnel it came through first. */
+     * CONNECT of the tunnel it came through (an intercepting gateway opens
+     * its connection to the origin for the tunnel, before the requests
+     * inside arrive, and keeps it for all of them). */
     uint32_t since_frame;
     int64_t since_ts;
     char *host;                 /* NULL: not understood */
     char *method;
     uint16_t port;
+    uint32_t stream;            /* its HTTP/2 stream, answered on the same; 0: in order */
     frame_list frames;          /* its segments */
     uint32_t ack;               /* how far the client had the gateway's bytes when it asked */
     bool ack_known;

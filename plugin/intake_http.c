@@ -119,11 +119,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             g_strlcpy(host, t->host, sizeof host);
             understood = true;
         }
-        if (!t->request_seen) {
-            t->request_seen = true;
-            since_frame = t->connect_frame;
-            since_ts = t->connect_ts;
-        }
+        since_frame = t->connect_frame;
+        since_ts = t->connect_ts;
     }
     switch (leg_of(c, cn, method, target, msg->m.has_via)) {
     case LEG_CLIENT:
@@ -173,6 +170,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->host = understood ? g_strdup(host) : NULL;
         q->method = method;
         q->port = port;
+        q->stream = msg->stream;
         q->ack = msg->ack;
         q->ack_known = msg->ack_known;
         if (understood)
@@ -279,9 +277,21 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         return;                 /* interim: the final answer follows */
     bool tracked = !msg->after_gap || skip_answers_not_captured(c, cn, msg);
     /* A request that came after the answer began (one cut off and read
-     * late) is not the one it answers. */
-    client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
-    client_request *req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
+     * late) is not the one it answers.  HTTP/2 answers on the request's
+     * stream, in any order. */
+    client_request *req = NULL;
+    if (msg->stream) {
+        for (GList *l = cn->waiting ? cn->waiting->head : NULL; l && !req; l = l->next) {
+            client_request *q = l->data;
+            if (q->stream == msg->stream && q->frame < msg->frame) {
+                req = q;
+                g_queue_delete_link(cn->waiting, l);
+            }
+        }
+    } else {
+        client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
+        req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
+    }
     if (req)
         ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
     if (req && msg->m.status < 300 && req->method && strcmp(req->method, "CONNECT") == 0 && !cn->tunnel)

@@ -191,11 +191,39 @@ static bool h2_message(const mwg_bytes *b, mwg_http_message *m)
     return m->is_response || (request && m->method.len > 0);
 }
 
-static void emit(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m)
+/* The stream of each HTTP/2 HEADERS frame in the frame's decrypted records,
+ * in order: the header blocks Wireshark decompressed are theirs.  0 when
+ * the records do not hold whole HTTP/2 frames (one spans records): the
+ * streams are then not known. */
+static unsigned h2_header_streams(const mwg_facts *f, uint32_t *streams, unsigned room)
+{
+    static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    unsigned n = 0;
+    for (unsigned i = 0; i < f->n_decrypted; i++) {
+        const uint8_t *p = f->decrypted[i].p;
+        size_t len = f->decrypted[i].len, at = 0;
+        if (len >= sizeof preface - 1 && memcmp(p, preface, sizeof preface - 1) == 0)
+            at = sizeof preface - 1;
+        while (at + 9 <= len) {
+            size_t frame_len = (size_t)p[at] << 16 | (size_t)p[at + 1] << 8 | p[at + 2];
+            if (p[at + 3] == 1 && n < room)         /* HEADERS */
+                streams[n++] = be32(p + at + 5) & 0x7fffffffu;
+            at += 9 + frame_len;
+        }
+        if (at != len)
+            return 0;
+    }
+    return n;
+}
+
+static void emit(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
+                 uint32_t stream)
 {
     uint32_t only_frame = f->frame, only_seq = 0;
     frame_list only = { &only_frame, &only_seq, 1, 1 };
-    http_msg msg = { .frame = f->frame, .ts = f->ts_ns, .m = *m, .segments = &only, .inside = cn->tunnel };
+    http_msg msg = {
+        .frame = f->frame, .ts = f->ts_ns, .m = *m, .segments = &only, .inside = cn->tunnel, .stream = stream,
+    };
     if (m->is_response && f->decoded_body.p) {
         msg.decoded_body = f->decoded_body.p;
         msg.decoded_body_len = f->decoded_body.len;
@@ -213,7 +241,7 @@ static unsigned read_messages(mwg_correlator *c, conn *cn, int dir, const mwg_fa
         mwg_http_state st = mwg_http_read(b->p + at, b->len - at, b->cut, answered_method(cn), &m);
         if (st == MWG_HTTP_NOT_A_MESSAGE || (st == MWG_HTTP_PARTIAL && !m.is_response && m.method.len == 0))
             break;
-        emit(c, cn, dir, f, &m);
+        emit(c, cn, dir, f, &m, 0);
         n++;
         if (st != MWG_HTTP_COMPLETE || m.length == 0)
             break;
@@ -266,10 +294,12 @@ void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
         if (t && dir == 1 && !t->h2 && !mwg_tls_is_handshake_messages(b->p, b->len))
             reply_start(cn, f->frame, b->p, b->len);
     }
+    uint32_t streams[MWG_MAX_DECRYPTED];
+    bool paired = f->n_h2_headers && h2_header_streams(f, streams, G_N_ELEMENTS(streams)) == f->n_h2_headers;
     for (unsigned i = 0; i < f->n_h2_headers; i++) {
         mwg_http_message m;
         if (h2_message(&f->h2_headers[i], &m))
-            emit(c, cn, dir, f, &m);
+            emit(c, cn, dir, f, &m, paired ? streams[i] : 0);
     }
     if (!f->http.took_message)
         return;

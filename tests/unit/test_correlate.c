@@ -2347,6 +2347,180 @@ static void test_port_reused_after_rst(gconstpointer data)
 
 /* Hostile values: no request, time going backwards, absurd names and
  * lengths; nothing crashes, and what follows is still judged. */
+/* ================================================================= TLS */
+
+/* A segment of TLS: 'wire' as the capture holds it, and what Wireshark
+ * decrypted in it (a record's plaintext, an HTTP/2 header block), with its
+ * HTTP record when it dissected a message there. */
+static uint32_t tls_segment(cap *k, tcp_conn *t, int dir, const uint8_t *wire, size_t len, const uint8_t *plain,
+                            size_t plain_len, const uint8_t *h2_block, size_t h2_len, const mwg_ws_http *ws)
+{
+    mwg_facts f;
+    frame_begin(k, &f);
+    f.is_tcp = f.tls = true;
+    f.flow = t->fl[dir];
+    f.tcp_flags = MWG_TCP_ACK;
+    f.tcp_seq = t->next[dir];
+    f.tcp_ack = t->next[!dir];
+    f.payload_len = (uint32_t)len;
+    f.payload = (mwg_bytes){ wire, len, false };
+    if (plain)
+        f.decrypted[f.n_decrypted++] = (mwg_bytes){ plain, plain_len, false };
+    if (h2_block)
+        f.h2_headers[f.n_h2_headers++] = (mwg_bytes){ h2_block, h2_len, false };
+    if (ws)
+        f.http = *ws;
+    feed(k, &f);
+    t->next[dir] += (uint32_t)len;
+    return f.frame;
+}
+
+/* A TLS handshake record holding a ClientHello with this random byte
+ * repeated, or a ServerHello. */
+static GByteArray *hello(bool client, uint8_t random)
+{
+    GByteArray *b = g_byte_array_new();
+    static const uint8_t record_client[] = { 0x16, 0x03, 0x01, 0x00, 0x2d, 0x01, 0x00, 0x00, 0x29, 0x03, 0x03 };
+    static const uint8_t record_server[] = { 0x16, 0x03, 0x03, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x03 };
+    g_byte_array_append(b, client ? record_client : record_server, sizeof record_client);
+    for (int i = 0; i < 32; i++)
+        g_byte_array_append(b, &random, 1);
+    /* no session id; one cipher suite; no compression; (ClientHello) no extensions */
+    static const uint8_t tail_client[] = { 0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00 };
+    static const uint8_t tail_server[] = { 0x00, 0x13, 0x01, 0x00 };
+    if (client)
+        g_byte_array_append(b, tail_client, sizeof tail_client);
+    else
+        g_byte_array_append(b, tail_server, sizeof tail_server);
+    g_assert_cmpuint(b->len, ==, 5 + (size_t)(b->data[3] << 8 | b->data[4]));
+    return b;
+}
+
+/* An HTTP/2 header block in Wireshark's decompressed form. */
+static GByteArray *h2_block(const char *const *pairs, unsigned n)
+{
+    GByteArray *b = g_byte_array_new();
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t len = (uint32_t)strlen(pairs[i]);
+        uint8_t be[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len };
+        g_byte_array_append(b, be, 4);
+        g_byte_array_append(b, (const uint8_t *)pairs[i], len);
+    }
+    return b;
+}
+
+/* The decrypted record that carried a HEADERS frame of 'stream'. */
+static void h2_headers_frame(uint8_t out[9 + 4], uint32_t stream)
+{
+    const uint8_t frame[] = { 0, 0, 4, 1, 4, (uint8_t)(stream >> 24), (uint8_t)(stream >> 16), (uint8_t)(stream >> 8),
+                              (uint8_t)stream, 0x82, 0x84, 0x87, 0x41 };
+    memcpy(out, frame, sizeof frame);
+}
+
+/* A client's tunnel through an intercepting gateway: CONNECT, 200. */
+static uint32_t open_tunnel(cap *k, tcp_conn *cl, const char *authority, uint32_t *connect)
+{
+    tcp_open(k, cl);
+    *connect = send_msg(k, cl, 0, request_text(k, "CONNECT", authority, authority));
+    return send_msg(k, cl, 1, "HTTP/1.1 200 Connection established\r\n\r\n");
+}
+
+static const uint8_t TLS_WIRE[] = { 0x17, 0x03, 0x03, 0x00, 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                                    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
+
+/* HTTP/2 inside a tunnel answers on the request's stream, in any order:
+ * each error names its own request, and the gateway's work for both began
+ * at the CONNECT (Squid resolves after its 200). */
+static void test_h2_answers_out_of_order(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50100);
+    uint32_t connect;
+    open_tunnel(&k, &cl, "nx.example:443", &connect);
+    dns_query(&k, 40100, 7, "nx.example", 1);
+    uint32_t nx = dns_answer(&k, 40100, 7, "nx.example", 3, NULL, 0, false);
+    const char *get_a[] = { ":method", "GET", ":path", "/a", ":authority", "nx.example" };
+    const char *get_b[] = { ":method", "GET", ":path", "/b", ":authority", "nx.example" };
+    const char *bad[] = { ":status", "502", "server", "squid" };
+    GByteArray *ba = h2_block(get_a, 6), *bb = h2_block(get_b, 6), *be = h2_block(bad, 4);
+    uint8_t f1[13], f3[13];
+    h2_headers_frame(f1, 1);
+    h2_headers_frame(f3, 3);
+    uint32_t req1 = tls_segment(&k, &cl, 0, TLS_WIRE, sizeof TLS_WIRE, f1, sizeof f1, ba->data, ba->len, NULL);
+    uint32_t req3 = tls_segment(&k, &cl, 0, TLS_WIRE, sizeof TLS_WIRE, f3, sizeof f3, bb->data, bb->len, NULL);
+    uint32_t err3 = tls_segment(&k, &cl, 1, TLS_WIRE, sizeof TLS_WIRE, f3, sizeof f3, be->data, be->len, NULL);
+    uint32_t err1 = tls_segment(&k, &cl, 1, TLS_WIRE, sizeof TLS_WIRE, f1, sizeof f1, be->data, be->len, NULL);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "host_not_resolvable", "dns_nxdomain", req3, nx);
+    g_assert_cmpuint(verdict(&k, 0)->error_frame, ==, err3);
+    g_assert_cmpuint(verdict(&k, 0)->connect_frame, ==, connect);
+    expect(verdict(&k, 1), "host_not_resolvable", "dns_nxdomain", req1, nx);
+    g_assert_cmpuint(verdict(&k, 1)->error_frame, ==, err1);
+    g_byte_array_free(ba, TRUE);
+    g_byte_array_free(bb, TRUE);
+    g_byte_array_free(be, TRUE);
+    cap_close(&k);
+}
+
+/* The gateway connects to the origin, which shows its ServerHello; the
+ * gateway closes without going on: tls_handshake_rejected, evidence its
+ * FIN.  With the client's keys the 502 inside the tunnel carries the
+ * verdict; without them, the 200 does, once the tunnel ends; a gateway that
+ * only relays the client's own ClientHello hides no error. */
+typedef enum { KEYS_CLIENT, KEYS_NONE, KEYS_NONE_RELAYED } tls_keys;
+
+static void test_tls_handshake_rejected(gconstpointer data)
+{
+    tls_keys keys = (tls_keys)GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50200);
+    uint32_t connect;
+    uint32_t opened = open_tunnel(&k, &cl, "bad.example:443", &connect);
+    GByteArray *client_hello = hello(true, 0xc1), *gateway_hello = hello(true, keys == KEYS_NONE_RELAYED ? 0xc1 : 0x9a);
+    GByteArray *server_hello = hello(false, 0x5e);
+    tls_segment(&k, &cl, 0, client_hello->data, client_hello->len, NULL, 0, NULL, 0, NULL);
+    dns_query(&k, 40200, 8, "bad.example", 1);
+    dns_answer(&k, 40200, 8, "bad.example", 0, &DEST, 1, false);
+    tcp_conn up = upstream_conn(DEST, 443);
+    uint32_t syn = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &up, 1, MWG_TCP_SYN | MWG_TCP_ACK);
+    tls_segment(&k, &up, 0, gateway_hello->data, gateway_hello->len, NULL, 0, NULL, 0, NULL);
+    tls_segment(&k, &up, 1, server_hello->data, server_hello->len, NULL, 0, NULL, 0, NULL);
+    uint32_t fin = tcp_flags_only(&k, &up, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    if (keys == KEYS_CLIENT) {
+        const char *get = request_text(&k, "GET", "/", "bad.example");
+        const char *page = response_text(&k, 502, "certificate rejected");
+        mwg_ws_http ws_get = ws_record(&k, get), ws_page = ws_record(&k, page);
+        uint32_t req = tls_segment(&k, &cl, 0, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)get, strlen(get), NULL, 0,
+                                   &ws_get);
+        uint32_t err = tls_segment(&k, &cl, 1, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)page, strlen(page), NULL,
+                                   0, &ws_page);
+        const mwg_verdict *v = only_verdict(&k);
+        expect(v, "cannot_connect", "tls_handshake_rejected", req, fin);
+        g_assert_cmpuint(v->error_frame, ==, err);
+        g_assert_cmpuint(v->connect_frame, ==, connect);
+        g_assert_cmpuint(v->attempt_frame, ==, syn);
+        g_assert_false(v->in_tunnel);
+    } else {
+        tcp_flags_only(&k, &cl, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+        if (keys == KEYS_NONE_RELAYED) {
+            g_assert_cmpuint(k.verdicts->len, ==, 0);
+        } else {
+            const mwg_verdict *v = only_verdict(&k);
+            expect(v, "cannot_connect", "tls_handshake_rejected", connect, fin);
+            g_assert_cmpuint(v->error_frame, ==, opened);
+            g_assert_true(v->in_tunnel);
+            g_assert_nonnull(strstr(v->summary, "not visible without keys"));
+        }
+    }
+    g_byte_array_free(client_hello, TRUE);
+    g_byte_array_free(gateway_hello, TRUE);
+    g_byte_array_free(server_hello, TRUE);
+    cap_close(&k);
+}
+
 static void test_hostile_facts(void)
 {
     cap k;
@@ -2526,6 +2700,12 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/bounds/state-is-bounded", test_state_is_bounded);
     g_test_add_func("/correlate/bounds/many-unowned-attempts", test_many_unowned_attempts);
     g_test_add_func("/correlate/hostile-facts", test_hostile_facts);
+    g_test_add_func("/correlate/tls/h2-out-of-order", test_h2_answers_out_of_order);
+    g_test_add_data_func("/correlate/tls/rejected-client-keys", GINT_TO_POINTER(KEYS_CLIENT),
+                         test_tls_handshake_rejected);
+    g_test_add_data_func("/correlate/tls/rejected-no-keys", GINT_TO_POINTER(KEYS_NONE), test_tls_handshake_rejected);
+    g_test_add_data_func("/correlate/tls/rejected-relayed", GINT_TO_POINTER(KEYS_NONE_RELAYED),
+                         test_tls_handshake_rejected);
     g_test_add_func("/correlate/blockpage-markers", test_blockpage_markers);
 
     return g_test_run();
