@@ -56,6 +56,7 @@
  * it in clear), at most this long and for this many handshakes at once. */
 #define MWG_MAX_TLS_FLIGHT (8 * 1024)
 #define MWG_MAX_TLS_FLIGHTS 256
+#define MWG_MAX_TUNNEL_FRAMES 128   /* frames of a client's TLS tunnel kept for its incidents */
 #define MWG_MAX_DECRYPTED 16        /* decrypted records and HTTP/2 header blocks read per frame */
 #define MWG_MAX_ATTEMPT_FRAMES 16   /* SYNs, answers and errors of one connection */
 #define MWG_MAX_FORWARDS 4          /* forwarded requests kept per upstream connection */

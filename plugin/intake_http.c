@@ -265,8 +265,8 @@ static void open_tunnel(conn *cn, const client_request *req, const http_msg *msg
     t->connect_frame = req->frame;
     t->connect_ts = req->ts;
     t->established_frame = msg->frame;
-    frame_list_add(&t->frames, req->frame, MWG_MAX_MESSAGE_FRAMES);
-    frame_list_add(&t->frames, msg->frame, MWG_MAX_MESSAGE_FRAMES);
+    frame_list_add(&t->frames, req->frame, MWG_MAX_TUNNEL_FRAMES);
+    frame_list_add(&t->frames, msg->frame, MWG_MAX_TUNNEL_FRAMES);
     cn->tunnel = t;
 }
 

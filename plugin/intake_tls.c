@@ -46,8 +46,12 @@ void tls_free(mwg_correlator *c, conn *cn)
 static void flight_keep(mwg_correlator *c, tls_handshake *t, const mwg_facts *f)
 {
     if (!t->flight) {
-        if (t->flight_len || c->n_flights >= MWG_MAX_TLS_FLIGHTS)
+        if (t->flight_len)
+            return;             /* dropped already */
+        if (c->n_flights >= MWG_MAX_TLS_FLIGHTS) {
+            t->flight_len = MWG_MAX_TLS_FLIGHT;     /* no room when the origin began: not read */
             return;
+        }
         t->flight = g_malloc(MWG_MAX_TLS_FLIGHT);
         t->flight_next = f->tcp_seq;
         c->n_flights++;
@@ -275,7 +279,7 @@ void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
     if (tn && (f->n_decrypted || f->n_h2_headers))
         tn->decrypted = true;
     if (tn && (f->payload_len || (f->tcp_flags & (MWG_TCP_FIN | MWG_TCP_RST))))
-        frame_list_add(&tn->frames, f->frame, MWG_MAX_MESSAGE_FRAMES);
+        frame_list_add(&tn->frames, f->frame, MWG_MAX_TUNNEL_FRAMES);
     if (tn && dir == 0 && !tn->has_random && !tn->rd.lost && f->payload.len > 0) {
         mwg_tls_seen s;
         mwg_tls_read_segment(&tn->rd, f->tcp_seq, f->payload.p, f->payload.len, &s);
