@@ -68,7 +68,7 @@ static void flight_keep(mwg_correlator *c, tls_handshake *t, const mwg_facts *f)
 static void refused(mwg_correlator *c, tls_handshake *t, uint32_t frame, const mwg_facts *f)
 {
     t->rejected_frame = frame;
-    if (t->flight)
+    if (t->flight && !(t->cert_problems & MWG_CERT_READ))
         t->cert_problems = mwg_tls_certificate_problems(t->flight, t->flight_len, t->sni, f->ts_ns / MWG_NS_PER_S);
     flight_drop(c, t);
 }
@@ -293,6 +293,11 @@ void intake_decrypted(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
         const mwg_bytes *b = &f->decrypted[i];
         if (t && dir == 0 && b->len >= 14 && memcmp(b->p, "PRI * HTTP/2.0", 14) == 0)
             t->h2 = true;
+        /* With the gateway's keys, TLS 1.3's encrypted certificate. */
+        if (t && dir == 1 && t->server_hello_frame && !t->accepted_frame && !t->rejected_frame &&
+            !(t->cert_problems & MWG_CERT_READ))
+            t->cert_problems =
+                mwg_tls_handshake_certificate_problems(b->p, b->len, true, t->sni, f->ts_ns / MWG_NS_PER_S);
         /* The origin's first bytes of application data after a forwarded
          * request (not a TLS 1.3 session ticket). */
         if (t && dir == 1 && !t->h2 && !mwg_tls_is_handshake_messages(b->p, b->len))

@@ -219,6 +219,31 @@ static size_t be24(const uint8_t *p)
     return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
 }
 
+unsigned mwg_tls_handshake_certificate_problems(const uint8_t *msgs, size_t len, bool tls13, const char *sni,
+                                                int64_t now)
+{
+    for (size_t at = 0; at + 4 <= len;) {
+        size_t msg_len = be24(msgs + at + 1);
+        if (msgs[at] == 11) {       /* Certificate */
+            const uint8_t *m = msgs + at + 4;
+            size_t avail = MIN(msg_len, len - at - 4), skip = 0;
+            /* TLS 1.3 puts a request context before the list. */
+            if (tls13) {
+                if (avail < 1)
+                    return 0;
+                skip = 1 + (size_t)m[0];
+            }
+            /* the list's 3-byte length, then each certificate's */
+            if (avail < skip + 6)
+                return 0;
+            size_t cert_len = be24(m + skip + 3);
+            return cert_len <= avail - skip - 6 ? mwg_x509_problems(m + skip + 6, cert_len, sni, now) : 0;
+        }
+        at += 4 + msg_len;
+    }
+    return 0;
+}
+
 unsigned mwg_tls_certificate_problems(const uint8_t *records, size_t len, const char *sni, int64_t now)
 {
     /* The handshake messages, out of the handshake records they span. */
@@ -231,21 +256,7 @@ unsigned mwg_tls_certificate_problems(const uint8_t *records, size_t len, const 
         g_byte_array_append(hs, records + at + 5, (guint)have);
         at += 5 + rec_len;
     }
-    unsigned problems = 0;
-    for (size_t at = 0; at + 4 <= hs->len;) {
-        size_t msg_len = be24(hs->data + at + 1);
-        if (hs->data[at] == 11) {       /* Certificate: a 3-byte list length, then each 3-byte length + DER */
-            const uint8_t *m = hs->data + at + 4;
-            size_t avail = MIN(msg_len, hs->len - at - 4);
-            if (avail >= 6) {
-                size_t cert_len = be24(m + 3);
-                if (cert_len <= avail - 6)
-                    problems = mwg_x509_problems(m + 6, cert_len, sni, now);
-            }
-            break;
-        }
-        at += 4 + msg_len;
-    }
+    unsigned problems = mwg_tls_handshake_certificate_problems(hs->data, hs->len, false, sni, now);
     g_byte_array_free(hs, TRUE);
     return problems;
 }

@@ -25,6 +25,13 @@
  * cannot be read. */
 unsigned mwg_x509_problems(const uint8_t *der, size_t len, const char *sni, int64_t now);
 
+/* The same for handshake messages ('len' bytes, from a message's start):
+ * the first Certificate message's leaf, in TLS 1.3's form (a request
+ * context first) when 'tls13'.  TLS 1.3 encrypts it: Wireshark hands it
+ * over decrypted when it has the gateway's keys. */
+unsigned mwg_tls_handshake_certificate_problems(const uint8_t *msgs, size_t len, bool tls13, const char *sni,
+                                                int64_t now);
+
 /* The leaf certificate of a TLS handshake flight ('len' bytes of records
  * as the server sent them, from its first): its problems as above, 0 when
  * the flight holds no readable Certificate message. */

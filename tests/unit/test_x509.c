@@ -427,6 +427,40 @@ static void test_common_name(void)
 /* With a DNS name in the subjectAltName, the common name does not count:
  * the leaf with its subjectAltName "www.example.com" changed in place to
  * "wwx.example.com" (the signature no longer holds: it is not checked). */
+/* TLS 1.3's Certificate message, as Wireshark decrypts it with the
+ * gateway's keys: a request context before the list, and extensions after
+ * each certificate; other handshake messages before it. */
+static void test_tls13_certificate_message(void)
+{
+    GByteArray *m = g_byte_array_new();
+    static const uint8_t encrypted_extensions[] = { 0x08, 0x00, 0x00, 0x02, 0x00, 0x00 };
+    g_byte_array_append(m, encrypted_extensions, sizeof encrypted_extensions);
+    size_t cert = sizeof LEAF_der, list = 3 + cert + 2, body = 1 + 3 + list;
+    const uint8_t head[] = {
+        11, (uint8_t)(body >> 16), (uint8_t)(body >> 8), (uint8_t)body, 0x00,
+        (uint8_t)(list >> 16), (uint8_t)(list >> 8), (uint8_t)list,
+        (uint8_t)(cert >> 16), (uint8_t)(cert >> 8), (uint8_t)cert,
+    };
+    g_byte_array_append(m, head, sizeof head);
+    g_byte_array_append(m, LEAF_der, sizeof LEAF_der);
+    static const uint8_t no_extensions[] = { 0x00, 0x00 };
+    g_byte_array_append(m, no_extensions, sizeof no_extensions);
+    g_assert_cmphex(mwg_tls_handshake_certificate_problems(m->data, m->len, true, "www.example.com", T_2025), ==,
+                    MWG_CERT_READ);
+    g_assert_cmphex(mwg_tls_handshake_certificate_problems(m->data, m->len, true, "other.example.com", T_2025), ==,
+                    MWG_CERT_READ | MWG_CERT_OTHER_NAME);
+    /* Read as TLS 1.2's form, the context byte shifts everything: no certificate. */
+    g_assert_cmphex(mwg_tls_handshake_certificate_problems(m->data, m->len, false, "www.example.com", T_2025), ==, 0);
+    /* Cut anywhere before the certificate's last byte: nothing read. */
+    for (size_t n = 0; n < m->len; n++) {
+        uint8_t *copy = g_memdup2(m->data, n ? n : 1);
+        g_assert_cmphex(mwg_tls_handshake_certificate_problems(copy, n, true, "www.example.com", T_2025), ==,
+                        n < m->len - sizeof no_extensions ? 0 : MWG_CERT_READ);
+        g_free(copy);
+    }
+    g_byte_array_free(m, TRUE);
+}
+
 /* A UTCTime whose year is no number is no date: the validity is not
  * judged, rather than read as 1999 and called expired. */
 static void test_unreadable_date(void)
@@ -706,6 +740,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x509/flight-cut", test_flight_cut);
     g_test_add_func("/x509/flight-without-certificate", test_flight_without_certificate);
     g_test_add_func("/x509/unreadable-date", test_unreadable_date);
+    g_test_add_func("/x509/tls13-certificate-message", test_tls13_certificate_message);
     g_test_add_func("/x509/truncated", test_truncated);
     g_test_add_func("/x509/mutated", test_mutated);
     return g_test_run();
