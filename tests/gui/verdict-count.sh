@@ -9,7 +9,8 @@
 #
 # usage: tests/gui/verdict-count.sh PATH/TO/mwg502.so CAPTURE [FILTER]
 #   FILTER defaults to mwg502.cause; the capture's "# options:" line is
-#   passed to Wireshark.  Installs what it needs when run as root.
+#   passed to Wireshark, and so is the TLS key log beside it (CAPTURE.keys).
+#   Installs what it needs when run as root.
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/gui-lib.sh"
 
@@ -22,6 +23,7 @@ want=$(grep -cv '^#' "$expected" || true)
 options=()
 opt_line=$(sed -n 's/^# options: //p' "$expected" | head -n 1)
 [ -n "$opt_line" ] && read -r -a options <<<"$opt_line"
+[ -f "${capture%.*}.keys" ] && options+=(-o "tls.keylog_file:${capture%.*}.keys")
 
 gui_need tesseract-ocr=tesseract
 gui_setup "$plugin" "$capture"
