@@ -281,11 +281,12 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
      * stream, in any order. */
     client_request *req = NULL;
     if (msg->stream) {
-        for (GList *l = cn->waiting ? cn->waiting->head : NULL; l && !req; l = l->next) {
+        for (GList *l = cn->waiting ? cn->waiting->head : NULL; l; l = l->next) {
             client_request *q = l->data;
             if (q->stream == msg->stream && q->frame < msg->frame) {
                 req = q;
                 g_queue_delete_link(cn->waiting, l);
+                break;
             }
         }
     } else {
