@@ -233,12 +233,14 @@ static void tls_parts(reader *r, frame_buf *fb, size_t len)
     f->tls = true;
     size_t at = 0;
     while (at < len && f->n_decrypted < MWG_MAX_DECRYPTED && (how & 2)) {
-        size_t n = MIN(len - at, (size_t)u8(r) + 1);
+        size_t want = (size_t)u8(r) + 1, n = MIN(len - at, want);
         f->decrypted[f->n_decrypted++] = (mwg_bytes){ fb->payload + at, n, false };
         at += n;
     }
-    if (how & 4)
-        f->tls_reassembled = (mwg_bytes){ fb->pdu, MIN((size_t)u16(r), sizeof fb->pdu), false };
+    if (how & 4) {
+        size_t n = u16(r);
+        f->tls_reassembled = (mwg_bytes){ fb->pdu, MIN(n, sizeof fb->pdu), false };
+    }
     if (how & 8) {
         static const uint8_t status[] = "\0\0\0\7:status\0\0\0\3" "502" "\0\0\0\6server\0\0\0\5squid";
         static const uint8_t request[] = "\0\0\0\7:method\0\0\0\3GET\0\0\0\12:authority\0\0\0\6nx.lab"
