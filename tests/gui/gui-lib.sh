@@ -40,7 +40,9 @@ gui_cleanup() {
 }
 
 # gui_setup PLUGIN CAPTURE: the work folder, plugin folder, profile, the
-# capture as $GUI_WORK/capture.<ext> (in $GUI_CAPTURE).
+# capture as $GUI_WORK/capture.<ext> (in $GUI_CAPTURE), and the TLS key log
+# beside it, if any, with the option that gives it to Wireshark (in
+# $GUI_KEYLOG, an array).
 gui_setup() {
     local plugin=$1 capture=$2
     [ -f "$plugin" ] || gui_die "no plugin at $plugin (build first)"
@@ -54,6 +56,13 @@ gui_setup() {
     mwg502_plugin_folder "$plugin" "$GUI_WORK"
     GUI_CAPTURE="$GUI_WORK/capture.${capture##*.}"
     cp "$capture" "$GUI_CAPTURE"
+    # Copied too: Wireshark runs as nobody, who may not read the original's
+    # folder (a clone in a private temporary folder).
+    GUI_KEYLOG=()
+    if [ -f "${capture%.*}.keys" ]; then
+        cp "${capture%.*}.keys" "$GUI_WORK/capture.keys"
+        GUI_KEYLOG=(-o "tls.keylog_file:$GUI_WORK/capture.keys")
+    fi
 
     # HOME: the profile as a user gets it, and a window that fills the screen.
     GUI_HOME="$GUI_WORK/home"

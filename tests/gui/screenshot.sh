@@ -19,19 +19,16 @@ frame=${3:-}
 out=${4:-$GUI_ROOT/docs/screenshot.png}
 
 gui_setup "$plugin" "$capture"
-# A TLS key log beside the capture is given to Wireshark, as its user would.
-keys=()
-[ -f "${capture%.*}.keys" ] && keys=(-o "tls.keylog_file:${capture%.*}.keys")
 if [ -z "$frame" ]; then
     for f in 'mwg502.cause == "tcp_rst"' mwg502.cause; do
-        frame=$("$GUI_ROOT/tests/tshark-with-plugin.sh" "$plugin" -r "$GUI_CAPTURE" "${keys[@]}" -Y "$f" -T fields \
+        frame=$("$GUI_ROOT/tests/tshark-with-plugin.sh" "$plugin" -r "$GUI_CAPTURE" "${GUI_KEYLOG[@]}" -Y "$f" -T fields \
                     -e frame.number 2>/dev/null | head -n 1)
         [ -n "$frame" ] && break
     done
 fi
 [ -n "$frame" ] || gui_die "no explained error frame in $capture"
 
-gui_start_wireshark "${keys[@]}"
+gui_start_wireshark "${GUI_KEYLOG[@]}"
 win=$GUI_WINDOW
 # The filter, typed into the filter bar; then Go to Packet (Ctrl+G).
 xdotool key --window "$win" ctrl+slash

@@ -23,11 +23,10 @@ want=$(grep -cv '^#' "$expected" || true)
 options=()
 opt_line=$(sed -n 's/^# options: //p' "$expected" | head -n 1)
 [ -n "$opt_line" ] && read -r -a options <<<"$opt_line"
-[ -f "${capture%.*}.keys" ] && options+=(-o "tls.keylog_file:${capture%.*}.keys")
 
 gui_need tesseract-ocr=tesseract
 gui_setup "$plugin" "$capture"
-gui_start_wireshark "${options[@]}"
+gui_start_wireshark "${options[@]}" "${GUI_KEYLOG[@]}"
 
 # The display filter bar: Ctrl+/ gives it the focus.
 xdotool key --window "$GUI_WINDOW" ctrl+slash
