@@ -9,6 +9,8 @@
  */
 #include "judge.h"
 
+#include <string.h>
+
 /* The frame if it came before the error, else 0. */
 static uint32_t before_error(const judge *j, uint32_t frame)
 {
@@ -18,9 +20,15 @@ static uint32_t before_error(const judge *j, uint32_t frame)
 bool judge_tls(judge *j, conn *const *attempts, unsigned n)
 {
     conn *latest = NULL;
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
+        /* A handshake that named another server (SNI) is another host's on
+         * the same address. */
+        const tls_handshake *t = attempts[i]->tls;
+        if (t && t->sni && j->req->host && strcmp(t->sni, j->req->host) != 0)
+            continue;
         if (!latest || attempts[i]->first_syn_frame > latest->first_syn_frame)
             latest = attempts[i];
+    }
     const tls_handshake *t = latest ? latest->tls : NULL;
     if (!t || !before_error(j, t->client_hello_frame) || before_error(j, t->accepted_frame))
         return false;

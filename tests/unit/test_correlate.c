@@ -2375,6 +2375,29 @@ static uint32_t tls_segment(cap *k, tcp_conn *t, int dir, const uint8_t *wire, s
     return f.frame;
 }
 
+/* A ClientHello with a server name, as a record. */
+static GByteArray *client_hello_for(const char *sni, uint8_t random)
+{
+    size_t n = strlen(sni), ext = 4 + 5 + n, body = 2 + 32 + 1 + 4 + 2 + 2 + ext, rec = 4 + body;
+    GByteArray *b = g_byte_array_new();
+    const uint8_t head[] = {
+        0x16, 0x03, 0x01, (uint8_t)(rec >> 8), (uint8_t)rec, 0x01, 0x00, (uint8_t)(body >> 8), (uint8_t)body,
+        0x03, 0x03,
+    };
+    g_byte_array_append(b, head, sizeof head);
+    for (int i = 0; i < 32; i++)
+        g_byte_array_append(b, &random, 1);
+    const uint8_t middle[] = {
+        0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00, (uint8_t)(ext >> 8), (uint8_t)ext,
+        0x00, 0x00, (uint8_t)((5 + n) >> 8), (uint8_t)(5 + n), (uint8_t)((3 + n) >> 8), (uint8_t)(3 + n), 0x00,
+        (uint8_t)(n >> 8), (uint8_t)n,
+    };
+    g_byte_array_append(b, middle, sizeof middle);
+    g_byte_array_append(b, (const uint8_t *)sni, (guint)n);
+    g_assert_cmpuint(b->len, ==, 5 + rec);
+    return b;
+}
+
 /* A TLS handshake record holding a ClientHello with this random byte
  * repeated, or a ServerHello. */
 static GByteArray *hello(bool client, uint8_t random)
@@ -2517,6 +2540,55 @@ static void test_tls_handshake_rejected(gconstpointer data)
     }
     g_byte_array_free(client_hello, TRUE);
     g_byte_array_free(gateway_hello, TRUE);
+    g_byte_array_free(server_hello, TRUE);
+    cap_close(&k);
+}
+
+/* Two hosts on one address, tunnels at the same time: the gateway's
+ * handshake for the other host (its SNI) failed later; this host's went
+ * through, so its error is not the other's alert. */
+static void test_tls_sni_tells_hosts_apart(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cb = client_conn(50300), ca = client_conn(50301);
+    uint32_t connect_b, connect_a;
+    open_tunnel(&k, &cb, "b.example:443", &connect_b);
+    open_tunnel(&k, &ca, "a.example:443", &connect_a);
+    dns_query(&k, 40300, 9, "b.example", 1);
+    dns_answer(&k, 40300, 9, "b.example", 0, &DEST, 1, false);
+    dns_query(&k, 40301, 10, "a.example", 1);
+    dns_answer(&k, 40301, 10, "a.example", 0, &DEST, 1, false);
+    GByteArray *hb = client_hello_for("b.example", 0x0b), *ha = client_hello_for("a.example", 0x0a);
+    GByteArray *server_hello = hello(false, 0x5e);
+    static const uint8_t ccs[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };
+    static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
+    tcp_conn ub = tcp_conn_make(UPLINK, 41300, DEST, 443), ua = tcp_conn_make(UPLINK, 41301, DEST, 443);
+    tcp_open(&k, &ub);
+    tls_segment(&k, &ub, 0, hb->data, hb->len, NULL, 0, NULL, 0, NULL);
+    tls_segment(&k, &ub, 1, server_hello->data, server_hello->len, NULL, 0, NULL, 0, NULL);
+    tls_segment(&k, &ub, 0, ccs, sizeof ccs, NULL, 0, NULL, 0, NULL);
+    tcp_open(&k, &ua);
+    tls_segment(&k, &ua, 0, ha->data, ha->len, NULL, 0, NULL, 0, NULL);
+    uint32_t alerted = tls_segment(&k, &ua, 1, alert, sizeof alert, NULL, 0, NULL, 0, NULL);
+    const char *get = request_text(&k, "GET", "/", "b.example");
+    const char *page = response_text(&k, 502, "");
+    mwg_ws_http ws_get = ws_record(&k, get), ws_page = ws_record(&k, page);
+    tls_segment(&k, &cb, 0, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)get, strlen(get), NULL, 0, &ws_get);
+    tls_segment(&k, &cb, 1, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)page, strlen(page), NULL, 0, &ws_page);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpstr(mwg_cause_token(v->cause), !=, "tls_alert");
+    g_assert_cmpuint(v->evidence_frame, !=, alerted);
+    /* The other host's error is its alert. */
+    get = request_text(&k, "GET", "/", "a.example");
+    ws_get = ws_record(&k, get);
+    uint32_t req_a = tls_segment(&k, &ca, 0, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)get, strlen(get), NULL, 0,
+                                 &ws_get);
+    tls_segment(&k, &ca, 1, TLS_WIRE, sizeof TLS_WIRE, (const uint8_t *)page, strlen(page), NULL, 0, &ws_page);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 1), "cannot_connect", "tls_alert", req_a, alerted);
+    g_byte_array_free(hb, TRUE);
+    g_byte_array_free(ha, TRUE);
     g_byte_array_free(server_hello, TRUE);
     cap_close(&k);
 }
@@ -2701,6 +2773,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/bounds/many-unowned-attempts", test_many_unowned_attempts);
     g_test_add_func("/correlate/hostile-facts", test_hostile_facts);
     g_test_add_func("/correlate/tls/h2-out-of-order", test_h2_answers_out_of_order);
+    g_test_add_func("/correlate/tls/sni-tells-hosts-apart", test_tls_sni_tells_hosts_apart);
     g_test_add_data_func("/correlate/tls/rejected-client-keys", GINT_TO_POINTER(KEYS_CLIENT),
                          test_tls_handshake_rejected);
     g_test_add_data_func("/correlate/tls/rejected-no-keys", GINT_TO_POINTER(KEYS_NONE), test_tls_handshake_rejected);
