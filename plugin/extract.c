@@ -148,6 +148,10 @@ static void decrypted(packet_info *pinfo, mwg_facts *f)
 {
     static const char decrypted_tls[] = "Decrypted TLS (", h2_header[] = "Decompressed Header (",
                       reassembled_tls[] = "Reassembled TLS (";
+    /* Most TLS frames (all, without a key log) have nothing decrypted: a
+     * lookup by name tells without a label made for every source. */
+    if (!mwg_data_source(pinfo, "Decrypted TLS") && !mwg_data_source(pinfo, "Decompressed Header"))
+        return;
     for (GSList *l = pinfo->data_src; l; l = l->next) {
         const struct data_source *src = l->data;
         char *label = mwg_data_source_label(src);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "wire.h"
 #include "x509.h"
 
 static void flight_drop(mwg_correlator *c, tls_handshake *t)
@@ -144,11 +145,6 @@ bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts 
     return true;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The header of an HTTP/2 header block (Wireshark's decompressed form, see
  * facts.h) as the fields of an HTTP/1 message; false when the block is
  * neither a request's nor a response's. */
@@ -158,14 +154,14 @@ static bool h2_message(const mwg_bytes *b, mwg_http_message *m)
     bool request = false;
     size_t at = 0;
     while (at + 4 <= b->len) {
-        uint32_t name_len = be32(b->p + at);
+        uint32_t name_len = mwg_get32(b->p + at);
         if (name_len > b->len - at - 4)
             break;
         const uint8_t *name = b->p + at + 4;
         at += 4 + name_len;
         if (at + 4 > b->len)
             break;
-        uint32_t value_len = be32(b->p + at);
+        uint32_t value_len = mwg_get32(b->p + at);
         if (value_len > b->len - at - 4)
             break;
         mwg_span value = { b->p + at + 4, value_len };
@@ -209,9 +205,9 @@ static unsigned h2_header_streams(const mwg_facts *f, uint32_t *streams, unsigne
         if (len >= sizeof preface - 1 && memcmp(p, preface, sizeof preface - 1) == 0)
             at = sizeof preface - 1;
         while (at + 9 <= len) {
-            size_t frame_len = (size_t)p[at] << 16 | (size_t)p[at + 1] << 8 | p[at + 2];
+            size_t frame_len = mwg_get24(p + at);
             if (p[at + 3] == 1 && n < room)         /* HEADERS */
-                streams[n++] = be32(p + at + 5) & 0x7fffffffu;
+                streams[n++] = mwg_get32(p + at + 5) & 0x7fffffffu;
             at += 9 + frame_len;
         }
         if (at != len)

@@ -259,8 +259,7 @@ static void explain(mwg_correlator *c, judge *j)
             judge_unowned_candidates(j, cands);
             n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
         }
-        if (!(n && judge_tls(j, attempts, n)))
-            judge_connect(j, attempts, n);
+        judge_connect(j, attempts, n);
     }
     g_free(attempts);
     g_ptr_array_free(cands, TRUE);

@@ -40,7 +40,8 @@ bool judge_got_through(const judge *j, const conn *cn);
 /* judge_tls.c: the latest attempt connected but the gateway's TLS
  * handshake with the origin failed before the error. */
 bool judge_tls(judge *j, conn *const *attempts, unsigned n);
-/* The attempts decide the verdict: refused, unreachable, unanswered. */
+/* The attempts decide the verdict: refused, unreachable, unanswered, or
+ * connected and then the TLS handshake failed. */
 bool judge_connect(judge *j, conn *const *attempts, unsigned n);
 
 #endif

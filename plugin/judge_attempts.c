@@ -159,6 +159,9 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
             latest = relevant[i];
     if (!latest)
         return false;
+    /* Connected: the TLS handshake on it may still have failed. */
+    if (conn_outcome(latest, v->error_frame) == CONNECT_ESTABLISHED && judge_tls(j, relevant, n_rel))
+        return true;
     uint32_t evidence = 0, attempts = 0, first = 0;
     mwg_cause cause;
     switch (conn_outcome(latest, v->error_frame)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http_message.h"
+#include "wire.h"
 
 enum {
     REC_CHANGE_CIPHER_SPEC = 20,
@@ -24,16 +25,6 @@ enum {
     MAX_ENCRYPTED_ALERT = 24,
 };
 
-static unsigned be16(const uint8_t *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
-static size_t be24(const uint8_t *p)
-{
-    return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
-}
-
 bool mwg_tls_is_record(const uint8_t *p, size_t len, bool handshake)
 {
     if (len == 0)
@@ -41,7 +32,7 @@ bool mwg_tls_is_record(const uint8_t *p, size_t len, bool handshake)
     bool type_ok = handshake ? p[0] == REC_HANDSHAKE : p[0] >= REC_CHANGE_CIPHER_SPEC && p[0] <= REC_HEARTBEAT;
     if (!type_ok || (len >= 2 && p[1] != 3) || (len >= 3 && p[2] > 4))
         return false;
-    return len < RECORD_HEADER || be16(p + 3) <= MAX_RECORD;
+    return len < RECORD_HEADER || mwg_get16(p + 3) <= MAX_RECORD;
 }
 
 /* The server name of a ClientHello body ('n' bytes as far as captured). */
@@ -53,19 +44,19 @@ static void read_sni(const uint8_t *p, size_t n, char sni[MWG_MAX_HOST_LEN + 1])
     at += 1 + p[at];                            /* session id */
     if (at + 2 > n)
         return;
-    at += 2 + be16(p + at);                     /* cipher suites */
+    at += 2 + mwg_get16(p + at);                     /* cipher suites */
     if (at + 1 > n)
         return;
     at += 1 + p[at];                            /* compression methods */
     if (at + 2 > n)
         return;
-    size_t end = MIN(n, at + 2 + be16(p + at));
+    size_t end = MIN(n, at + 2 + mwg_get16(p + at));
     at += 2;
     while (at + 4 <= end) {
-        unsigned type = be16(p + at), len = be16(p + at + 2);
+        unsigned type = mwg_get16(p + at), len = mwg_get16(p + at + 2);
         at += 4;
         if (type == EXT_SERVER_NAME && at + 5 <= end && p[at + 2] == 0) {
-            size_t name_len = be16(p + at + 3);
+            size_t name_len = mwg_get16(p + at + 3);
             if (at + 5 + name_len <= end)
                 mwg_host_normalise((const char *)p + at + 5, name_len, sni);
             return;
@@ -97,7 +88,7 @@ static void read_record(const uint8_t *p, size_t avail, size_t len, mwg_tls_seen
                 out->has_random = true;
                 memcpy(out->random, body + 4 + 2, 32);
             }
-            read_sni(body + 4, MIN(have - 4, be24(body + 1)), out->sni);
+            read_sni(body + 4, MIN(have - 4, mwg_get24(body + 1)), out->sni);
         } else if (have >= 1 && body[0] == HS_SERVER_HELLO) {
             out->server_hello = true;
         }
@@ -142,7 +133,7 @@ void mwg_tls_read_segment(mwg_tls_reader *r, uint32_t seq, const uint8_t *p, siz
             r->lost = true;
             return;
         }
-        size_t rec_len = be16(p + at + 3);
+        size_t rec_len = mwg_get16(p + at + 3);
         read_record(p + at, len - at, rec_len, out);
         at += RECORD_HEADER + rec_len;
     }
@@ -157,7 +148,7 @@ bool mwg_tls_is_handshake_messages(const uint8_t *p, size_t len)
          * certificate_request (RFC 8446 4.6). */
         if (p[at] != 4 && p[at] != 24 && p[at] != 13)
             return false;
-        at += 4 + be24(p + at + 1);
+        at += 4 + mwg_get24(p + at + 1);
     }
     return len > 0 && at == len;
 }

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "wire.h"
+
 /* A DER element: its tag, and its contents. */
 typedef struct {
     uint8_t tag;
@@ -214,16 +216,11 @@ unsigned mwg_x509_problems(const uint8_t *p, size_t len, const char *sni, int64_
     return problems;
 }
 
-static size_t be24(const uint8_t *p)
-{
-    return (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
-}
-
 unsigned mwg_tls_handshake_certificate_problems(const uint8_t *msgs, size_t len, bool tls13, const char *sni,
                                                 int64_t now)
 {
     for (size_t at = 0; at + 4 <= len;) {
-        size_t msg_len = be24(msgs + at + 1);
+        size_t msg_len = mwg_get24(msgs + at + 1);
         if (msgs[at] == 11) {       /* Certificate */
             const uint8_t *m = msgs + at + 4;
             size_t avail = MIN(msg_len, len - at - 4), skip = 0;
@@ -236,7 +233,7 @@ unsigned mwg_tls_handshake_certificate_problems(const uint8_t *msgs, size_t len,
             /* the list's 3-byte length, then each certificate's */
             if (avail < skip + 6)
                 return 0;
-            size_t cert_len = be24(m + skip + 3);
+            size_t cert_len = mwg_get24(m + skip + 3);
             return cert_len <= avail - skip - 6 ? mwg_x509_problems(m + skip + 6, cert_len, sni, now) : 0;
         }
         at += 4 + msg_len;
@@ -249,7 +246,7 @@ unsigned mwg_tls_certificate_problems(const uint8_t *records, size_t len, const 
     /* The handshake messages, out of the handshake records they span. */
     GByteArray *hs = g_byte_array_new();
     for (size_t at = 0; at + 5 <= len;) {
-        size_t rec_len = (size_t)records[at + 3] << 8 | records[at + 4];
+        size_t rec_len = mwg_get16(records + at + 3);
         if (records[at] != 22 || records[at + 1] != 3)
             break;
         size_t have = MIN(rec_len, len - at - 5);

@@ -9,32 +9,10 @@
 
 #include <glib.h>
 
+#include "byte_array.h"
 #include "tls_record.h"
 
 /* ---- building records ---- */
-
-static void put8(GByteArray *b, unsigned v)
-{
-    uint8_t c = (uint8_t)v;
-    g_byte_array_append(b, &c, 1);
-}
-
-static void put16(GByteArray *b, unsigned v)
-{
-    put8(b, v >> 8);
-    put8(b, v);
-}
-
-static void put24(GByteArray *b, unsigned v)
-{
-    put8(b, v >> 16);
-    put16(b, v);
-}
-
-static void put_bytes(GByteArray *b, const void *p, size_t n)
-{
-    g_byte_array_append(b, p, (guint)n);
-}
 
 /* Overwrites the 2-byte length at 'at' with the bytes that follow it. */
 static void patch16(GByteArray *b, size_t at)

@@ -79,6 +79,7 @@
 
 #include <glib.h>
 
+#include "byte_array.h"
 #include "x509.h"
 
 /* ---- times (seconds since 1970, UTC, at 00:00:00) ---- */
@@ -261,29 +262,6 @@ static const uint8_t FAR_der[] = {
 };
 
 /* ---- building TLS records ---- */
-
-static void put8(GByteArray *b, unsigned v)
-{
-    uint8_t c = (uint8_t)v;
-    g_byte_array_append(b, &c, 1);
-}
-
-static void put16(GByteArray *b, unsigned v)
-{
-    put8(b, v >> 8);
-    put8(b, v);
-}
-
-static void put24(GByteArray *b, unsigned v)
-{
-    put8(b, v >> 16);
-    put16(b, v);
-}
-
-static void put_bytes(GByteArray *b, const void *p, size_t n)
-{
-    g_byte_array_append(b, p, (guint)n);
-}
 
 /* The handshake messages of a server flight: a ServerHello (type 2, a
  * short body: its content does not matter here), then a Certificate (type
