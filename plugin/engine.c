@@ -89,7 +89,13 @@ static void conn_free(void *p)
         forward_free_contents(&cn->fwd[i]);
     g_free(cn->fwd);
     tls_free(c, cn);
-    g_free(cn);
+    /* Kept for the next connection, serial 0: references to it (see
+     * conn_ref) then resolve to nothing. */
+    memset(cn, 0, sizeof *cn);
+    if (c)
+        g_ptr_array_add(c->spare_conns, cn);
+    else
+        g_free(cn);
 }
 
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl)
@@ -125,7 +131,8 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
             http_stream_abandon(c, old, d);
         mwg_lru_remove(&c->conns, &old->lru);
     }
-    conn *cn = g_new0(conn, 1);
+    conn *cn = c->spare_conns->len ? g_ptr_array_steal_index_fast(c->spare_conns, c->spare_conns->len - 1)
+                                   : g_new0(conn, 1);
     cn->key = k;
     cn->serial = ++c->next_serial;
     cn->client = src_is_client ? fl->src : fl->dst;
@@ -147,7 +154,7 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
     uint64_t before = c->endpoints.evicted;
     endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
     note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
-    ref_list_push(c, &e->conns, cn);
+    ref_list_push(&e->conns, cn);
 }
 
 /* Whether the packet now is a second copy of the one recorded as 'frame'
@@ -236,6 +243,7 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
     c->cfg = *cfg;
     c->clock = c->expired_at = INT64_MIN;
     c->watch = g_hash_table_new(g_direct_hash, g_direct_equal);
+    c->spare_conns = g_ptr_array_new_with_free_func(g_free);
     /* Verdicts check the windows themselves; expiry only frees memory, and
      * may be late by a fraction of the window (see lru.h). */
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
@@ -255,6 +263,7 @@ void mwg_correlator_free(mwg_correlator *c)
     freeing_for = c;
     mwg_lru_destroy(&c->conns);
     freeing_for = NULL;
+    g_ptr_array_free(c->spare_conns, TRUE);
     mwg_lru_destroy(&c->endpoints);
     mwg_lru_destroy(&c->names);
     mwg_lru_destroy(&c->dns_flows);

@@ -227,9 +227,14 @@ typedef struct {
     unsigned n_frames;
 } conn;
 
-/* Where to find a connection again: its key and the serial it had. */
+/* Where to find a connection again: its record and the serial it had.
+ * Records are recycled, never returned to the allocator, while the engine
+ * lives (see conn_free), so a reference to a connection since dropped
+ * still points at a record, whose serial tells it is another's (or 0, a
+ * spare).  Resolving one is a comparison, not a lookup by key: a storm's
+ * errors each look through hundreds of attempts to one host. */
 typedef struct {
-    flow_key key;
+    conn *cn;
     uint32_t serial;
 } conn_ref;
 
@@ -307,6 +312,7 @@ struct mwg_correlator {
     GHashTable *watch;          /* flow_key_hash -> count */
     uint32_t next_serial;
     mwg_lru conns;
+    GPtrArray *spare_conns;     /* records of dropped connections, for reuse */
     mwg_lru endpoints;
     mwg_lru names;
     mwg_lru dns_flows;
@@ -353,8 +359,8 @@ void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a);
 void learn_parent(mwg_correlator *c, const mwg_endpoint *e);
 
 /* records.c (keys and frame lists: above) */
-conn *ref_resolve(mwg_correlator *c, const conn_ref *ref);
-void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn);
+conn *ref_resolve(const conn_ref *ref);
+void ref_list_push(ref_list *r, conn *cn);
 void ref_list_clear(ref_list *r);
 
 /* intake_*.c */

@@ -104,32 +104,31 @@ void frame_list_clear(frame_list *l)
 
 /* ------------------------------------------------- references to conns */
 
-conn *ref_resolve(mwg_correlator *c, const conn_ref *ref)
+conn *ref_resolve(const conn_ref *ref)
 {
-    conn *cn = mwg_lru_lookup(&c->conns, &ref->key);
-    return cn && cn->serial == ref->serial ? cn : NULL;
+    return ref->cn && ref->cn->serial == ref->serial ? ref->cn : NULL;
 }
 
 /* Drops the references whose connection is gone, before the list grows.
  * Until it reaches MWG_MAX_REFS the list only grows, oldest first. */
-static void ref_list_compact(mwg_correlator *c, ref_list *r)
+static void ref_list_compact(ref_list *r)
 {
     unsigned kept = 0;
     for (unsigned i = 0; i < r->n; i++)
-        if (ref_resolve(c, &r->refs[i]))
+        if (ref_resolve(&r->refs[i]))
             r->refs[kept++] = r->refs[i];
     r->n = kept;
     r->next = kept % r->room;
 }
 
-void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn)
+void ref_list_push(ref_list *r, conn *cn)
 {
     for (unsigned i = 0; i < r->n; i++)
-        if (r->refs[i].serial == cn->serial && flow_key_equal(&r->refs[i].key, &cn->key))
+        if (r->refs[i].cn == cn && r->refs[i].serial == cn->serial)
             return;
     if (r->n == r->room && r->room < MWG_MAX_REFS) {
         if (r->room)
-            ref_list_compact(c, r);
+            ref_list_compact(r);
         if (r->n == r->room) {
             unsigned room = r->room ? MIN(2 * r->room, MWG_MAX_REFS) : 2;
             r->refs = g_renew(conn_ref, r->refs, room);
@@ -138,8 +137,7 @@ void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn)
             r->room = room;
         }
     }
-    r->refs[r->next].key = cn->key;
-    r->refs[r->next].serial = cn->serial;
+    r->refs[r->next] = (conn_ref){ .cn = cn, .serial = cn->serial };
     r->next = (r->next + 1) % r->room;
     if (r->n < r->room)
         r->n++;
