@@ -45,23 +45,25 @@ mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gate
     *is_gateway_page = false;
     if (!body || len == 0)
         return MWG_CAT_UNKNOWN;
-    /* Dissection is single-threaded: one buffer serves every page. */
+    /* Dissection is single-threaded: one buffer serves every page, and
+     * the marks are set once.  Family markers first, then the others. */
     static mwg_folded page;
+    static mwg_mark_set marks;
+    G_STATIC_ASSERT(G_N_ELEMENTS(family_markers) + G_N_ELEMENTS(gateway_markers) <= MWG_MAX_MARKS);
+    if (!marks.n) {
+        for (size_t i = 0; i < G_N_ELEMENTS(family_markers); i++)
+            mwg_mark_set_add(&marks, family_markers[i].marker);
+        for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers); i++)
+            mwg_mark_set_add(&marks, gateway_markers[i]);
+    }
     mwg_fold(body, len, &page);
-    for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers) && !*is_gateway_page; i++)
-        *is_gateway_page = mwg_folded_find(&page, gateway_markers[i]) != NULL;
     /* The earliest family marker wins: the template name and the title come
      * before any free text the page may quote. */
-    const char *first = NULL;
-    mwg_category family = MWG_CAT_UNKNOWN;
-    for (size_t i = 0; i < G_N_ELEMENTS(family_markers); i++) {
-        const char *at = mwg_folded_find(&page, family_markers[i].marker);
-        if (at && (!first || at < first)) {
-            first = at;
-            family = family_markers[i].family;
-        }
-    }
-    if (family != MWG_CAT_UNKNOWN)
+    unsigned which;
+    for (size_t at = 0; (at = mwg_folded_scan(&page, &marks, at, &which)) != SIZE_MAX; at++) {
         *is_gateway_page = true;
-    return family;
+        if (which < G_N_ELEMENTS(family_markers))
+            return family_markers[which].family;
+    }
+    return MWG_CAT_UNKNOWN;
 }

@@ -61,6 +61,15 @@ mwg_gateway mwg_gateway_identify(const char *via, const char *server, const uint
     gw = server ? by_product(server, strlen(server)) : MWG_GW_UNKNOWN;
     if (gw != MWG_GW_UNKNOWN || !body)
         return gw;
+    /* A page may quote any name: the marks' order decides, not where. */
+    static mwg_mark_set marks;
+    G_STATIC_ASSERT(G_N_ELEMENTS(page_marks) <= MWG_MAX_MARKS);
+    if (!marks.n)
+        for (size_t i = 0; i < G_N_ELEMENTS(page_marks); i++)
+            mwg_mark_set_add(&marks, page_marks[i].mark);
     mwg_fold(body, len, &folded);
-    return first_mark(page_marks, G_N_ELEMENTS(page_marks));
+    unsigned best = G_N_ELEMENTS(page_marks), which;
+    for (size_t at = 0; best && (at = mwg_folded_scan(&folded, &marks, at, &which)) != SIZE_MAX; at++)
+        best = MIN(best, which);
+    return best < G_N_ELEMENTS(page_marks) ? page_marks[best].gateway : MWG_GW_UNKNOWN;
 }

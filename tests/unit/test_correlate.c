@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "blockpage.h"
+#include "fold.h"
 #include "correlate.h"
 
 #include "../verdict_check.h"
@@ -2651,6 +2652,11 @@ static void test_blockpage_markers(void)
         { "Failure Description: :badresponse: something", MWG_CAT_BAD_RESPONSE, true },
         { "<a href=\"/mwg-internal/de5fs23hu73ds/plugin\">x</a>", MWG_CAT_UNKNOWN, true },
         { "<html><body>Bad Gateway</body></html>", MWG_CAT_UNKNOWN, false },
+        /* The earliest family marker wins, wherever the table lists it. */
+        { "<title>Host not resolvable</title> quoting: Cannot Connect", MWG_CAT_HOST_NOT_RESOLVABLE, true },
+        { "ERR_CONNECT_FAIL then notresolvable", MWG_CAT_CANNOT_CONNECT, true },
+        /* A marker cut by the end of the page is not there. */
+        { "<b>cannot conn", MWG_CAT_UNKNOWN, false },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         bool rec;
@@ -2658,6 +2664,48 @@ static void test_blockpage_markers(void)
         g_assert_cmpint(fam, ==, cases[i].family);
         g_assert_cmpint(rec, ==, cases[i].recognised);
     }
+}
+
+/* One pass finds what a memmem() per mark would, earliest first. */
+static void test_folded_scan(void)
+{
+    static const char *const marks[] = { "cannot", "can", "not", "cannot connect", "z" };
+    mwg_mark_set set = { 0 };
+    for (size_t i = 0; i < G_N_ELEMENTS(marks); i++)
+        mwg_mark_set_add(&set, marks[i]);
+    mwg_mark_set_add(&set, "");
+    g_assert_cmpuint(set.n, ==, G_N_ELEMENTS(marks));
+    static const char text[] = "We CANNOT connect; not now, z";
+    mwg_folded f;
+    mwg_fold((const uint8_t *)text, strlen(text), &f);
+    /* Every (offset, mark) a memmem() per mark finds, in the scan's order:
+     * by offset, then by the marks' order. */
+    unsigned which;
+    size_t at = 0, found = 0;
+    while ((at = mwg_folded_scan(&f, &set, at, &which)) != SIZE_MAX) {
+        g_assert_cmpuint(at + set.len[which], <=, f.len);
+        g_assert_cmpmem(f.text + at, set.len[which], marks[which], set.len[which]);
+        /* no mark of a lower index at this offset */
+        for (unsigned k = 0; k < which; k++)
+            g_assert_false(strncmp(f.text + at, marks[k], strlen(marks[k])) == 0);
+        found++;
+        at++;
+    }
+    /* "cannot" at 3 (also "can", "cannot connect": the lowest index only),
+     * "not" at 6, "not" at 19, "z" at 28 */
+    g_assert_cmpuint(found, ==, 4);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 0, &which), ==, 3);
+    g_assert_cmpuint(which, ==, 0);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 4, &which), ==, 6);
+    g_assert_cmpuint(which, ==, 2);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 28, &which), ==, 28);
+    g_assert_cmpuint(which, ==, 4);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 29, &which), ==, SIZE_MAX);
+    /* a mark that would run past the text is not found */
+    mwg_fold((const uint8_t *)"a canno", 7, &f);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 0, &which), ==, 2);
+    g_assert_cmpuint(which, ==, 1);
+    g_assert_cmpuint(mwg_folded_scan(&f, &set, 3, &which), ==, SIZE_MAX);
 }
 
 int main(int argc, char **argv)
@@ -2780,6 +2828,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/tls/rejected-relayed", GINT_TO_POINTER(KEYS_NONE_RELAYED),
                          test_tls_handshake_rejected);
     g_test_add_func("/correlate/blockpage-markers", test_blockpage_markers);
+    g_test_add_func("/correlate/folded-scan", test_folded_scan);
 
     return g_test_run();
 }
