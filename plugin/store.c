@@ -43,6 +43,9 @@ typedef struct {
 } frame_note;
 static GArray *notes;
 
+/* first_of()'s hints, one per array it searches */
+static guint verdicts_hint, incidents_hint, explains_hint, notes_hint;
+
 static guint addr_hash(gconstpointer p)
 {
     const mwg_addr *a = p;
@@ -150,32 +153,45 @@ void mwg_store_add(mwg_verdict *v)
     mwg_verdict_free(v);
 }
 
+static uint32_t frame_at(const GArray *a, guint size, guint i)
+{
+    uint32_t at;
+    memcpy(&at, a->data + (gsize)i * size, sizeof at);
+    return at;
+}
+
 /* The first element of 'a' whose frame is not below 'frame', or a->len.
  * Every array kept here is sorted by a frame number that is its elements'
  * first member (packed, mwg_frame_link, frame_note). */
 G_STATIC_ASSERT(offsetof(packed, error_frame) == 0 && offsetof(mwg_frame_link, frame) == 0 &&
                 offsetof(frame_note, frame) == 0);
 
-static guint first_of(const GArray *a, uint32_t frame)
+/* 'hint': the answer of the last call on 'a'.  Every frame is looked up
+ * on every pass, in order, so the answer is mostly that one or the next:
+ * checked first, before a binary search. */
+static guint first_of(const GArray *a, uint32_t frame, guint *hint)
 {
-    guint lo = 0, hi = a ? a->len : 0;
+    guint len = a ? a->len : 0;
     guint size = a ? g_array_get_element_size((GArray *)a) : 0;
+    guint h = MIN(*hint, len);
+    for (guint tries = 0; tries < 2 && h <= len; tries++, h++)
+        if ((h == 0 || frame_at(a, size, h - 1) < frame) && (h == len || frame_at(a, size, h) >= frame))
+            return *hint = h;
+    guint lo = 0, hi = len;
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
-        uint32_t at;
-        memcpy(&at, a->data + (gsize)mid * size, sizeof at);
-        if (at < frame)
+        if (frame_at(a, size, mid) < frame)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    return *hint = lo;
 }
 
 unsigned mwg_store_count(uint32_t frame)
 {
     unsigned n = 0;
-    for (guint i = first_of(verdicts, frame); verdicts && i < verdicts->len; i++, n++)
+    for (guint i = first_of(verdicts, frame, &verdicts_hint); verdicts && i < verdicts->len; i++, n++)
         if (g_array_index(verdicts, packed, i).error_frame != frame)
             break;
     return n;
@@ -183,7 +199,7 @@ unsigned mwg_store_count(uint32_t frame)
 
 void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
 {
-    const packed *p = &g_array_index(verdicts, packed, first_of(verdicts, frame) + i);
+    const packed *p = &g_array_index(verdicts, packed, first_of(verdicts, frame, &verdicts_hint) + i);
     memset(v, 0, sizeof *v);
     v->error_frame = p->error_frame;
     v->request_frame = p->request_frame;
@@ -285,9 +301,9 @@ void mwg_store_first_pass_done(void)
     g_array_set_size(frames, 0);
 }
 
-static const mwg_frame_link *links_of(const GArray *links, uint32_t frame, unsigned *n)
+static const mwg_frame_link *links_of(const GArray *links, uint32_t frame, guint *hint, unsigned *n)
 {
-    guint lo = first_of(links, frame);
+    guint lo = first_of(links, frame, hint);
     *n = 0;
     while (links && lo + *n < links->len && g_array_index(links, mwg_frame_link, lo + *n).frame == frame)
         (*n)++;
@@ -296,12 +312,12 @@ static const mwg_frame_link *links_of(const GArray *links, uint32_t frame, unsig
 
 const mwg_frame_link *mwg_store_incidents(uint32_t frame, unsigned *n)
 {
-    return links_of(incidents, frame, n);
+    return links_of(incidents, frame, &incidents_hint, n);
 }
 
 const mwg_frame_link *mwg_store_explains(uint32_t frame, unsigned *n)
 {
-    return links_of(explains, frame, n);
+    return links_of(explains, frame, &explains_hint, n);
 }
 
 void mwg_store_note(uint32_t frame, mwg_frame_notes n)
@@ -314,7 +330,7 @@ void mwg_store_note(uint32_t frame, mwg_frame_notes n)
 
 mwg_frame_notes mwg_store_notes(uint32_t frame)
 {
-    guint at = first_of(notes, frame);
+    guint at = first_of(notes, frame, &notes_hint);
     if (notes && at < notes->len && g_array_index(notes, frame_note, at).frame == frame) {
         const frame_note *fn = &g_array_index(notes, frame_note, at);
         return (mwg_frame_notes){ fn->unread, fn->dropped };
