@@ -232,6 +232,8 @@ static void name_free(void *p)
 {
     name_entry *ne = p;
     ref_list_clear(&ne->forwards);
+    g_free(ne->txns);
+    g_free(ne->addrs);
     g_free(ne);
 }
 

@@ -272,9 +272,11 @@ typedef struct {
 
 typedef struct {
     mwg_lru_entry lru;
-    dns_txn txns[MWG_MAX_DNS_TXNS];
+    /* Grown as they fill: most names see one or two transactions and
+     * addresses, and a flood of names would otherwise keep room for all. */
+    dns_txn *txns;              /* a ring of up to MWG_MAX_DNS_TXNS */
     unsigned n_txns, next_txn;
-    mwg_addr addrs[MWG_MAX_DNS_ADDRS];  /* what the name resolved to */
+    mwg_addr *addrs;            /* what the name resolved to, up to MWG_MAX_DNS_ADDRS */
     unsigned n_addrs;
     ref_list forwards;          /* connections that carried a request for it */
     uint32_t requests[MWG_RECENT_REQUESTS];     /* frames of the latest client requests for it */

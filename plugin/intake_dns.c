@@ -20,6 +20,9 @@ static dns_txn *txn_find(name_entry *ne, uint16_t id, const mwg_endpoint *client
 /* A new transaction in the name's ring, replacing its oldest. */
 static dns_txn *txn_new(name_entry *ne, const mwg_facts *f, const mwg_endpoint *client, const mwg_endpoint *server)
 {
+    /* Until the ring is full, the next slot is the one past the last. */
+    if (ne->n_txns < MWG_MAX_DNS_TXNS)
+        ne->txns = g_renew(dns_txn, ne->txns, ne->n_txns + 1);
     dns_txn *t = &ne->txns[ne->next_txn];
     memset(t, 0, sizeof *t);
     t->id = f->dns_id;
@@ -63,9 +66,10 @@ static void remember_addrs(mwg_correlator *c, name_entry *ne, const mwg_facts *f
             known = mwg_addr_equal(&ne->addrs[j], a);
         if (known)
             continue;
-        if (ne->n_addrs < MWG_MAX_DNS_ADDRS)
+        if (ne->n_addrs < MWG_MAX_DNS_ADDRS) {
+            ne->addrs = g_renew(mwg_addr, ne->addrs, ne->n_addrs + 1);
             ne->addrs[ne->n_addrs++] = *a;
-        else
+        } else
             ne->addrs[MWG_MAX_DNS_ADDRS - 1] = *a;
     }
 }
