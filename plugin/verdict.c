@@ -124,6 +124,4 @@ void mwg_verdict_finish(mwg_verdict *v)
     }
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE)
         v->category = v->block_page_recognised ? v->block_page : MWG_CAT_UNKNOWN;
-    g_free(v->summary);
-    v->summary = mwg_verdict_summary(v);
 }

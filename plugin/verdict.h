@@ -113,7 +113,8 @@ typedef struct {
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */
     uint32_t *frames;           /* every frame of the incident, ascending once finished */
     unsigned n_frames, frames_room;
-    char *summary;              /* mwg_verdict_summary(), set once decided */
+    char *summary;              /* mwg_verdict_summary(), set by who shows it: the engine's
+                                 * verdicts are stored without their words */
 } mwg_verdict;
 
 const char *mwg_category_token(mwg_category cat);
@@ -131,7 +132,7 @@ void mwg_verdict_set_cause(mwg_verdict *v, mwg_cause cause);
 void mwg_verdict_add_frames(mwg_verdict *v, const uint32_t *frames, unsigned n);
 void mwg_verdict_add_frame(mwg_verdict *v, uint32_t frame);
 /* Sorts and de-duplicates the frames, settles the category of an
- * evidence-less verdict and writes the summary. */
+ * evidence-less verdict. */
 void mwg_verdict_finish(mwg_verdict *v);
 
 /* One line for people, e.g. "DNS server 10.10.65.1 answered No such name for

@@ -20,7 +20,10 @@ static inline char *mwg_verdict_violation(const mwg_verdict *v, uint32_t last_fr
 {
     if ((unsigned)v->cause >= MWG_CAUSE_COUNT || (unsigned)v->category >= MWG_CAT_COUNT)
         return g_strdup_printf("cause %d / category %d out of range", (int)v->cause, (int)v->category);
-    if (!v->summary)
+    char *words = mwg_verdict_summary(v);
+    bool worded = words && *words;
+    g_free(words);
+    if (!worded)
         return g_strdup("no summary");
     if (v->error_frame == 0 || v->error_frame > last_frame)
         return g_strdup_printf("error frame %u, last fed %u", v->error_frame, last_frame);

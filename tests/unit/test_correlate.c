@@ -126,10 +126,15 @@ static void assert_no_fault(char *wrong)
     g_free(wrong);
 }
 
+/* Checks the new verdicts, and words them as the plugin does when it
+ * shows them. */
 static void check_new_verdicts(const cap *k, unsigned from, uint32_t last_frame, bool at_finish)
 {
-    for (unsigned i = from; i < k->verdicts->len; i++)
-        assert_no_fault(mwg_verdict_violation(g_ptr_array_index(k->verdicts, i), last_frame, at_finish));
+    for (unsigned i = from; i < k->verdicts->len; i++) {
+        mwg_verdict *v = g_ptr_array_index(k->verdicts, i);
+        assert_no_fault(mwg_verdict_violation(v, last_frame, at_finish));
+        v->summary = mwg_verdict_summary(v);
+    }
 }
 
 /* Time moves 1 ms a frame, and more when a test waits. */
