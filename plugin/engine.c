@@ -89,13 +89,26 @@ static void conn_free(void *p)
         forward_free_contents(&cn->fwd[i]);
     g_free(cn->fwd);
     tls_free(c, cn);
-    /* Kept for the next connection, serial 0: references to it (see
-     * conn_ref) then resolve to nothing. */
-    memset(cn, 0, sizeof *cn);
-    if (c)
-        g_ptr_array_add(c->spare_conns, cn);
-    else
-        g_free(cn);
+    /* References to it resolve to nothing from now on. */
+    if (c) {
+        g_array_index(c->conn_slots, conn_slot, cn->slot) = (conn_slot){ NULL, 0 };
+        g_array_append_val(c->free_slots, cn->slot);
+    }
+    g_free(cn);
+}
+
+static uint32_t take_slot(mwg_correlator *c, conn *cn)
+{
+    uint32_t slot;
+    if (c->free_slots->len) {
+        slot = g_array_index(c->free_slots, uint32_t, c->free_slots->len - 1);
+        g_array_set_size(c->free_slots, c->free_slots->len - 1);
+    } else {
+        slot = c->conn_slots->len;
+        g_array_set_size(c->conn_slots, slot + 1);
+    }
+    g_array_index(c->conn_slots, conn_slot, slot) = (conn_slot){ cn, cn->serial };
+    return slot;
 }
 
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl)
@@ -131,10 +144,10 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
             http_stream_abandon(c, old, d);
         mwg_lru_remove(&c->conns, &old->lru);
     }
-    conn *cn = c->spare_conns->len ? g_ptr_array_steal_index_fast(c->spare_conns, c->spare_conns->len - 1)
-                                   : g_new0(conn, 1);
+    conn *cn = g_new0(conn, 1);
     cn->key = k;
     cn->serial = ++c->next_serial;
+    cn->slot = take_slot(c, cn);
     cn->client = src_is_client ? fl->src : fl->dst;
     cn->server = src_is_client ? fl->dst : fl->src;
     uint64_t before = c->conns.evicted;
@@ -154,7 +167,7 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
     uint64_t before = c->endpoints.evicted;
     endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
     note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
-    ref_list_push(&e->conns, cn);
+    ref_list_push(c, &e->conns, cn);
 }
 
 /* Whether the packet now is a second copy of the one recorded as 'frame'
@@ -245,7 +258,8 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
     c->cfg = *cfg;
     c->clock = c->expired_at = INT64_MIN;
     c->watch = g_hash_table_new(g_direct_hash, g_direct_equal);
-    c->spare_conns = g_ptr_array_new_with_free_func(g_free);
+    c->conn_slots = g_array_new(FALSE, FALSE, sizeof(conn_slot));
+    c->free_slots = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     /* Verdicts check the windows themselves; expiry only frees memory, and
      * may be late by a fraction of the window (see lru.h). */
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
@@ -265,7 +279,8 @@ void mwg_correlator_free(mwg_correlator *c)
     freeing_for = c;
     mwg_lru_destroy(&c->conns);
     freeing_for = NULL;
-    g_ptr_array_free(c->spare_conns, TRUE);
+    g_array_free(c->conn_slots, TRUE);
+    g_array_free(c->free_slots, TRUE);
     mwg_lru_destroy(&c->endpoints);
     mwg_lru_destroy(&c->names);
     mwg_lru_destroy(&c->dns_flows);

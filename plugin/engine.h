@@ -202,6 +202,7 @@ typedef struct {
     mwg_lru_entry lru;
     flow_key key;
     uint32_t serial;
+    uint32_t slot;              /* its place in the correlator's conn_slots */
     mwg_endpoint client, server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
     bool parent_leg;            /* the gateway talking to its parent proxy */
@@ -227,16 +228,19 @@ typedef struct {
     unsigned n_frames;
 } conn;
 
-/* Where to find a connection again: its record and the serial it had.
- * Records are recycled, never returned to the allocator, while the engine
- * lives (see conn_free), so a reference to a connection since dropped
- * still points at a record, whose serial tells it is another's (or 0, a
- * spare).  Resolving one is a comparison, not a lookup by key: a storm's
- * errors each look through hundreds of attempts to one host. */
+/* Where to find a connection again: its slot in the correlator's table of
+ * live connections and its serial.  A slot freed and taken by another
+ * connection holds another serial.  Resolving one is a comparison, not a
+ * lookup by key: a storm's errors each look through hundreds of attempts
+ * to one host. */
 typedef struct {
-    conn *cn;
-    uint32_t serial;
+    uint32_t slot, serial;
 } conn_ref;
+
+typedef struct {
+    conn *cn;                   /* NULL: free */
+    uint32_t serial;
+} conn_slot;
 
 /* Connections to find again, grown as needed up to MWG_MAX_REFS, then the
  * oldest replaced; most endpoints and names have one or two. */
@@ -314,7 +318,8 @@ struct mwg_correlator {
     GHashTable *watch;          /* flow_key_hash -> count */
     uint32_t next_serial;
     mwg_lru conns;
-    GPtrArray *spare_conns;     /* records of dropped connections, for reuse */
+    GArray *conn_slots;         /* conn_slot: every live connection, by slot */
+    GArray *free_slots;         /* uint32_t: the free ones */
     mwg_lru endpoints;
     mwg_lru names;
     mwg_lru dns_flows;
@@ -361,8 +366,8 @@ void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a);
 void learn_parent(mwg_correlator *c, const mwg_endpoint *e);
 
 /* records.c (keys and frame lists: above) */
-conn *ref_resolve(const conn_ref *ref);
-void ref_list_push(ref_list *r, conn *cn);
+conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref);
+void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn);
 void ref_list_clear(ref_list *r);
 
 /* intake_*.c */

@@ -233,13 +233,13 @@ static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *
         ep_key_make(&ep, &k);
         endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
         for (unsigned i = 0; e && i < e->conns.n; i++) {
-            conn *cn = ref_resolve(&e->conns.refs[i]);
+            conn *cn = ref_resolve(c, &e->conns.refs[i]);
             if (cn)
                 g_ptr_array_add(out, cn);
         }
     }
     for (unsigned i = 0; ne && i < ne->forwards.n; i++) {
-        conn *cn = ref_resolve(&ne->forwards.refs[i]);
+        conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
         if (cn)
             add_candidate(out, cn);
     }
@@ -256,10 +256,10 @@ typedef struct {
 
 /* Whether the gateway forwarded a request for the name after 'frame': its
  * connection for it got through. */
-static bool forwarded_after(const name_entry *ne, uint32_t frame)
+static bool forwarded_after(const mwg_correlator *c, const name_entry *ne, uint32_t frame)
 {
     for (unsigned i = 0; i < ne->forwards.n; i++) {
-        const conn *cn = ref_resolve(&ne->forwards.refs[i]);
+        const conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
         for (unsigned k = 0; cn && k < cn->n_fwd; k++)
             if (cn->fwd[k].frame > frame && cn->fwd[k].host && strcmp(cn->fwd[k].host, ne->name) == 0)
                 return true;
@@ -286,7 +286,7 @@ static unsigned rival_asks(const judge *j, rival_ask *out)
         const name_entry *ne = mwg_lru_lookup(&c->names, a->host);
         if (ne && ne->n_addrs)
             continue;           /* its attempts go to the addresses it got */
-        if (ne && forwarded_after(ne, a->frame))
+        if (ne && forwarded_after(c, ne, a->frame))
             continue;
         if (n == MWG_MAX_RIVAL_ASKS)
             return n + 1;
@@ -323,7 +323,7 @@ void judge_unowned_candidates(const judge *j, GPtrArray *out)
     unsigned n_rivals = rival_asks(j, rivals);
     for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
-        conn *cn = ref_resolve(&c->recent[i]);
+        conn *cn = ref_resolve(c, &c->recent[i]);
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;              /* older ones started before the request too */
         if (!cn || cn->client_leg || cn->server.port != j->req->port || cn->first_syn_frame >= j->v->error_frame)
@@ -348,7 +348,7 @@ static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
 {
     for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
-        conn *cn = ref_resolve(&c->recent[i]);
+        conn *cn = ref_resolve(c, &c->recent[i]);
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;
         if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))

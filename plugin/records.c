@@ -104,31 +104,34 @@ void frame_list_clear(frame_list *l)
 
 /* ------------------------------------------------- references to conns */
 
-conn *ref_resolve(const conn_ref *ref)
+conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref)
 {
-    return ref->cn && ref->cn->serial == ref->serial ? ref->cn : NULL;
+    if (ref->slot >= c->conn_slots->len)
+        return NULL;
+    const conn_slot *s = &g_array_index(c->conn_slots, conn_slot, ref->slot);
+    return s->serial == ref->serial ? s->cn : NULL;
 }
 
 /* Drops the references whose connection is gone, before the list grows.
  * Until it reaches MWG_MAX_REFS the list only grows, oldest first. */
-static void ref_list_compact(ref_list *r)
+static void ref_list_compact(const mwg_correlator *c, ref_list *r)
 {
     unsigned kept = 0;
     for (unsigned i = 0; i < r->n; i++)
-        if (ref_resolve(&r->refs[i]))
+        if (ref_resolve(c, &r->refs[i]))
             r->refs[kept++] = r->refs[i];
     r->n = kept;
     r->next = kept % r->room;
 }
 
-void ref_list_push(ref_list *r, conn *cn)
+void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn)
 {
     for (unsigned i = 0; i < r->n; i++)
-        if (r->refs[i].cn == cn && r->refs[i].serial == cn->serial)
+        if (r->refs[i].serial == cn->serial)
             return;
     if (r->n == r->room && r->room < MWG_MAX_REFS) {
         if (r->room)
-            ref_list_compact(r);
+            ref_list_compact(c, r);
         if (r->n == r->room) {
             unsigned room = r->room ? MIN(2 * r->room, MWG_MAX_REFS) : 2;
             r->refs = g_renew(conn_ref, r->refs, room);
@@ -137,7 +140,7 @@ void ref_list_push(ref_list *r, conn *cn)
             r->room = room;
         }
     }
-    r->refs[r->next] = (conn_ref){ .cn = cn, .serial = cn->serial };
+    r->refs[r->next] = (conn_ref){ .slot = cn->slot, .serial = cn->serial };
     r->next = (r->next + 1) % r->room;
     if (r->n < r->room)
         r->n++;
