@@ -11,10 +11,8 @@ void mwg_fold(const uint8_t *p, size_t n, mwg_folded *out)
         n = 0;
     if (n > sizeof out->text)
         n = sizeof out->text;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        out->text[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    for (size_t i = 0; i < n; i++)
+        out->text[i] = (char)mwg_ascii_lower(p[i]);
     out->len = n;
 }
 

@@ -20,6 +20,12 @@ typedef struct {
 
 #define MWG_MAX_MARKS 32
 
+/* ASCII lower case, inline: GLib's g_ascii_tolower() is a call per byte. */
+static inline uint8_t mwg_ascii_lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
+}
+
 /* Marks (lower case, not empty) looked for together; filled once with
  * mwg_mark_set_add, in the order that gives each its index. */
 typedef struct {

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fold.h"
+
 #define MAX_METHOD 32
 /* Wireshark's reassembly gives up on chunks larger than this. */
 #define MAX_CHUNK_SIZE ((size_t)1 << 31)
@@ -146,7 +148,7 @@ static bool header_is(mwg_span l, const char *name, size_t n, mwg_span *value)
     if (l.len <= n || l.p[n] != ':')
         return false;
     for (size_t i = 0; i < n; i++) {
-        if (g_ascii_tolower(l.p[i]) != (uint8_t)name[i])
+        if (mwg_ascii_lower(l.p[i]) != (uint8_t)name[i])
             return false;
     }
     *value = trim((mwg_span){ l.p + n + 1, l.len - n - 1 });
@@ -336,7 +338,7 @@ bool mwg_host_normalise(const char *in, size_t len, char out[MWG_MAX_HOST_LEN + 
         unsigned char ch = (unsigned char)in[i];
         if (ch <= ' ' || ch == '/' || ch == '\\' || ch >= 0x7f)
             return false;
-        out[i] = (char)g_ascii_tolower(ch);
+        out[i] = (char)mwg_ascii_lower((uint8_t)ch);
     }
     out[len] = '\0';
     return true;
