@@ -56,13 +56,13 @@ static bool another_request_before(const judge *j, uint32_t frame)
  * and nginx do not retry a refused connection; MWG does). */
 static bool follows(const judge *j, const conn *prev, const conn *cn)
 {
+    /* The frame numbers first: under a storm most attempts fail there. */
     uint32_t ended = conn_outcome_frame(prev, j->v->error_frame);
-    bool same = mwg_addr_equal(&prev->server.addr, &cn->server.addr);
-    if (same && another_request_before(j, cn->first_syn_frame))
+    if (cn->first_syn_frame <= (ended ? ended : prev->last_syn_frame))
         return false;
-    if (ended)
-        return cn->first_syn_frame > ended;
-    return cn->first_syn_frame > prev->last_syn_frame && !same;
+    if (!mwg_addr_equal(&prev->server.addr, &cn->server.addr))
+        return true;
+    return ended && !another_request_before(j, cn->first_syn_frame);
 }
 
 /* The chain of attempts from the first of 'own' that started after the
@@ -76,8 +76,9 @@ static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool 
             conn *cn = own[i];
             if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
                 continue;
-            bool fits = chain ? follows(j, out[chain - 1], cn) : true;
-            if (fits && (!next || cn->first_syn_frame < next->first_syn_frame))
+            if (next && cn->first_syn_frame >= next->first_syn_frame)
+                continue;
+            if (!chain || follows(j, out[chain - 1], cn))
                 next = cn;
         }
         if (!next)
