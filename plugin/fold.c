@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fold.c - see fold.h. */
-#define _GNU_SOURCE     /* memmem */
 #include "fold.h"
 
 #include <string.h>
@@ -14,12 +13,6 @@ void mwg_fold(const uint8_t *p, size_t n, mwg_folded *out)
     for (size_t i = 0; i < n; i++)
         out->text[i] = (char)mwg_ascii_lower(p[i]);
     out->len = n;
-}
-
-const char *mwg_folded_find(const mwg_folded *f, const char *mark)
-{
-    size_t m = strlen(mark);
-    return m ? memmem(f->text, f->len, mark, m) : NULL;
 }
 
 void mwg_mark_set_add(mwg_mark_set *set, const char *mark)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fold.h - searching a page for many marks, whatever their case: the page's
- * first bytes are lower-cased once, then one pass finds every mark of a set
- * (a memmem() per mark read a 60 KB flood of error pages some twenty times
+ * first bytes are lower-cased once, then one pass finds the marks of a set
+ * (not a search per mark: a flood of error pages would be read twenty times
  * over).  Error pages name what they are in their first lines (title,
  * template name, signature); a page of 60 KB costs no more than its prefix. */
 #ifndef MWG502_FOLD_H
@@ -37,8 +37,6 @@ typedef struct {
 
 /* The first MWG_BLOCKPAGE_SCAN bytes of 'p', lower-cased, into 'out'. */
 void mwg_fold(const uint8_t *p, size_t n, mwg_folded *out);
-/* Where lower-case 'mark' first occurs, or NULL. */
-const char *mwg_folded_find(const mwg_folded *f, const char *mark);
 void mwg_mark_set_add(mwg_mark_set *set, const char *mark);
 /* The earliest occurrence at or after 'from' of any mark of 'set' (at one
  * offset, the lowest index): its offset, the mark's index in *which; or

@@ -25,15 +25,31 @@ static const mark page_marks[] = {
     { "<address>apache", MWG_GW_APACHE },
 };
 
-/* Dissection is single-threaded: one buffer serves every header and page. */
-static mwg_folded folded;
+G_STATIC_ASSERT(G_N_ELEMENTS(product_marks) <= MWG_MAX_MARKS && G_N_ELEMENTS(page_marks) <= MWG_MAX_MARKS);
 
-static mwg_gateway first_mark(const mark *marks, size_t n)
+typedef struct {
+    const mark *marks;
+    size_t n;
+    mwg_mark_set set;           /* made on first use */
+} mark_table;
+
+/* Dissection is single-threaded: one buffer serves every header and page,
+ * and the tables' sets are made once. */
+static mwg_folded folded;
+static mark_table products = { .marks = product_marks, .n = G_N_ELEMENTS(product_marks) };
+static mark_table pages = { .marks = page_marks, .n = G_N_ELEMENTS(page_marks) };
+
+/* Of the table's marks in 'folded', the first in the table's order, not
+ * the first in the text: a header or page may quote any name. */
+static mwg_gateway first_mark(mark_table *t)
 {
-    for (size_t i = 0; i < n; i++)
-        if (mwg_folded_find(&folded, marks[i].mark))
-            return marks[i].gateway;
-    return MWG_GW_UNKNOWN;
+    if (!t->set.n)
+        for (size_t i = 0; i < t->n; i++)
+            mwg_mark_set_add(&t->set, t->marks[i].mark);
+    unsigned best = (unsigned)t->n, which;
+    for (size_t at = 0; best && (at = mwg_folded_scan(&folded, &t->set, at, &which)) != SIZE_MAX; at++)
+        best = MIN(best, which);
+    return best < t->n ? t->marks[best].gateway : MWG_GW_UNKNOWN;
 }
 
 static mwg_gateway by_product(const char *text, size_t len)
@@ -41,7 +57,7 @@ static mwg_gateway by_product(const char *text, size_t len)
     if (!text)
         return MWG_GW_UNKNOWN;
     mwg_fold((const uint8_t *)text, len, &folded);
-    return first_mark(product_marks, G_N_ELEMENTS(product_marks));
+    return first_mark(&products);
 }
 
 /* "1.1 proxy.example (squid/5.7)": the product is in the comment, the name
@@ -61,15 +77,6 @@ mwg_gateway mwg_gateway_identify(const char *via, const char *server, const uint
     gw = server ? by_product(server, strlen(server)) : MWG_GW_UNKNOWN;
     if (gw != MWG_GW_UNKNOWN || !body)
         return gw;
-    /* A page may quote any name: the marks' order decides, not where. */
-    static mwg_mark_set marks;
-    G_STATIC_ASSERT(G_N_ELEMENTS(page_marks) <= MWG_MAX_MARKS);
-    if (!marks.n)
-        for (size_t i = 0; i < G_N_ELEMENTS(page_marks); i++)
-            mwg_mark_set_add(&marks, page_marks[i].mark);
     mwg_fold(body, len, &folded);
-    unsigned best = G_N_ELEMENTS(page_marks), which;
-    for (size_t at = 0; best && (at = mwg_folded_scan(&folded, &marks, at, &which)) != SIZE_MAX; at++)
-        best = MIN(best, which);
-    return best < G_N_ELEMENTS(page_marks) ? page_marks[best].gateway : MWG_GW_UNKNOWN;
+    return first_mark(&pages);
 }
