@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-#include "fold.h"
+#include "marks.h"
 
 typedef struct {
     const char *marker;         /* lower case */
@@ -45,9 +45,8 @@ mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gate
     *is_gateway_page = false;
     if (!body || len == 0)
         return MWG_CAT_UNKNOWN;
-    /* Dissection is single-threaded: one buffer serves every page, and
-     * the marks are set once.  Family markers first, then the others. */
-    static mwg_folded page;
+    /* Dissection is single-threaded: the marks are set once, family
+     * markers first, then the others. */
     static mwg_mark_set marks;
     G_STATIC_ASSERT(G_N_ELEMENTS(family_markers) + G_N_ELEMENTS(gateway_markers) <= MWG_MAX_MARKS);
     if (!marks.n) {
@@ -56,14 +55,13 @@ mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gate
         for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers); i++)
             mwg_mark_set_add(&marks, gateway_markers[i]);
     }
-    mwg_fold(body, len, &page);
+    mwg_mark_hits hits;
+    mwg_mark_scan(&marks, body, len, &hits);
+    *is_gateway_page = hits.found != 0;
     /* The earliest family marker wins: the template name and the title come
      * before any free text the page may quote. */
-    unsigned which;
-    for (size_t at = 0; (at = mwg_folded_scan(&page, &marks, at, &which)) != SIZE_MAX; at++) {
-        *is_gateway_page = true;
-        if (which < G_N_ELEMENTS(family_markers))
-            return family_markers[which].family;
-    }
+    int family = mwg_mark_earliest(&hits, (UINT32_C(1) << G_N_ELEMENTS(family_markers)) - 1);
+    if (family >= 0)
+        return family_markers[family].family;
     return MWG_CAT_UNKNOWN;
 }

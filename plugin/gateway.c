@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "fold.h"
+#include "marks.h"
 
 typedef struct {
     const char *mark;           /* lower case */
@@ -33,31 +33,25 @@ typedef struct {
     mwg_mark_set set;           /* made on first use */
 } mark_table;
 
-/* Dissection is single-threaded: one buffer serves every header and page,
- * and the tables' sets are made once. */
-static mwg_folded folded;
+/* Dissection is single-threaded: the tables' sets are made once. */
 static mark_table products = { .marks = product_marks, .n = G_N_ELEMENTS(product_marks) };
 static mark_table pages = { .marks = page_marks, .n = G_N_ELEMENTS(page_marks) };
 
-/* Of the table's marks in 'folded', the first in the table's order, not
+/* Of the table's marks in the text, the first in the table's order, not
  * the first in the text: a header or page may quote any name. */
-static mwg_gateway first_mark(mark_table *t)
+static mwg_gateway first_mark(mark_table *t, const uint8_t *text, size_t len)
 {
     if (!t->set.n)
         for (size_t i = 0; i < t->n; i++)
             mwg_mark_set_add(&t->set, t->marks[i].mark);
-    unsigned best = (unsigned)t->n, which;
-    for (size_t at = 0; best && (at = mwg_folded_scan(&folded, &t->set, at, &which)) != SIZE_MAX; at++)
-        best = MIN(best, which);
-    return best < t->n ? t->marks[best].gateway : MWG_GW_UNKNOWN;
+    mwg_mark_hits hits;
+    mwg_mark_scan(&t->set, text, len, &hits);
+    return hits.found ? t->marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
 }
 
 static mwg_gateway by_product(const char *text, size_t len)
 {
-    if (!text)
-        return MWG_GW_UNKNOWN;
-    mwg_fold((const uint8_t *)text, len, &folded);
-    return first_mark(&products);
+    return text ? first_mark(&products, (const uint8_t *)text, len) : MWG_GW_UNKNOWN;
 }
 
 /* "1.1 proxy.example (squid/5.7)": the product is in the comment, the name
@@ -77,6 +71,5 @@ mwg_gateway mwg_gateway_identify(const char *via, const char *server, const uint
     gw = server ? by_product(server, strlen(server)) : MWG_GW_UNKNOWN;
     if (gw != MWG_GW_UNKNOWN || !body)
         return gw;
-    mwg_fold(body, len, &folded);
-    return first_mark(&pages);
+    return first_mark(&pages, body, len);
 }

@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "fold.h"
+#include "marks.h"
 
 #define MAX_METHOD 32
 /* Wireshark's reassembly gives up on chunks larger than this. */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "blockpage.h"
-#include "fold.h"
+#include "marks.h"
 #include "correlate.h"
 
 #include "../verdict_check.h"
@@ -2671,46 +2671,64 @@ static void test_blockpage_markers(void)
     }
 }
 
-/* One pass finds what a memmem() per mark would, earliest first. */
-static void test_folded_scan(void)
+/* Where a search per mark, case ignored, first finds it wholly within
+ * the first 'bound' bytes, or SIZE_MAX. */
+static size_t naive_first(const char *text, size_t len, const char *mark, size_t bound)
 {
-    static const char *const marks[] = { "cannot", "can", "not", "cannot connect", "z" };
+    size_t m = strlen(mark);
+    len = MIN(len, bound);
+    for (size_t at = 0; at + m <= len; at++)
+        if (g_ascii_strncasecmp(text + at, mark, m) == 0)
+            return at;
+    return SIZE_MAX;
+}
+
+/* One pass finds each mark where a search per mark first would, whatever
+ * the case, and only within the bounded prefix. */
+static void test_mark_scan(void)
+{
+    static const char *const marks[] = { "cannot", "can", "not", "cannot connect", "z", "<!-- err_" };
     mwg_mark_set set = { 0 };
     for (size_t i = 0; i < G_N_ELEMENTS(marks); i++)
         mwg_mark_set_add(&set, marks[i]);
     mwg_mark_set_add(&set, "");
     g_assert_cmpuint(set.n, ==, G_N_ELEMENTS(marks));
-    static const char text[] = "We CANNOT connect; not now, z";
-    mwg_folded f;
-    mwg_fold((const uint8_t *)text, strlen(text), &f);
-    /* Every (offset, mark) a memmem() per mark finds, in the scan's order:
-     * by offset, then by the marks' order. */
-    unsigned which;
-    size_t at = 0, found = 0;
-    while ((at = mwg_folded_scan(&f, &set, at, &which)) != SIZE_MAX) {
-        g_assert_cmpuint(at + set.len[which], <=, f.len);
-        g_assert_cmpmem(f.text + at, set.len[which], marks[which], set.len[which]);
-        /* no mark of a lower index at this offset */
-        for (unsigned k = 0; k < which; k++)
-            g_assert_false(strncmp(f.text + at, marks[k], strlen(marks[k])) == 0);
-        found++;
-        at++;
+
+    GString *long_page = g_string_new(NULL);
+    while (long_page->len < MWG_BLOCKPAGE_SCAN - 4)
+        g_string_append_c(long_page, 'x');
+    g_string_append(long_page, "CANNOT CONNECT");   /* "can" fits the prefix, "cannot" does not */
+    const char *texts[] = {
+        "We CANNOT connect; not now, Z",
+        "a canno",                      /* marks cut by the end */
+        "<!-- ERR_CONNECT_FAIL --> Cannot Connect",
+        "",
+        long_page->str,
+    };
+    for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+        size_t len = strlen(texts[t]);
+        mwg_mark_hits hits;
+        mwg_mark_scan(&set, (const uint8_t *)texts[t], len, &hits);
+        for (size_t i = 0; i < G_N_ELEMENTS(marks); i++) {
+            size_t want = naive_first(texts[t], len, marks[i], MWG_BLOCKPAGE_SCAN);
+            g_assert_cmpint((hits.found >> i) & 1, ==, want != SIZE_MAX);
+            if (want != SIZE_MAX)
+                g_assert_cmpuint(hits.at[i], ==, want);
+        }
     }
-    /* "cannot" at 3 (also "can", "cannot connect": the lowest index only),
-     * "not" at 6, "not" at 19, "z" at 28 */
-    g_assert_cmpuint(found, ==, 4);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 0, &which), ==, 3);
-    g_assert_cmpuint(which, ==, 0);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 4, &which), ==, 6);
-    g_assert_cmpuint(which, ==, 2);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 28, &which), ==, 28);
-    g_assert_cmpuint(which, ==, 4);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 29, &which), ==, SIZE_MAX);
-    /* a mark that would run past the text is not found */
-    mwg_fold((const uint8_t *)"a canno", 7, &f);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 0, &which), ==, 2);
-    g_assert_cmpuint(which, ==, 1);
-    g_assert_cmpuint(mwg_folded_scan(&f, &set, 3, &which), ==, SIZE_MAX);
+    mwg_mark_hits hits;
+    mwg_mark_scan(&set, (const uint8_t *)texts[4], strlen(texts[4]), &hits);
+    g_assert_cmpuint(hits.found, ==, 1u << 1);
+    g_string_free(long_page, TRUE);
+
+    /* The earliest among some marks; the lowest index at one offset. */
+    mwg_mark_scan(&set, (const uint8_t *)texts[0], strlen(texts[0]), &hits);
+    g_assert_cmpint(mwg_mark_earliest(&hits, UINT32_MAX), ==, 0);       /* "cannot", "can" at 3 */
+    g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 2 | 1u << 4), ==, 2); /* "not" at 6 */
+    g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 4), ==, 4);
+    g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 5), ==, -1);
+    mwg_mark_scan(&set, NULL, 10, &hits);
+    g_assert_cmpuint(hits.found, ==, 0);
 }
 
 int main(int argc, char **argv)
@@ -2833,7 +2851,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/tls/rejected-relayed", GINT_TO_POINTER(KEYS_NONE_RELAYED),
                          test_tls_handshake_rejected);
     g_test_add_func("/correlate/blockpage-markers", test_blockpage_markers);
-    g_test_add_func("/correlate/folded-scan", test_folded_scan);
+    g_test_add_func("/correlate/mark-scan", test_mark_scan);
 
     return g_test_run();
 }

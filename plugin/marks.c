@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* marks.c - see marks.h. */
+#include "marks.h"
+
+void mwg_mark_set_add(mwg_mark_set *set, const char *mark)
+{
+    if (set->n == MWG_MAX_MARKS || !mark[0])
+        return;
+    size_t len = 0;
+    while (mark[len])
+        len++;
+    uint32_t bit = UINT32_C(1) << set->n;
+    uint8_t first = (uint8_t)mark[0];
+    set->text[set->n] = mark;
+    set->len[set->n] = len;
+    set->by_first[first] |= bit;
+    if (first >= 'a' && first <= 'z')
+        set->by_first[first - ('a' - 'A')] |= bit;
+    set->n++;
+}
+
+static bool equal_folded(const uint8_t *p, const char *mark, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (mwg_ascii_lower(p[i]) != (uint8_t)mark[i])
+            return false;
+    return true;
+}
+
+void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, mwg_mark_hits *hits)
+{
+    hits->found = 0;
+    if (!p || set->n == 0)
+        return;
+    if (n > MWG_BLOCKPAGE_SCAN)
+        n = MWG_BLOCKPAGE_SCAN;
+    uint32_t all = set->n == 32 ? UINT32_MAX : (UINT32_C(1) << set->n) - 1;
+    for (size_t at = 0; at < n && hits->found != all; at++) {
+        /* A mark found once is not looked for again: only its first
+         * occurrence counts. */
+        uint32_t starting = set->by_first[p[at]] & ~hits->found;
+        while (starting) {
+            unsigned i = (unsigned)__builtin_ctz(starting);
+            starting &= starting - 1;
+            if (set->len[i] <= n - at && equal_folded(p + at, set->text[i], set->len[i])) {
+                hits->found |= UINT32_C(1) << i;
+                hits->at[i] = at;
+            }
+        }
+    }
+}
+
+int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among)
+{
+    int best = -1;
+    for (uint32_t left = hits->found & among; left; left &= left - 1) {
+        unsigned i = (unsigned)__builtin_ctz(left);
+        if (best < 0 || hits->at[i] < hits->at[best])
+            best = (int)i;
+    }
+    return best;
+}
