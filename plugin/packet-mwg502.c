@@ -26,6 +26,7 @@ static int proto_mwg502 = -1;
 static dissector_handle_t mwg502_handle;
 static dissector_handle_t http_handle;
 static int mwg502_tap = -1;
+static int expert_tap = -1;
 
 /* Preferences. */
 static range_t *pref_proxy_ports;
@@ -140,14 +141,20 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         correlate_frame(tvb, pinfo);
     proto_tree *verdict_tree = NULL;
     unsigned n = mwg_store_count(pinfo->num);
+    /* The summary is read in the tree and in the expert info's text, which
+     * without a tree only the expert tap sees (tshark -z expert): a plain
+     * read, which shows neither, is spared its wording. */
+    bool worded = n && (tree || (expert_tap >= 0 && have_tap_listener(expert_tap)));
     for (unsigned i = 0; i < n; i++) {
         /* The tap reads the verdict after this returns: it lives as long
          * as the packet. */
         mwg_verdict *v = wmem_new(pinfo->pool, mwg_verdict);
         mwg_store_get(pinfo->num, i, v);
-        char *summary = mwg_verdict_summary(v);
-        v->summary = wmem_strdup(pinfo->pool, summary);
-        g_free(summary);
+        if (worded) {
+            char *summary = mwg_verdict_summary(v);
+            v->summary = wmem_strdup(pinfo->pool, summary);
+            g_free(summary);
+        }
         proto_tree *t = mwg_render_verdict(tvb, pinfo, tree, v);
         if (!verdict_tree)
             verdict_tree = t;
@@ -293,4 +300,5 @@ void proto_reg_handoff_mwg502(void)
         http_handle = find_dissector("http");
     apply_proxy_ports();
     mwg_extract_init();
+    expert_tap = find_tap_id("expert");
 }

@@ -75,7 +75,12 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 {
     const char *cause = mwg_cause_token(v->cause);
     const char *host = v->host ? v->host : "?";
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[%u: %s, %s]", v->status, cause, host);
+    /* "[502: dns_nxdomain, host]", without a printf: every error of a flood
+     * comes here, with or without a tree. */
+    char status[4] = { (char)('0' + v->status / 100 % 10), (char)('0' + v->status / 10 % 10),
+                       (char)('0' + v->status % 10), '\0' };
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", "[");
+    col_append_lstr(pinfo->cinfo, COL_INFO, status, ": ", cause, ", ", host, "]", COL_ADD_LSTR_TERMINATOR);
 
     proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ": %s", v->summary ? v->summary : cause);
@@ -129,7 +134,12 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     if (v->via_parent)
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_parent_proxy, tvb, 0, 0, TRUE));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
-    expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary ? v->summary : cause);
+    /* Unworded (no tree, no expert tap), the text is seen by nobody: the
+     * expert info still counts, with its own words. */
+    if (v->summary)
+        expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary);
+    else
+        expert_add_info(pinfo, cause_item, &ei_mwg502[cat]);
     return t;
 }
 

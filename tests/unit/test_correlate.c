@@ -10,6 +10,7 @@
  * them.  Every verdict is checked against the invariants of
  * verdict_check.h as it comes, then field by field by the test.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -2731,6 +2732,29 @@ static void test_mark_scan(void)
     g_assert_cmpuint(hits.found, ==, 0);
 }
 
+/* Addresses are written as the C library writes them; "?" for none. */
+static void test_addr_to_str(void)
+{
+    static const uint8_t quads[][4] = { { 0, 0, 0, 0 }, { 9, 10, 99, 100 }, { 255, 255, 255, 255 }, { 192, 0, 2, 7 } };
+    for (size_t i = 0; i < G_N_ELEMENTS(quads); i++) {
+        mwg_addr a = { .family = 4 };
+        memcpy(a.bytes, quads[i], 4);
+        char got[MWG_ADDR_STRLEN], want[INET_ADDRSTRLEN];
+        g_assert_nonnull(inet_ntop(AF_INET, quads[i], want, sizeof want));
+        g_assert_cmpstr(mwg_addr_to_str(&a, got, sizeof got), ==, want);
+    }
+    mwg_addr v6;
+    g_assert_true(mwg_addr_parse("2001:db8::1", &v6));
+    char buf[MWG_ADDR_STRLEN];
+    g_assert_cmpstr(mwg_addr_to_str(&v6, buf, sizeof buf), ==, "2001:db8::1");
+    mwg_addr none = { 0 };
+    g_assert_cmpstr(mwg_addr_to_str(&none, buf, sizeof buf), ==, "?");
+    /* A buffer too small for the address gets "?", never a cut address. */
+    mwg_addr wide = { .family = 4, .bytes = { 255, 255, 255, 255 } };
+    char small[15];
+    g_assert_cmpstr(mwg_addr_to_str(&wide, small, sizeof small), ==, "?");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -2852,6 +2876,7 @@ int main(int argc, char **argv)
                          test_tls_handshake_rejected);
     g_test_add_func("/correlate/blockpage-markers", test_blockpage_markers);
     g_test_add_func("/correlate/mark-scan", test_mark_scan);
+    g_test_add_func("/correlate/addr-to-str", test_addr_to_str);
 
     return g_test_run();
 }
