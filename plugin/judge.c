@@ -246,7 +246,7 @@ static void explain(mwg_correlator *c, judge *j)
     j->ne = ne;
     GPtrArray *cands = g_ptr_array_new();
     judge_candidates(j, is_literal ? &literal : NULL, cands);
-    conn **attempts = g_new(conn *, MWG_RECENT_ATTEMPTS + cands->len + 1);
+    conn **attempts = g_new(conn *, cands->len + 1);
     bool own = false, resolved = is_literal;
     unsigned n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
     if (own && n && !judge_got_through(j, attempts[n - 1])) {
@@ -257,6 +257,7 @@ static void explain(mwg_correlator *c, judge *j)
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
             judge_unowned_candidates(j, cands);
+            attempts = g_renew(conn *, attempts, cands->len + 1);
             n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
         }
         judge_connect(j, attempts, n);

@@ -75,12 +75,14 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 {
     const char *cause = mwg_cause_token(v->cause);
     const char *host = v->host ? v->host : "?";
-    /* "[502: dns_nxdomain, host]", without a printf: every error of a flood
-     * comes here, with or without a tree. */
+    /* "[502: dns_nxdomain, host]" after a space, in one call without a
+     * printf: every error of a flood comes here, with or without a tree,
+     * and each separate append walks the whole Info text again. */
     char status[4] = { (char)('0' + v->status / 100 % 10), (char)('0' + v->status / 10 % 10),
                        (char)('0' + v->status % 10), '\0' };
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", "[");
-    col_append_lstr(pinfo->cinfo, COL_INFO, status, ": ", cause, ", ", host, "]", COL_ADD_LSTR_TERMINATOR);
+    const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+    col_append_lstr(pinfo->cinfo, COL_INFO, info && *info ? " [" : "[", status, ": ", cause, ", ", host, "]",
+                    COL_ADD_LSTR_TERMINATOR);
 
     proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ": %s", v->summary ? v->summary : cause);
