@@ -142,9 +142,10 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     proto_tree *verdict_tree = NULL;
     unsigned n = mwg_store_count(pinfo->num);
     /* The summary is read in the tree and in the expert info's text, which
-     * without a tree only the expert tap sees (tshark -z expert): a plain
-     * read, which shows neither, is spared its wording. */
-    bool worded = n && (tree || (expert_tap >= 0 && have_tap_listener(expert_tap)));
+     * the expert tap sees (tshark -z expert, the GUI's Expert Information)
+     * with or without a tree: a read that shows neither (a plain read, a
+     * filter on the cause) is spared its wording. */
+    bool worded = n && (mwg_render_shows_summary(tree) || (expert_tap >= 0 && have_tap_listener(expert_tap)));
     for (unsigned i = 0; i < n; i++) {
         /* The tap reads the verdict after this returns: it lives as long
          * as the packet. */

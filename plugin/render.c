@@ -145,6 +145,16 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     return t;
 }
 
+bool mwg_render_shows_summary(proto_tree *tree)
+{
+    /* The summary is also the text of the expert info's item. */
+    static int hf_expert_message = -2;
+    if (hf_expert_message == -2)
+        hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
+    return tree && (proto_field_is_referenced(tree, hf_mwg502_summary) ||
+                    (hf_expert_message >= 0 && proto_field_is_referenced(tree, hf_expert_message)));
+}
+
 void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,
                       unsigned n_incidents, const mwg_frame_link *explains, unsigned n_explains)
 {

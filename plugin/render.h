@@ -17,6 +17,10 @@ void mwg_render_register(int proto);
 /* The explanation of a gateway error response in this frame; returns its
  * subtree. */
 proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v);
+/* Whether the tree shows the summary: it is visible (-V, the GUI's detail
+ * pane), or a filter, column or field extraction asks for mwg502.summary
+ * or for the expert info's text, which is the summary. */
+bool mwg_render_shows_summary(proto_tree *tree);
 
 /* This frame belongs to the incidents of these error frames and is the
  * evidence of those (either may be NULL).  'verdict_tree' is the frame's own
