@@ -32,6 +32,8 @@ the plugin:
   taps      -q -z mwg502,tree -z expert (the statistics tree and Expert
             Information count each verdict once)
   filter    -Y mwg502.cause -T fields (a tree, reduced to the fields)
+  wording   the same with mwg502.summary and _ws.expert.message: every
+            verdict is worded, in its field and its expert info alike
   verbose   -V (the whole tree)
   two-pass  -2 -T fields -z mwg502,tree (the second pass, where responses
             that never arrived whole get their verdicts too, and where every
@@ -225,6 +227,21 @@ def check(plugin, capture, cut_short, expected_path=None, keys=None):
         args += ["-e", f]
     got = verdicts_from_fields(fields_rows(ts.run("filter", args), len(FIELDS)))
     problems += diff("-Y mwg502.cause -T fields", one_pass, got)
+
+    # wording: a summary asked for by field is there, and is its expert
+    # info's text (both are worded only where something shows them)
+    args = ["-Y", "mwg502.cause", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
+            "-e", "frame.number", "-e", "mwg502.summary", "-e", "_ws.expert.message"]
+    worded = 0
+    for row in fields_rows(ts.run("wording", args), 3):
+        messages = set(row[2].split("|"))
+        for summary in row[1].split("|"):
+            worded += 1
+            if summary in ("", EMPTY) or summary not in messages:
+                problems.append("FAIL -Y mwg502.cause: frame %s: summary %r is not among its expert messages"
+                                % (row[0], summary))
+    if worded != len(one_pass):
+        problems.append("FAIL -Y mwg502.cause -e mwg502.summary: %d summaries, expected %d" % (worded, len(one_pass)))
 
     # verbose: the whole tree
     frame, got = None, []
