@@ -26,7 +26,6 @@ static int proto_mwg502 = -1;
 static dissector_handle_t mwg502_handle;
 static dissector_handle_t http_handle;
 static int mwg502_tap = -1;
-static int expert_tap = -1;
 
 /* Preferences. */
 static range_t *pref_proxy_ports;
@@ -135,6 +134,16 @@ static void correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
     mwg_store_note(pinfo->num, mwg_correlator_frame_notes(correlator));
 }
 
+/* Whether Expert Information (tshark -z expert, the GUI's dialog) listens.
+ * Its tap is registered after the handoffs: looked up when first needed. */
+static bool expert_tap_listens(void)
+{
+    static int expert_tap;      /* 0: not found yet (tap ids start at 1) */
+    if (!expert_tap)
+        expert_tap = find_tap_id("expert");
+    return expert_tap && have_tap_listener(expert_tap);
+}
+
 static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!PINFO_FD_VISITED(pinfo) && correlator)
@@ -145,7 +154,7 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
      * the expert tap sees (tshark -z expert, the GUI's Expert Information)
      * with or without a tree: a read that shows neither (a plain read, a
      * filter on the cause) is spared its wording. */
-    bool worded = n && (mwg_render_shows_summary(tree) || (expert_tap >= 0 && have_tap_listener(expert_tap)));
+    bool worded = n && (mwg_render_shows_summary(tree) || expert_tap_listens());
     for (unsigned i = 0; i < n; i++) {
         /* The tap reads the verdict after this returns: it lives as long
          * as the packet. */
@@ -301,5 +310,4 @@ void proto_reg_handoff_mwg502(void)
         http_handle = find_dissector("http");
     apply_proxy_ports();
     mwg_extract_init();
-    expert_tap = find_tap_id("expert");
 }

@@ -136,8 +136,8 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     if (v->via_parent)
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_parent_proxy, tvb, 0, 0, TRUE));
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
-    /* Unworded (no tree, no expert tap), the text is seen by nobody: the
-     * expert info still counts, with its own words. */
+    /* Unworded, the text is seen by nobody: the expert info still counts,
+     * with its own words. */
     if (v->summary)
         expert_add_info_format(pinfo, cause_item, &ei_mwg502[cat], "%s", v->summary);
     else

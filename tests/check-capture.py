@@ -33,7 +33,8 @@ the plugin:
             Information count each verdict once)
   filter    -Y mwg502.cause -T fields (a tree, reduced to the fields)
   wording   the same with mwg502.summary and _ws.expert.message: every
-            verdict is worded, in its field and its expert info alike
+            verdict is worded, in its field and its expert info alike, and
+            -z expert lists the same words
   verbose   -V (the whole tree)
   two-pass  -2 -T fields -z mwg502,tree (the second pass, where responses
             that never arrived whole get their verdicts too, and where every
@@ -186,6 +187,16 @@ def expert_count(text):
     return n
 
 
+def expert_messages(text):
+    """The texts of the verdicts' entries of -z expert (group Response)."""
+    out = set()
+    for line in text.splitlines():
+        m = re.match(r"^\s*\d+\s+Response\s+MWG502\s+(.*)$", line)
+        if m:
+            out.add(m.group(1).strip())
+    return out
+
+
 def diff(mode, want, got):
     if want == got:
         return []
@@ -212,6 +223,7 @@ def check(plugin, capture, cut_short, expected_path=None, keys=None):
 
     # taps
     text = ts.run("taps", ["-q", "-z", "mwg502,tree", "-z", "expert"])
+    tapped_messages = expert_messages(text)
     want_tree = expected_tree(one_pass)
     got_tree = tree_counts(text)
     if want_tree != got_tree and (want_tree or got_tree):
@@ -232,16 +244,22 @@ def check(plugin, capture, cut_short, expected_path=None, keys=None):
     # info's text (both are worded only where something shows them)
     args = ["-Y", "mwg502.cause", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|",
             "-e", "frame.number", "-e", "mwg502.summary", "-e", "_ws.expert.message"]
-    worded = 0
+    worded, summaries = 0, set()
     for row in fields_rows(ts.run("wording", args), 3):
         messages = set(row[2].split("|"))
         for summary in row[1].split("|"):
             worded += 1
+            summaries.add(summary)
             if summary in ("", EMPTY) or summary not in messages:
                 problems.append("FAIL -Y mwg502.cause: frame %s: summary %r is not among its expert messages"
                                 % (row[0], summary))
     if worded != len(one_pass):
         problems.append("FAIL -Y mwg502.cause -e mwg502.summary: %d summaries, expected %d" % (worded, len(one_pass)))
+    # -z expert, without a tree, lists the same summaries (cut to the
+    # length of an item's label)
+    for message in sorted(tapped_messages):
+        if not any(s.startswith(message) for s in summaries):
+            problems.append("FAIL -z expert: %r is no verdict's summary" % message)
 
     # verbose: the whole tree
     frame, got = None, []
