@@ -2,17 +2,16 @@
 /* marks.c - see marks.h. */
 #include "marks.h"
 
+#include <string.h>
+
 void mwg_mark_set_add(mwg_mark_set *set, const char *mark)
 {
     if (set->n == MWG_MAX_MARKS || !mark[0])
         return;
-    size_t len = 0;
-    while (mark[len])
-        len++;
     uint32_t bit = UINT32_C(1) << set->n;
     uint8_t first = (uint8_t)mark[0];
     set->text[set->n] = mark;
-    set->len[set->n] = len;
+    set->len[set->n] = strlen(mark);
     set->by_first[first] |= bit;
     if (first >= 'a' && first <= 'z')
         set->by_first[first - ('a' - 'A')] |= bit;
