@@ -71,19 +71,11 @@ static void add_upstream(proto_tree *tree, tvbuff_t *tvb, const mwg_verdict *v)
         add_uint(tree, hf_mwg502_upstream_port, tvb, v->upstream_port);
 }
 
-proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
+/* The verdict's subtree; its cause item, which carries the expert info, in
+ * *cause_item_out. */
+static proto_tree *add_verdict_tree(tvbuff_t *tvb, proto_tree *tree, const mwg_verdict *v, const char *cause,
+                                    proto_item **cause_item_out)
 {
-    const char *cause = mwg_cause_token(v->cause);
-    const char *host = v->host ? v->host : "?";
-    /* "[502: dns_nxdomain, host]" after a space, in one call without a
-     * printf: every error of a flood comes here, with or without a tree,
-     * and each separate append walks the whole Info text again. */
-    char status[4] = { (char)('0' + v->status / 100 % 10), (char)('0' + v->status / 10 % 10),
-                       (char)('0' + v->status % 10), '\0' };
-    const char *info = col_get_text(pinfo->cinfo, COL_INFO);
-    col_append_lstr(pinfo->cinfo, COL_INFO, info && *info ? " [" : "[", status, ": ", cause, ", ", host, "]",
-                    COL_ADD_LSTR_TERMINATOR);
-
     proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ": %s", v->summary ? v->summary : cause);
     proto_item_set_generated(ti);
@@ -135,6 +127,26 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
         add_string(t, hf_mwg502_gateway, tvb, mwg_gateway_name(v->gateway));
     if (v->via_parent)
         proto_item_set_generated(proto_tree_add_boolean(t, hf_mwg502_parent_proxy, tvb, 0, 0, TRUE));
+    *cause_item_out = cause_item;
+    return t;
+}
+
+proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
+{
+    const char *cause = mwg_cause_token(v->cause);
+    const char *host = v->host ? v->host : "?";
+    /* "[502: dns_nxdomain, host]" after a space, in one call without a
+     * printf: every error of a flood comes here, with or without a tree,
+     * and each separate append walks the whole Info text again. */
+    char status[4] = { (char)('0' + v->status / 100 % 10), (char)('0' + v->status / 10 % 10),
+                       (char)('0' + v->status % 10), '\0' };
+    const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+    col_append_lstr(pinfo->cinfo, COL_INFO, info && *info ? " [" : "[", status, ": ", cause, ", ", host, "]",
+                    COL_ADD_LSTR_TERMINATOR);
+
+    /* A plain read has no tree: its two dozen items are not even tried. */
+    proto_item *cause_item = NULL;
+    proto_tree *t = tree ? add_verdict_tree(tvb, tree, v, cause, &cause_item) : NULL;
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
     /* Unworded, the text is seen by nobody: the expert info still counts,
      * with its own words. */
