@@ -55,12 +55,13 @@ mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gate
         for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers); i++)
             mwg_mark_set_add(&marks, gateway_markers[i]);
     }
-    mwg_mark_hits hits;
-    mwg_mark_scan(&marks, body, len, &hits);
-    *is_gateway_page = hits.found != 0;
     /* The earliest family marker wins: the template name and the title come
-     * before any free text the page may quote. */
-    int family = mwg_mark_earliest(&hits, (UINT32_C(1) << G_N_ELEMENTS(family_markers)) - 1);
+     * before any free text the page may quote.  The scan ends there. */
+    uint32_t families = (UINT32_C(1) << G_N_ELEMENTS(family_markers)) - 1;
+    mwg_mark_hits hits;
+    mwg_mark_scan(&marks, body, len, families, &hits);
+    *is_gateway_page = hits.found != 0;
+    int family = mwg_mark_earliest(&hits, families);
     if (family >= 0)
         return family_markers[family].family;
     return MWG_CAT_UNKNOWN;

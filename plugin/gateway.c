@@ -44,8 +44,9 @@ static mwg_gateway first_mark(mark_table *t, const uint8_t *text, size_t len)
     if (!t->set.n)
         for (size_t i = 0; i < t->n; i++)
             mwg_mark_set_add(&t->set, t->marks[i].mark);
+    /* The table's first mark cannot be bettered: the scan ends there. */
     mwg_mark_hits hits;
-    mwg_mark_scan(&t->set, text, len, &hits);
+    mwg_mark_scan(&t->set, text, len, UINT32_C(1), &hits);
     return hits.found ? t->marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
 }
 

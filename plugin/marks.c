@@ -18,35 +18,45 @@ void mwg_mark_set_add(mwg_mark_set *set, const char *mark)
     set->n++;
 }
 
+/* The mark's first byte is known to match: from the second on. */
 static bool equal_folded(const uint8_t *p, const char *mark, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 1; i < len; i++)
         if (mwg_ascii_lower(p[i]) != (uint8_t)mark[i])
             return false;
     return true;
 }
 
-void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, mwg_mark_hits *hits)
+void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t stop, mwg_mark_hits *hits)
 {
-    hits->found = 0;
-    if (!p || set->n == 0)
+    /* Kept in locals: the page's bytes may alias anything, and the
+     * compiler would otherwise reload the hits at every byte. */
+    uint32_t found = 0;
+    if (!p || set->n == 0) {
+        hits->found = 0;
         return;
+    }
     if (n > MWG_BLOCKPAGE_SCAN)
         n = MWG_BLOCKPAGE_SCAN;
     uint32_t all = set->n == 32 ? UINT32_MAX : (UINT32_C(1) << set->n) - 1;
-    for (size_t at = 0; at < n && hits->found != all; at++) {
+    for (size_t at = 0; at < n; at++) {
         /* A mark found once is not looked for again: only its first
          * occurrence counts. */
-        uint32_t starting = set->by_first[p[at]] & ~hits->found;
-        while (starting) {
+        uint32_t starting = set->by_first[p[at]] & ~found;
+        if (!starting)
+            continue;
+        do {
             unsigned i = (unsigned)__builtin_ctz(starting);
             starting &= starting - 1;
             if (set->len[i] <= n - at && equal_folded(p + at, set->text[i], set->len[i])) {
-                hits->found |= UINT32_C(1) << i;
+                found |= UINT32_C(1) << i;
                 hits->at[i] = at;
             }
-        }
+        } while (starting);
+        if ((found & stop) || found == all)
+            break;
     }
+    hits->found = found;
 }
 
 int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among)

@@ -2709,7 +2709,7 @@ static void test_mark_scan(void)
     for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
         size_t len = strlen(texts[t]);
         mwg_mark_hits hits;
-        mwg_mark_scan(&set, (const uint8_t *)texts[t], len, &hits);
+        mwg_mark_scan(&set, (const uint8_t *)texts[t], len, 0, &hits);
         for (size_t i = 0; i < G_N_ELEMENTS(marks); i++) {
             size_t want = naive_first(texts[t], len, marks[i], MWG_BLOCKPAGE_SCAN);
             g_assert_cmpint((hits.found >> i) & 1, ==, want != SIZE_MAX);
@@ -2718,18 +2718,24 @@ static void test_mark_scan(void)
         }
     }
     mwg_mark_hits hits;
-    mwg_mark_scan(&set, (const uint8_t *)texts[4], strlen(texts[4]), &hits);
+    mwg_mark_scan(&set, (const uint8_t *)texts[4], strlen(texts[4]), 0, &hits);
     g_assert_cmpuint(hits.found, ==, 1u << 1);
     g_string_free(long_page, TRUE);
 
     /* The earliest among some marks; the lowest index at one offset. */
-    mwg_mark_scan(&set, (const uint8_t *)texts[0], strlen(texts[0]), &hits);
+    mwg_mark_scan(&set, (const uint8_t *)texts[0], strlen(texts[0]), 0, &hits);
     g_assert_cmpint(mwg_mark_earliest(&hits, UINT32_MAX), ==, 0);       /* "cannot", "can" at 3 */
     g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 2 | 1u << 4), ==, 2); /* "not" at 6 */
     g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 4), ==, 4);
     g_assert_cmpint(mwg_mark_earliest(&hits, 1u << 5), ==, -1);
-    mwg_mark_scan(&set, NULL, 10, &hits);
+    mwg_mark_scan(&set, NULL, 10, 0, &hits);
     g_assert_cmpuint(hits.found, ==, 0);
+    /* Stopped where "not" is found (6): every mark starting before or
+     * there is found where it first occurs, "z" (28) is not looked for. */
+    mwg_mark_scan(&set, (const uint8_t *)texts[0], strlen(texts[0]), 1u << 2, &hits);
+    g_assert_cmpuint(hits.found, ==, 1u << 0 | 1u << 1 | 1u << 2 | 1u << 3);
+    g_assert_cmpuint(hits.at[2], ==, 6);
+    g_assert_cmpuint(hits.at[3], ==, 3);
 }
 
 /* Addresses are written as the C library writes them; "?" for none. */
