@@ -214,6 +214,7 @@ typedef struct {
     uint32_t last_syn_seq;
     int64_t last_syn_ts;
     uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
+    uint32_t candidate_in;      /* the last candidate list it was put in (judge_attempts.c) */
     uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
     int64_t rst_ts, icmp_ts;
     mwg_icmp_error icmp;
@@ -326,6 +327,7 @@ struct mwg_correlator {
     mwg_lru owners;
     conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
     unsigned n_recent, next_recent;
+    uint32_t candidate_lists;   /* candidate lists made so far, each one's stamp (never 0) */
     recent_ask asks[MWG_RECENT_ASKS];       /* ring of the latest client requests for names */
     unsigned n_asks, next_ask;
     mwg_frame_notes frame_notes;            /* of the frame being fed */

@@ -212,11 +212,14 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
     return true;
 }
 
-static void add_candidate(GPtrArray *out, conn *cn)
+/* Each connection once in the list: the list's stamp on the connection
+ * says it is there.  (A scan of the list made a storm's judgements
+ * quadratic: hundreds of attempts and forwards to one host.) */
+static void add_candidate(mwg_correlator *c, GPtrArray *out, conn *cn)
 {
-    for (guint k = 0; k < out->len; k++)
-        if (g_ptr_array_index(out, k) == cn)
-            return;
+    if (cn->candidate_in == c->candidate_lists)
+        return;
+    cn->candidate_in = c->candidate_lists;
     g_ptr_array_add(out, cn);
 }
 
@@ -236,13 +239,13 @@ static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *
         for (unsigned i = 0; e && i < e->conns.n; i++) {
             conn *cn = ref_resolve(c, &e->conns.refs[i]);
             if (cn)
-                g_ptr_array_add(out, cn);
+                add_candidate(c, out, cn);
         }
     }
     for (unsigned i = 0; ne && i < ne->forwards.n; i++) {
         conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
         if (cn)
-            add_candidate(out, cn);
+            add_candidate(c, out, cn);
     }
 }
 
@@ -339,7 +342,7 @@ void judge_unowned_candidates(const judge *j, GPtrArray *out)
             name_candidate(j->v, &cn->server.addr);
             continue;
         }
-        add_candidate(out, cn);
+        add_candidate(c, out, cn);
     }
 }
 
@@ -353,12 +356,14 @@ static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;
         if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
-            add_candidate(out, cn);
+            add_candidate(c, out, cn);
     }
 }
 
 void judge_candidates(const judge *j, const mwg_addr *literal, GPtrArray *out)
 {
+    if (++j->c->candidate_lists == 0)
+        j->c->candidate_lists = 1;
     host_conns(j->c, j->ne, literal, j->req->port, out);
     if (j->c->n_parents || j->c->cfg.n_parent_proxies)
         parent_attempts(j->c, j, out);
