@@ -134,27 +134,15 @@ static void correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
     mwg_store_note(pinfo->num, mwg_correlator_frame_notes(correlator));
 }
 
-/* Whether Expert Information (tshark -z expert, the GUI's dialog) listens.
- * Its tap is registered after the handoffs: looked up when first needed. */
-static bool expert_tap_listens(void)
-{
-    static int expert_tap;      /* 0: not found yet (tap ids start at 1) */
-    if (!expert_tap)
-        expert_tap = find_tap_id("expert");
-    return expert_tap && have_tap_listener(expert_tap);
-}
-
 static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!PINFO_FD_VISITED(pinfo) && correlator)
         correlate_frame(tvb, pinfo);
     proto_tree *verdict_tree = NULL;
     unsigned n = mwg_store_count(pinfo->num);
-    /* The summary is read in the tree and in the expert info's text, which
-     * the expert tap sees (tshark -z expert, the GUI's Expert Information)
-     * with or without a tree: a read that shows neither (a plain read, a
-     * filter on the cause) is spared its wording. */
-    bool worded = n && (mwg_render_shows_summary(tree) || expert_tap_listens());
+    /* A read that shows no summary (a plain read, a filter on the cause) is
+     * spared its wording. */
+    bool worded = n && mwg_render_shows_summary(tree);
     for (unsigned i = 0; i < n; i++) {
         /* The tap reads the verdict after this returns: it lives as long
          * as the packet. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <epan/expert.h>
+#include <epan/tap.h>
 
 static int proto_mwg502 = -1;
 
@@ -159,12 +160,20 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 
 bool mwg_render_shows_summary(proto_tree *tree)
 {
-    /* The summary is also the text of the expert info's item. */
+    /* The summary is also the expert info's text: in the tree's expert
+     * item, and for the expert tap, which sees it with or without a tree.
+     * Both are Wireshark's own, registered after the handoffs: looked up
+     * when first needed. */
     static int hf_expert_message = -2;
+    static int expert_tap;      /* 0: not found yet (tap ids start at 1) */
     if (hf_expert_message == -2)
         hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
-    return tree && (proto_field_is_referenced(tree, hf_mwg502_summary) ||
-                    (hf_expert_message >= 0 && proto_field_is_referenced(tree, hf_expert_message)));
+    if (!expert_tap)
+        expert_tap = find_tap_id("expert");
+    if (tree && (proto_field_is_referenced(tree, hf_mwg502_summary) ||
+                 (hf_expert_message >= 0 && proto_field_is_referenced(tree, hf_expert_message))))
+        return true;
+    return expert_tap && have_tap_listener(expert_tap);
 }
 
 void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,

@@ -17,9 +17,10 @@ void mwg_render_register(int proto);
 /* The explanation of a gateway error response in this frame; returns its
  * subtree. */
 proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v);
-/* Whether the tree shows the summary: it is visible (-V, the GUI's detail
- * pane), or a filter, column or field extraction asks for mwg502.summary
- * or for the expert info's text, which is the summary. */
+/* Whether anything shows the summary: a visible tree (-V, the GUI's detail
+ * pane), a filter, column or field extraction that asks for mwg502.summary
+ * or for the expert info's text, which is the summary, or the expert tap
+ * (tshark -z expert, the GUI's Expert Information). */
 bool mwg_render_shows_summary(proto_tree *tree);
 
 /* This frame belongs to the incidents of these error frames and is the
