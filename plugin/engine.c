@@ -48,7 +48,7 @@ static void watch_count(GHashTable *watch, guint hash, int delta)
 void watch_update(mwg_correlator *c, conn *cn)
 {
     forward *fw = cn->client_leg ? NULL : awaiting_reply(cn);
-    bool wanted = (fw && !fw->reply_started) || cn->dir[0].pending || cn->dir[1].pending;
+    bool wanted = (fw && !fw->reply_started) || (cn->dirs && (cn->dirs[0].pending || cn->dirs[1].pending));
     if (wanted == cn->watched)
         return;
     watch_count(c->watch, flow_key_hash(&cn->key), wanted ? 1 : -1);
@@ -81,8 +81,9 @@ static void conn_free(void *p)
     }
     if (c && cn->watched)
         watch_count(c->watch, flow_key_hash(&cn->key), -1);
-    for (int d = 0; d < 2; d++)
-        http_dir_clear(&cn->dir[d]);
+    for (int d = 0; cn->dirs && d < 2; d++)
+        http_dir_clear(&cn->dirs[d]);
+    g_free(cn->dirs);
     if (cn->waiting)
         g_queue_free_full(cn->waiting, client_request_free);
     for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
@@ -151,14 +152,14 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
     cn->client = src_is_client ? fl->src : fl->dst;
     cn->server = src_is_client ? fl->dst : fl->src;
     uint64_t before = c->conns.evicted;
-    mwg_lru_insert(&c->conns, &cn->lru, &cn->key, c->clock);
+    mwg_lru_insert(&c->conns, &cn->lru, c->clock);
     note_evictions(c, &c->conns, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
     return cn;
 }
 
 /* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
 #define LRU_OBTAIN(table, type, key_ptr, now) \
-    ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), offsetof(type, key), (now)))
+    ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), (now)))
 
 void endpoint_remember(mwg_correlator *c, conn *cn)
 {
@@ -183,6 +184,19 @@ void conn_add_frame(conn *cn, uint32_t frame)
     frames_add_fixed(cn->frames, &cn->n_frames, MWG_MAX_ATTEMPT_FRAMES, frame);
 }
 
+http_dir *conn_dir(conn *cn, int dir)
+{
+    if (!cn->dirs)
+        cn->dirs = g_new0(http_dir, 2);
+    return &cn->dirs[dir];
+}
+
+const http_dir *conn_dir_peek(const conn *cn, int dir)
+{
+    static const http_dir blank;
+    return cn->dirs ? &cn->dirs[dir] : &blank;
+}
+
 name_entry *name_get(mwg_correlator *c, const char *name, bool create)
 {
     name_entry *ne = mwg_lru_lookup(&c->names, name);
@@ -196,7 +210,7 @@ name_entry *name_get(mwg_correlator *c, const char *name, bool create)
     ne = g_malloc0(sizeof *ne + len + 1);
     memcpy(ne->name, name, len + 1);
     uint64_t before = c->names.evicted;
-    mwg_lru_insert(&c->names, &ne->lru, ne->name, c->clock);
+    mwg_lru_insert(&c->names, &ne->lru, c->clock);
     note_evictions(c, &c->names, before, &c->loss.names_evicted, MWG_DROP_NAMES);
     return ne;
 }
@@ -264,11 +278,16 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
      * may be late by a fraction of the window (see lru.h). */
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
     int64_t name_slack = name_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
-    mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, cfg->max_conns, conn_slack, conn_free);
-    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, cfg->max_conns, conn_slack, endpoint_free);
-    mwg_lru_init(&c->names, g_str_hash, g_str_equal, cfg->max_names, name_slack, name_free);
-    mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, cfg->max_names, name_slack, g_free);
-    mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, cfg->max_names, name_slack, g_free);
+    mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, offsetof(conn, key), cfg->max_conns, conn_slack,
+                 conn_free);
+    mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, offsetof(endpoint_entry, key), cfg->max_conns,
+                 conn_slack, endpoint_free);
+    mwg_lru_init(&c->names, g_str_hash, g_str_equal, offsetof(name_entry, name), cfg->max_names, name_slack,
+                 name_free);
+    mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, offsetof(dns_flow_entry, key), cfg->max_names,
+                 name_slack, g_free);
+    mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, offsetof(addr_owner, key), cfg->max_names, name_slack,
+                 g_free);
     return c;
 }
 
@@ -371,8 +390,8 @@ unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)
     /* Oldest connection first, as the capture went; the list is taken
      * first, as ending a message may touch the table. */
     GPtrArray *all = g_ptr_array_new();
-    for (GList *l = c->conns.order.head; l; l = l->next)
-        g_ptr_array_add(all, l->data);
+    for (mwg_lru_entry *e = c->conns.head; e; e = e->next)
+        g_ptr_array_add(all, e);
     c->frame = UINT32_MAX;
     for (guint i = 0; i < all->len; i++) {
         for (int d = 0; d < 2; d++)

@@ -220,7 +220,9 @@ typedef struct {
     mwg_icmp_error icmp;
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
-    http_dir dir[2];            /* [0] from the client, [1] from the server */
+    /* [0] from the client, [1] from the server: made with the first byte
+     * or SYN-ACK (see conn_dir), never for an attempt that failed. */
+    http_dir *dirs;
     tunnel *tunnel;             /* client leg: the CONNECT that made it a tunnel */
     tls_handshake *tls;         /* upstream leg: the gateway speaks TLS to the origin */
     bool http_seen;             /* Wireshark dissected an HTTP message on it */
@@ -259,7 +261,9 @@ typedef struct {
 typedef struct {
     uint16_t id, qtype;
     mwg_endpoint client, server;    /* server: the last one asked */
-    mwg_addr servers[MWG_MAX_DNS_SERVERS];  /* the distinct servers asked */
+    /* The distinct servers asked, by a digest of their address: only
+     * counted, and a flood of names keeps a transaction each. */
+    uint32_t servers[MWG_MAX_DNS_SERVERS];
     unsigned n_servers;
     uint32_t first_query_frame, last_query_frame, query_count;
     int64_t last_query_ts;
@@ -352,6 +356,10 @@ int64_t mwg_seconds(double s);
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl);
 conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client);
 void conn_add_frame(conn *cn, uint32_t frame);
+/* A direction of the connection as a stream of HTTP messages: conn_dir
+ * makes both on first use, conn_dir_peek gives a blank one until then. */
+http_dir *conn_dir(conn *cn, int dir);
+const http_dir *conn_dir_peek(const conn *cn, int dir);
 bool is_copy_of(const mwg_correlator *c, uint32_t frame, int64_t ts);
 void endpoint_remember(mwg_correlator *c, conn *cn);
 name_entry *name_get(mwg_correlator *c, const char *name, bool create);

@@ -91,7 +91,7 @@ static void emit(mwg_correlator *c, conn *cn, int dir, const http_msg *msg)
 {
     /* An answer ends the request it answers, even one whose body never
      * came whole (a gateway may refuse before the upload ends). */
-    if (msg->m.is_response && cn->dir[!dir].pending)
+    if (msg->m.is_response && conn_dir_peek(cn, !dir)->pending)
         http_stream_abandon(c, cn, !dir);
     intake_http(c, cn, dir, msg);
 }
@@ -151,7 +151,7 @@ static bool taken_although_partial(const mwg_facts *f, const mwg_http_message *m
 static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const uint8_t *p, size_t len,
                          bool cut, uint32_t seq, bool after_gap, frame_reading *fr)
 {
-    http_dir *d = &cn->dir[dir];
+    http_dir *d = conn_dir(cn, dir);
     size_t off = 0;
     bool boundary = true;
     while (off < len) {
@@ -179,7 +179,7 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
 /* The messages of the segment, as far as it is not a copy of bytes read. */
 static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, frame_reading *fr)
 {
-    http_dir *d = &cn->dir[dir];
+    http_dir *d = conn_dir(cn, dir);
     uint32_t seq = f->tcp_seq, end = seq + f->payload_len;
     const mwg_bytes *r = &f->reassembled;
     if (f->http.took_message)
@@ -266,8 +266,8 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
 void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)
 {
     frame_reading fr = { 0 };
-    bool copy = cn->dir[dir].seq_known && f->payload_len > 0 &&
-                !seq_before(cn->dir[dir].taken_end, f->tcp_seq + f->payload_len);
+    const http_dir *seen = conn_dir_peek(cn, dir);
+    bool copy = seen->seq_known && f->payload_len > 0 && !seq_before(seen->taken_end, f->tcp_seq + f->payload_len);
     read_frame(c, cn, dir, f, &fr);
     /* Wireshark dissected a message here that was not read: say so. */
     if (f->http.took_message && fr.read == 0 && !copy)
@@ -276,9 +276,9 @@ void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
 
 void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
 {
-    http_dir *d = &cn->dir[dir];
-    if (!d->pending)
+    if (!conn_dir_peek(cn, dir)->pending)
         return;
+    http_dir *d = conn_dir(cn, dir);
     /* Only on a connection Wireshark takes for HTTP: bytes that merely look
      * like a message on another protocol's connection are not one. */
     mwg_http_message m;

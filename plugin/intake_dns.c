@@ -50,7 +50,7 @@ static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *nam
     o = g_malloc0(sizeof *o + len + 1);
     o->key = k;
     memcpy(o->name, name, len + 1);
-    mwg_lru_insert(&c->owners, &o->lru, &o->key, c->clock);
+    mwg_lru_insert(&c->owners, &o->lru, c->clock);
 }
 
 static void remember_addrs(mwg_correlator *c, name_entry *ne, const mwg_facts *f)
@@ -89,16 +89,38 @@ static void remember_dns_flow(mwg_correlator *c, const mwg_flow *fl, const char 
     fe = g_malloc0(sizeof *fe + len + 1);
     fe->key = k;
     memcpy(fe->name, name, len + 1);
-    mwg_lru_insert(&c->dns_flows, &fe->lru, &fe->key, c->clock);
+    mwg_lru_insert(&c->dns_flows, &fe->lru, c->clock);
+}
+
+/* The query's flow is only kept for ICMP errors quoting it, which matter
+ * while a query on it waits: once every one from that client port to that
+ * server is answered, the entry goes (a flood of names would otherwise
+ * keep one per query for the whole window). */
+static void forget_dns_flow(mwg_correlator *c, const name_entry *ne, const mwg_flow *query)
+{
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        if (!t->response_frame && mwg_endpoint_equal(&t->client, &query->src) &&
+            mwg_endpoint_equal(&t->server, &query->dst))
+            return;
+    }
+    flow_key k;
+    flow_key_make(query, &k);
+    dns_flow_entry *fe = mwg_lru_lookup(&c->dns_flows, &k);
+    if (fe && strcmp(fe->name, ne->name) == 0)
+        mwg_lru_remove(&c->dns_flows, &fe->lru);
 }
 
 static void count_server(dns_txn *t, const mwg_addr *server)
 {
+    ep_key k;
+    addr_key_make(server, &k);
+    uint32_t digest = ep_key_hash(&k);
     for (unsigned i = 0; i < t->n_servers; i++)
-        if (mwg_addr_equal(&t->servers[i], server))
+        if (t->servers[i] == digest)
             return;
     if (t->n_servers < MWG_MAX_DNS_SERVERS)
-        t->servers[t->n_servers++] = *server;
+        t->servers[t->n_servers++] = digest;
 }
 
 void intake_dns(mwg_correlator *c, const mwg_facts *f)
@@ -140,4 +162,8 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
     t->answers_cut = f->dns_answers_cut;
     if (f->dns_rcode == 0)
         remember_addrs(c, ne, f);
+    if (f->is_udp) {
+        mwg_flow query = mwg_flow_reversed(&f->flow);
+        forget_dns_flow(c, ne, &query);
+    }
 }

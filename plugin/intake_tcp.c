@@ -39,7 +39,7 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
     bool afresh = cn && ((cn->rst_frame && f->tcp_seq != cn->last_syn_seq) ||
                          c->clock - cn->last_syn_ts > mwg_seconds(c->cfg.connect_window_s));
     if (!cn || !mwg_endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->waiting ||
-        cn->dir[0].seq_known || afresh)
+        conn_dir_peek(cn, 0)->seq_known || afresh)
         cn = conn_create(c, &f->flow, true);
     if (cn->syn_count && f->tcp_seq == cn->last_syn_seq && c->clock - cn->last_syn_ts < MWG_COPY_WINDOW_NS) {
         conn_add_frame(cn, f->frame);   /* a copy: part of the incident, not another attempt */
@@ -138,7 +138,7 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
         }
         /* The server's stream starts here: an answer that starts later
          * than its first byte follows answers the capture lacks. */
-        http_dir *d = &cn->dir[1];
+        http_dir *d = conn_dir(cn, 1);
         if (!d->seq_known) {
             d->seq_known = d->at_boundary = true;
             d->taken_end = f->tcp_seq + 1;

@@ -120,7 +120,7 @@ bool intake_tls_handshake(mwg_correlator *c, conn *cn, int dir, const mwg_facts 
     tls_handshake *t = cn->tls;
     if (!t) {
         /* The gateway's first bytes on an upstream connection: a ClientHello. */
-        if (dir != 0 || cn->n_fwd || cn->dir[0].seq_known || f->payload.len == 0 ||
+        if (dir != 0 || cn->n_fwd || conn_dir_peek(cn, 0)->seq_known || f->payload.len == 0 ||
             !mwg_tls_is_record(f->payload.p, f->payload.len, true))
             return false;
         t = cn->tls = g_new0(tls_handshake, 1);

@@ -32,7 +32,7 @@ static size_t header_limit(mwg_gateway gw)
  * 0. */
 static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v)
 {
-    const http_dir *d = &cn->dir[1];
+    const http_dir *d = conn_dir_peek(cn, 1);
     if (!fw->reply_started || !d->pending || d->pending_frame <= fw->frame || d->pending_frame >= v->error_frame)
         return 0;
     mwg_http_message m;
@@ -120,7 +120,7 @@ static bool judge_forward(judge *j, conn *const *cands, unsigned n)
         if (bad) {
             mwg_verdict_set_cause(v, MWG_CAUSE_HTTP_INVALID_RESPONSE);
             v->evidence_frame = bad;
-            const frame_list *segs = &best_conn->dir[1].pending_frames;
+            const frame_list *segs = &conn_dir_peek(best_conn, 1)->pending_frames;
             for (unsigned i = 0; i < segs->n && segs->v[i] < v->error_frame; i++)
                 mwg_verdict_add_frame(v, segs->v[i]);
             break;
@@ -207,13 +207,13 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     v->upstream = ev->server.addr;
     v->upstream_port = ev->server.port;
     uint32_t first = 0;
-    mwg_addr servers[MWG_MAX_DNS_TXNS * MWG_MAX_DNS_SERVERS];
+    uint32_t servers[MWG_MAX_DNS_TXNS * MWG_MAX_DNS_SERVERS];
     unsigned n_servers = 0;
     for (unsigned i = 0; i < n; i++) {
         for (unsigned s = 0; s < rel[i]->n_servers; s++) {
             bool seen = false;
             for (unsigned k = 0; k < n_servers && !seen; k++)
-                seen = mwg_addr_equal(&servers[k], &rel[i]->servers[s]);
+                seen = servers[k] == rel[i]->servers[s];
             if (!seen)
                 servers[n_servers++] = rel[i]->servers[s];
         }

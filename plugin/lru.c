@@ -4,11 +4,46 @@
 
 #include <string.h>
 
-void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity, int64_t requeue_ns,
-                  void (*free_entry)(void *entry))
+static void *key_of(const mwg_lru *t, mwg_lru_entry *e)
+{
+    return (uint8_t *)e + t->key_offset;
+}
+
+static mwg_lru_entry *entry_of(const mwg_lru *t, void *key)
+{
+    return key ? (mwg_lru_entry *)((uint8_t *)key - t->key_offset) : NULL;
+}
+
+static void unlink_entry(mwg_lru *t, mwg_lru_entry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        t->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        t->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void push_tail(mwg_lru *t, mwg_lru_entry *e)
+{
+    e->prev = t->tail;
+    e->next = NULL;
+    if (t->tail)
+        t->tail->next = e;
+    else
+        t->head = e;
+    t->tail = e;
+}
+
+void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offset, unsigned capacity,
+                  int64_t requeue_ns, void (*free_entry)(void *entry))
 {
     t->map = g_hash_table_new(hash, equal);
-    g_queue_init(&t->order);
+    t->key_offset = key_offset;
+    t->head = t->tail = NULL;
     t->capacity = capacity ? capacity : 1;
     t->requeue_ns = requeue_ns > 0 ? requeue_ns : 0;
     t->free_entry = free_entry;
@@ -17,15 +52,15 @@ void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacit
 
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e)
 {
-    g_hash_table_remove(t->map, e->key);
-    g_queue_unlink(&t->order, &e->link);
+    g_hash_table_remove(t->map, key_of(t, e));
+    unlink_entry(t, e);
     t->free_entry(e);
 }
 
 void mwg_lru_destroy(mwg_lru *t)
 {
-    while (t->order.head)
-        mwg_lru_remove(t, t->order.head->data);
+    while (t->head)
+        mwg_lru_remove(t, t->head);
     if (t->map)
         g_hash_table_destroy(t->map);
     t->map = NULL;
@@ -33,21 +68,18 @@ void mwg_lru_destroy(mwg_lru *t)
 
 void *mwg_lru_lookup(const mwg_lru *t, const void *key)
 {
-    return g_hash_table_lookup(t->map, key);
+    return entry_of(t, g_hash_table_lookup(t->map, key));
 }
 
-void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now)
+void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, int64_t now)
 {
-    while (g_hash_table_size(t->map) >= t->capacity && t->order.head) {
-        mwg_lru_remove(t, t->order.head->data);
+    while (g_hash_table_size(t->map) >= t->capacity && t->head) {
+        mwg_lru_remove(t, t->head);
         t->evicted++;
     }
-    e->key = key;
     e->last = e->queued = now;
-    e->link.data = e;
-    e->link.prev = e->link.next = NULL;
-    g_queue_push_tail_link(&t->order, &e->link);
-    g_hash_table_insert(t->map, (gpointer)key, e);
+    push_tail(t, e);
+    g_hash_table_add(t->map, key_of(t, e));
 }
 
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
@@ -56,31 +88,29 @@ void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
     if (now >= e->queued && now - e->queued < t->requeue_ns)
         return;
     e->queued = now;
-    if (t->order.tail != &e->link) {
-        g_queue_unlink(&t->order, &e->link);
-        g_queue_push_tail_link(&t->order, &e->link);
+    if (t->tail != e) {
+        unlink_entry(t, e);
+        push_tail(t, e);
     }
 }
 
-void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, size_t key_offset,
-                     int64_t now)
+void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, int64_t now)
 {
-    mwg_lru_entry *e = g_hash_table_lookup(t->map, key);
+    mwg_lru_entry *e = mwg_lru_lookup(t, key);
     if (e) {
         mwg_lru_touch(t, e, now);
         return e;
     }
     e = g_malloc0(entry_size);
-    uint8_t *stored_key = (uint8_t *)e + key_offset;
-    memcpy(stored_key, key, key_size);
-    mwg_lru_insert(t, e, stored_key, now);
+    memcpy(key_of(t, e), key, key_size);
+    mwg_lru_insert(t, e, now);
     return e;
 }
 
 void mwg_lru_expire(mwg_lru *t, int64_t horizon)
 {
-    while (t->order.head && ((mwg_lru_entry *)t->order.head->data)->last < horizon)
-        mwg_lru_remove(t, t->order.head->data);
+    while (t->head && t->head->last < horizon)
+        mwg_lru_remove(t, t->head);
 }
 
 unsigned mwg_lru_size(const mwg_lru *t)

@@ -19,34 +19,39 @@
 #include <glib.h>
 #include <stdint.h>
 
-/* Embed as the first member of every entry. */
-typedef struct {
-    GList link;                 /* node in the recency queue; data = entry */
-    const void *key;            /* points into the entry itself */
+/* Embed as the first member of every entry; the entry holds its key too,
+ * at the same offset in every entry of a table.  (Tables hold up to
+ * hundreds of thousands of entries: no word here is spare.) */
+typedef struct mwg_lru_entry {
+    struct mwg_lru_entry *prev, *next;  /* the recency queue */
     int64_t last;               /* engine clock at the last touch */
     int64_t queued;             /* ... at the last move to the tail */
 } mwg_lru_entry;
 
 typedef struct {
-    GHashTable *map;            /* key -> entry */
-    GQueue order;               /* least recently touched at the head */
+    /* The entries' keys, as a set: the entry is found from its key's
+     * address, and a set keeps no second array of values. */
+    GHashTable *map;
+    size_t key_offset;
+    mwg_lru_entry *head, *tail; /* least recently touched at the head */
     unsigned capacity;
     int64_t requeue_ns;         /* see above; 0: every touch moves */
     void (*free_entry)(void *entry);
     uint64_t evicted;           /* entries dropped because the table was full */
 } mwg_lru;
 
-void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, unsigned capacity, int64_t requeue_ns,
-                  void (*free_entry)(void *entry));
+/* 'key_offset': where an entry holds its key. */
+void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offset, unsigned capacity,
+                  int64_t requeue_ns, void (*free_entry)(void *entry));
 void mwg_lru_destroy(mwg_lru *t);
 void *mwg_lru_lookup(const mwg_lru *t, const void *key);
-/* Inserts an entry whose key is not in the table; may evict the oldest. */
-void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, const void *key, int64_t now);
+/* Inserts an entry, its key set, whose key is not in the table; may evict
+ * the oldest. */
+void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, int64_t now);
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now);
-/* The entry for 'key', touched; made zeroed (entry_size bytes, the key copied
- * to key_offset) when absent.  For entries that g_free releases. */
-void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, size_t key_offset,
-                     int64_t now);
+/* The entry for 'key', touched; made zeroed (entry_size bytes, the key's
+ * key_size bytes copied in) when absent.  For entries that g_free releases. */
+void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, int64_t now);
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e);
 /* Drops every entry last touched before 'horizon'. */
 void mwg_lru_expire(mwg_lru *t, int64_t horizon);

@@ -34,7 +34,7 @@ static item *get(mwg_lru *t, const char *key, int64_t now)
 {
     char k[8];
     make_key(k, key);
-    return mwg_lru_obtain(t, k, sizeof k, sizeof(item), offsetof(item, key), now);
+    return mwg_lru_obtain(t, k, sizeof k, sizeof(item), now);
 }
 
 static bool has(const mwg_lru *t, const char *key)
@@ -57,7 +57,7 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
 static void init(mwg_lru *t, unsigned capacity)
 {
     freed = 0;
-    mwg_lru_init(t, key_hash, key_equal, capacity, SEC, free_item);
+    mwg_lru_init(t, key_hash, key_equal, offsetof(item, key), capacity, SEC, free_item);
 }
 
 static void test_full_drops_least_recent(void)
