@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A verdict, packed: strings and addresses by their index in the tables
- * below (0: none), its incident frames as a run of 'frames'. */
+/* A verdict, packed: its host in host_text, addresses by their index in
+ * the table below (0: none), its incident frames as a run of 'frames'. */
 typedef struct {
     uint32_t error_frame, request_frame, attempt_frame, evidence_frame, connect_frame;
-    uint32_t host, upstream, reporter;
+    char *host;                 /* in host_text */
+    uint32_t upstream, reporter;
     uint32_t attempts;
     uint32_t frames_at, n_frames;
     int64_t elapsed_ns;
@@ -29,8 +30,13 @@ typedef struct {
 static GArray *verdicts;        /* packed, by error frame */
 static GArray *late;            /* packed, for earlier frames than the last (responses cut off) */
 static GArray *frames;          /* uint32_t: the incident frames of every verdict */
-static GPtrArray *hosts;        /* index -> host name */
-static GHashTable *host_index;  /* host name -> index */
+/* Host names.  A storm names one host thousands of times, a flood
+ * thousands of hosts once each: the latest host of each of HOST_RECENT
+ * hash buckets is shared, and no index of every host is kept (in a flood
+ * it weighed more than the names). */
+#define HOST_RECENT 256
+static GStringChunk *host_text;
+static char *host_recent[HOST_RECENT];
 static GArray *addrs;           /* index -> mwg_addr */
 static GHashTable *addr_index;  /* mwg_addr -> index */
 static GArray *incidents;       /* mwg_frame_link, by frame: built when the first pass is over */
@@ -65,9 +71,8 @@ void mwg_store_init(void)
     verdicts = g_array_new(FALSE, FALSE, (guint)sizeof(packed));
     late = g_array_new(FALSE, FALSE, (guint)sizeof(packed));
     frames = g_array_new(FALSE, FALSE, (guint)sizeof(uint32_t));
-    hosts = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(hosts, NULL);
-    host_index = g_hash_table_new(g_str_hash, g_str_equal);
+    host_text = g_string_chunk_new(64 * 1024);
+    memset(host_recent, 0, sizeof host_recent);
     addrs = g_array_new(FALSE, TRUE, (guint)sizeof(mwg_addr));
     g_array_set_size(addrs, 1);
     addr_index = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
@@ -83,27 +88,22 @@ void mwg_store_cleanup(void)
         *arrays[i] = NULL;
     }
     /* The indexes' keys live in the arrays: the indexes go first. */
-    if (host_index)
-        g_hash_table_destroy(host_index);
     if (addr_index)
         g_hash_table_destroy(addr_index);
-    host_index = addr_index = NULL;
-    if (hosts)
-        g_ptr_array_free(hosts, TRUE);
-    hosts = NULL;
+    addr_index = NULL;
+    if (host_text)
+        g_string_chunk_free(host_text);
+    host_text = NULL;
 }
 
-static uint32_t intern_host(const char *host)
+static char *keep_host(const char *host)
 {
     if (!host)
-        return 0;
-    gpointer at = g_hash_table_lookup(host_index, host);
-    if (at)
-        return GPOINTER_TO_UINT(at);
-    char *copy = g_strdup(host);
-    g_ptr_array_add(hosts, copy);
-    g_hash_table_insert(host_index, copy, GUINT_TO_POINTER(hosts->len - 1));
-    return hosts->len - 1;
+        return NULL;
+    char **recent = &host_recent[g_str_hash(host) % HOST_RECENT];
+    if (!*recent || strcmp(*recent, host) != 0)
+        *recent = g_string_chunk_insert(host_text, host);
+    return *recent;
 }
 
 /* Addresses are kept in a growing array, whose elements move: the index's
@@ -126,7 +126,7 @@ void mwg_store_add(mwg_verdict *v)
     packed p = {
         .error_frame = v->error_frame, .request_frame = v->request_frame,
         .attempt_frame = v->attempt_frame, .evidence_frame = v->evidence_frame, .connect_frame = v->connect_frame,
-        .host = intern_host(v->host), .upstream = intern_addr(&v->upstream), .reporter = intern_addr(&v->icmp.reporter),
+        .host = keep_host(v->host), .upstream = intern_addr(&v->upstream), .reporter = intern_addr(&v->icmp.reporter),
         .attempts = v->attempts, .frames_at = frames->len, .n_frames = v->n_frames,
         .elapsed_ns = v->elapsed_ns, .response_wait_s = (float)v->response_wait_s,
         .status = (uint16_t)v->status, .upstream_port = v->upstream_port,
@@ -206,7 +206,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->attempt_frame = p->attempt_frame;
     v->evidence_frame = p->evidence_frame;
     v->connect_frame = p->connect_frame;
-    v->host = g_ptr_array_index(hosts, p->host);
+    v->host = p->host;
     v->upstream = g_array_index(addrs, mwg_addr, p->upstream);
     v->icmp.reporter = g_array_index(addrs, mwg_addr, p->reporter);
     v->attempts = p->attempts;
