@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A verdict, packed: its host in host_text, addresses by their index in
- * the table below (0: none), its incident frames as a run of 'frames'. */
+/* A verdict, packed (one per error, a flood has 100,000: its members are
+ * ordered to leave no holes): its host in host_text, addresses by their
+ * index in 'addrs' (0: none), its incident frames as a run of 'frames'. */
 typedef struct {
     uint32_t error_frame, request_frame, attempt_frame, evidence_frame, connect_frame;
+    uint32_t attempts;
     char *host;                 /* in host_text */
     uint32_t upstream, reporter;
-    uint32_t attempts;
     uint32_t frames_at, n_frames;
     int64_t elapsed_ns;
     float response_wait_s;
@@ -22,9 +23,9 @@ typedef struct {
     uint8_t header_limit_kb;
     uint8_t n_candidates;
     uint8_t tls_alert, cert_problems;
+    bool block_page_recognised : 1, incomplete : 1, gateway_gave_up : 1, via_parent : 1;
+    bool tls_alert_known : 1, tls_reset : 1, tls_plain_http : 1, tls_undecrypted : 1, in_tunnel : 1;
     uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
-    bool block_page_recognised, incomplete, gateway_gave_up, via_parent;
-    bool tls_alert_known, tls_reset, tls_plain_http, tls_undecrypted, in_tunnel;
 } packed;
 
 static GArray *verdicts;        /* packed, by error frame */
@@ -38,7 +39,11 @@ static GArray *frames;          /* uint32_t: the incident frames of every verdic
 static GStringChunk *host_text;
 static char *host_recent[HOST_RECENT];
 static GArray *addrs;           /* index -> mwg_addr */
-static GHashTable *addr_index;  /* mwg_addr -> index */
+/* The index in 'addrs' of the latest address of each of ADDR_RECENT hash
+ * buckets: as for hosts, a flood's addresses are mostly new and a storm's
+ * the same few. */
+#define ADDR_RECENT 256
+static uint32_t addr_recent[ADDR_RECENT];
 static GArray *incidents;       /* mwg_frame_link, by frame: built when the first pass is over */
 static GArray *explains;        /* mwg_frame_link, by evidence frame */
 
@@ -52,18 +57,12 @@ static GArray *notes;
 /* first_of()'s hints, one per array it searches */
 static guint verdicts_hint, incidents_hint, explains_hint, notes_hint;
 
-static guint addr_hash(gconstpointer p)
+static guint addr_hash(const mwg_addr *a)
 {
-    const mwg_addr *a = p;
     guint h = a->family;
     for (int i = 0; i < (a->family == 4 ? 4 : 16); i++)
         h = h * 31 + a->bytes[i];
     return h;
-}
-
-static gboolean addr_equal(gconstpointer a, gconstpointer b)
-{
-    return mwg_addr_equal(a, b);
 }
 
 void mwg_store_init(void)
@@ -75,7 +74,7 @@ void mwg_store_init(void)
     memset(host_recent, 0, sizeof host_recent);
     addrs = g_array_new(FALSE, TRUE, (guint)sizeof(mwg_addr));
     g_array_set_size(addrs, 1);
-    addr_index = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
+    memset(addr_recent, 0, sizeof addr_recent);
     notes = g_array_new(FALSE, FALSE, (guint)sizeof(frame_note));
 }
 
@@ -88,9 +87,6 @@ void mwg_store_cleanup(void)
         *arrays[i] = NULL;
     }
     /* The indexes' keys live in the arrays: the indexes go first. */
-    if (addr_index)
-        g_hash_table_destroy(addr_index);
-    addr_index = NULL;
     if (host_text)
         g_string_chunk_free(host_text);
     host_text = NULL;
@@ -106,19 +102,16 @@ static char *keep_host(const char *host)
     return *recent;
 }
 
-/* Addresses are kept in a growing array, whose elements move: the index's
- * keys are copies of their own. */
-static uint32_t intern_addr(const mwg_addr *a)
+static uint32_t keep_addr(const mwg_addr *a)
 {
     if (!a->family)
         return 0;
-    gpointer at = g_hash_table_lookup(addr_index, a);
-    if (at)
-        return GPOINTER_TO_UINT(at);
-    g_array_append_val(addrs, *a);
-    mwg_addr *key = g_memdup2(a, sizeof *a);
-    g_hash_table_insert(addr_index, key, GUINT_TO_POINTER(addrs->len - 1));
-    return addrs->len - 1;
+    uint32_t *recent = &addr_recent[addr_hash(a) % ADDR_RECENT];
+    if (!*recent || !mwg_addr_equal(&g_array_index(addrs, mwg_addr, *recent), a)) {
+        g_array_append_val(addrs, *a);
+        *recent = addrs->len - 1;
+    }
+    return *recent;
 }
 
 void mwg_store_add(mwg_verdict *v)
@@ -126,7 +119,7 @@ void mwg_store_add(mwg_verdict *v)
     packed p = {
         .error_frame = v->error_frame, .request_frame = v->request_frame,
         .attempt_frame = v->attempt_frame, .evidence_frame = v->evidence_frame, .connect_frame = v->connect_frame,
-        .host = keep_host(v->host), .upstream = intern_addr(&v->upstream), .reporter = intern_addr(&v->icmp.reporter),
+        .host = keep_host(v->host), .upstream = keep_addr(&v->upstream), .reporter = keep_addr(&v->icmp.reporter),
         .attempts = v->attempts, .frames_at = frames->len, .n_frames = v->n_frames,
         .elapsed_ns = v->elapsed_ns, .response_wait_s = (float)v->response_wait_s,
         .status = (uint16_t)v->status, .upstream_port = v->upstream_port,
@@ -144,7 +137,7 @@ void mwg_store_add(mwg_verdict *v)
         .tls_plain_http = v->tls_plain_http, .tls_undecrypted = v->tls_undecrypted, .in_tunnel = v->in_tunnel,
     };
     for (unsigned i = 0; i < MIN(v->n_candidates, MWG_MAX_NAMED_CANDIDATES); i++)
-        p.candidates[i] = intern_addr(&v->candidates[i]);
+        p.candidates[i] = keep_addr(&v->candidates[i]);
     g_array_append_vals(frames, v->frames, v->n_frames);
     GArray *to = verdicts;
     if (verdicts->len && g_array_index(verdicts, packed, verdicts->len - 1).error_frame > p.error_frame)
