@@ -199,34 +199,34 @@ typedef struct {
 } recent_ask;
 
 typedef struct {
+    /* Members ordered to leave no holes: a storm keeps tens of thousands. */
     mwg_lru_entry lru;
     flow_key key;
-    uint32_t serial;
-    uint32_t slot;              /* its place in the correlator's conn_slots */
-    mwg_endpoint client, server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
     bool parent_leg;            /* the gateway talking to its parent proxy */
+    mwg_endpoint client, server;
+    uint32_t serial;
+    uint32_t slot;              /* its place in the correlator's conn_slots */
     /* client leg */
     GQueue *waiting;            /* requests not answered yet, oldest first */
     unsigned untracked;         /* requests past the queue's bound, unanswered */
     /* upstream leg: the connection attempt */
     uint32_t first_syn_frame, last_syn_frame, syn_count;
     uint32_t last_syn_seq;
-    int64_t last_syn_ts;
     uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
     uint32_t candidate_in;      /* the last candidate list it was put in (judge_attempts.c) */
     uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
-    int64_t rst_ts, icmp_ts;
     mwg_icmp_error icmp;
+    int64_t last_syn_ts, rst_ts, icmp_ts;
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
+    bool http_seen;             /* Wireshark dissected an HTTP message on it */
+    bool watched;               /* counted in the correlator's watch set */
     /* [0] from the client, [1] from the server: made with the first byte
      * or SYN-ACK (see conn_dir), never for an attempt that failed. */
     http_dir *dirs;
     tunnel *tunnel;             /* client leg: the CONNECT that made it a tunnel */
     tls_handshake *tls;         /* upstream leg: the gateway speaks TLS to the origin */
-    bool http_seen;             /* Wireshark dissected an HTTP message on it */
-    bool watched;               /* counted in the correlator's watch set */
     uint32_t frames[MWG_MAX_ATTEMPT_FRAMES];
     unsigned n_frames;
 } conn;

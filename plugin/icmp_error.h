@@ -7,8 +7,8 @@
 #include "addr.h"
 
 typedef struct {
-    unsigned version;           /* 4 or 6; 0: none */
-    unsigned type, code;
+    uint8_t version;            /* 4 or 6; 0: none */
+    uint8_t type, code;
     mwg_addr reporter;          /* who sent it */
 } mwg_icmp_error;
 
