@@ -95,7 +95,7 @@ static void conn_free(void *p)
         g_array_index(c->conn_slots, conn_slot, cn->slot) = (conn_slot){ NULL, 0 };
         g_array_append_val(c->free_slots, cn->slot);
     }
-    g_free(cn);
+    g_aligned_free(cn);
 }
 
 static uint32_t take_slot(mwg_correlator *c, conn *cn)
@@ -145,7 +145,7 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
             http_stream_abandon(c, old, d);
         mwg_lru_remove(&c->conns, &old->lru);
     }
-    conn *cn = g_new0(conn, 1);
+    conn *cn = g_aligned_alloc0(1, sizeof(conn), CONN_ALIGN);
     cn->key = k;
     cn->serial = ++c->next_serial;
     cn->slot = take_slot(c, cn);

@@ -21,6 +21,8 @@
 #ifndef MWG502_ENGINE_H
 #define MWG502_ENGINE_H
 
+#include <stddef.h>
+
 #include "correlate.h"
 #include "http_message.h"
 #include "lru.h"
@@ -199,29 +201,34 @@ typedef struct {
 } recent_ask;
 
 typedef struct {
-    /* Members ordered to leave no holes: a storm keeps tens of thousands. */
     mwg_lru_entry lru;
-    flow_key key;
-    bool client_leg;            /* a client talking to the gateway as a proxy */
-    bool parent_leg;            /* the gateway talking to its parent proxy */
-    mwg_endpoint client, server;
     uint32_t serial;
     uint32_t slot;              /* its place in the correlator's conn_slots */
     /* client leg */
     GQueue *waiting;            /* requests not answered yet, oldest first */
     unsigned untracked;         /* requests past the queue's bound, unanswered */
-    /* upstream leg: the connection attempt */
-    uint32_t first_syn_frame, last_syn_frame, syn_count;
     uint32_t last_syn_seq;
-    uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
-    uint32_t candidate_in;      /* the last candidate list it was put in (judge_attempts.c) */
-    uint32_t synack_frame, rst_frame, icmp_frame, close_frame;
-    mwg_icmp_error icmp;
-    int64_t last_syn_ts, rst_ts, icmp_ts;
-    forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
-    unsigned n_fwd;
+    uint32_t close_frame;
+    bool parent_leg;            /* the gateway talking to its parent proxy */
     bool http_seen;             /* Wireshark dissected an HTTP message on it */
     bool watched;               /* counted in the correlator's watch set */
+    /* What a judgement reads of each of the hundreds of attempts to one
+     * host in a storm, in one cache line (a connection is allocated on a
+     * line's boundary): the attempt, how it ended, whose it is. */
+    uint32_t first_syn_frame, last_syn_frame, syn_count;
+    uint32_t synack_frame, rst_frame, icmp_frame;
+    uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
+    uint32_t candidate_in;      /* the last candidate list it was put in (judge_attempts.c) */
+    int64_t last_syn_ts;
+    mwg_endpoint server;
+    bool client_leg;            /* a client talking to the gateway as a proxy */
+    /* the rest */
+    flow_key key;
+    mwg_endpoint client;
+    mwg_icmp_error icmp;
+    int64_t rst_ts, icmp_ts;
+    forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
+    unsigned n_fwd;
     /* [0] from the client, [1] from the server: made with the first byte
      * or SYN-ACK (see conn_dir), never for an attempt that failed. */
     http_dir *dirs;
@@ -230,6 +237,10 @@ typedef struct {
     uint32_t frames[MWG_MAX_ATTEMPT_FRAMES];
     unsigned n_frames;
 } conn;
+
+/* The line conn_create aligns connections on. */
+#define CONN_ALIGN 64
+G_STATIC_ASSERT(offsetof(conn, first_syn_frame) == CONN_ALIGN && offsetof(conn, key) <= 2 * CONN_ALIGN);
 
 /* Where to find a connection again: its slot in the correlator's table of
  * live connections and its serial.  A slot freed and taken by another

@@ -110,7 +110,7 @@ unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out
         if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
             continue;
         connect_outcome outcome = conn_outcome(cn, v->error_frame);
-        if (cn->n_fwd && outcome == CONNECT_ESTABLISHED)
+        if (outcome == CONNECT_ESTABLISHED && cn->n_fwd)
             continue;
         /* One SYN moments before the error, unanswered: the gateway cannot
          * have given up on it, so it is another request's, unless it is all
