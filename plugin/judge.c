@@ -244,26 +244,26 @@ static void explain(mwg_correlator *c, judge *j)
     bool is_literal = mwg_addr_parse(req->host, &literal);
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
-    GPtrArray *cands = g_ptr_array_new();
-    judge_candidates(j, is_literal ? &literal : NULL, cands);
-    conn **attempts = g_new(conn *, cands->len + 1);
+    conn_list cands = { 0 };
+    judge_candidates(j, is_literal ? &literal : NULL, &cands);
+    conn **attempts = g_new(conn *, cands.n + 1);
     bool own = false, resolved = is_literal;
-    unsigned n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+    unsigned n = judge_own_attempts(j, cands.v, cands.n, attempts, &own);
     if (own && n && !judge_got_through(j, attempts[n - 1])) {
         judge_connect(j, attempts, n);
     } else if (n && judge_tls(j, attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
-    } else if (!judge_forward(j, (conn *const *)cands->pdata, cands->len) &&
+    } else if (!judge_forward(j, cands.v, cands.n) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
-            judge_unowned_candidates(j, cands);
-            attempts = g_renew(conn *, attempts, cands->len + 1);
-            n = judge_own_attempts(j, (conn *const *)cands->pdata, cands->len, attempts, &own);
+            judge_unowned_candidates(j, &cands);
+            attempts = g_renew(conn *, attempts, cands.n + 1);
+            n = judge_own_attempts(j, cands.v, cands.n, attempts, &own);
         }
         judge_connect(j, attempts, n);
     }
     g_free(attempts);
-    g_ptr_array_free(cands, TRUE);
+    g_free(cands.v);
 }
 
 /* Frames Wireshark dissected that mwg502 could not read, while the client

@@ -24,16 +24,24 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
     return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
 }
 
+/* The candidates of a judgement: in a storm, a thousand per error, added
+ * one at a time (a GPtrArray's call per addition cost more than the rest
+ * of the addition). */
+typedef struct {
+    conn **v;
+    unsigned n, room;
+} conn_list;
+
 /* Every connection that may have served the host, each once: attempts to
  * its addresses (or 'literal') on the requested port, connections that
  * carried a request for it, and attempts to a parent proxy while the
- * client waited.  Starts a new list in 'out'. */
-void judge_candidates(const judge *j, const mwg_addr *literal, GPtrArray *out);
+ * client waited.  Starts a new list in 'out' (empty; g_free its v). */
+void judge_candidates(const judge *j, const mwg_addr *literal, conn_list *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
  * to addresses no other name owns, and that no other client's request for
  * such a name could have caused (those are named in the verdict instead),
  * added to the list judge_candidates() made last. */
-void judge_unowned_candidates(const judge *j, GPtrArray *out);
+void judge_unowned_candidates(const judge *j, conn_list *out);
 /* The candidates that were this request's own attempts, in 'out' (room for
  * 'n'); 'own_ones' whether any started after the request. */
 unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones);

@@ -215,16 +215,20 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
 /* Each connection once in the list: the list's stamp on the connection
  * says it is there.  (A scan of the list made a storm's judgements
  * quadratic: hundreds of attempts and forwards to one host.) */
-static void add_candidate(mwg_correlator *c, GPtrArray *out, conn *cn)
+static void add_candidate(mwg_correlator *c, conn_list *out, conn *cn)
 {
     if (cn->candidate_in == c->candidate_lists)
         return;
     cn->candidate_in = c->candidate_lists;
-    g_ptr_array_add(out, cn);
+    if (out->n == out->room) {
+        out->room = out->room ? 2 * out->room : 64;
+        out->v = g_renew(conn *, out->v, out->room);
+    }
+    out->v[out->n++] = cn;
 }
 
 static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal, uint16_t port,
-                       GPtrArray *out)
+                       conn_list *out)
 {
     const mwg_addr *addrs = ne ? ne->addrs : NULL;
     unsigned n_addrs = ne ? ne->n_addrs : 0;
@@ -320,7 +324,7 @@ static void name_candidate(mwg_verdict *v, const mwg_addr *a)
     v->n_candidates++;
 }
 
-void judge_unowned_candidates(const judge *j, GPtrArray *out)
+void judge_unowned_candidates(const judge *j, conn_list *out)
 {
     mwg_correlator *c = j->c;
     rival_ask rivals[MWG_MAX_RIVAL_ASKS];
@@ -348,7 +352,7 @@ void judge_unowned_candidates(const judge *j, GPtrArray *out)
 
 /* With a parent proxy the gateway connects to it, not to the host: the
  * attempts to a parent that started while the client waited. */
-static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
+static void parent_attempts(mwg_correlator *c, const judge *j, conn_list *out)
 {
     for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
         unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
@@ -360,7 +364,7 @@ static void parent_attempts(mwg_correlator *c, const judge *j, GPtrArray *out)
     }
 }
 
-void judge_candidates(const judge *j, const mwg_addr *literal, GPtrArray *out)
+void judge_candidates(const judge *j, const mwg_addr *literal, conn_list *out)
 {
     if (++j->c->candidate_lists == 0)
         j->c->candidate_lists = 1;
