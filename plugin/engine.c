@@ -168,7 +168,11 @@ void endpoint_remember(mwg_correlator *c, conn *cn)
     uint64_t before = c->endpoints.evicted;
     endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
     note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
-    ref_list_push(c, &e->conns, cn);
+    /* Every SYN and forwarded request comes here: only a connection that
+     * was put in the list before may be there still (up to MWG_MAX_REFS to
+     * look through). */
+    ref_list_push(c, &e->conns, cn, !cn->remembered);
+    cn->remembered = true;
 }
 
 /* Whether the packet now is a second copy of the one recorded as 'frame'

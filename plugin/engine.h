@@ -212,6 +212,7 @@ typedef struct {
     bool parent_leg;            /* the gateway talking to its parent proxy */
     bool http_seen;             /* Wireshark dissected an HTTP message on it */
     bool watched;               /* counted in the correlator's watch set */
+    bool remembered;            /* put in its endpoint's list once (endpoint_remember) */
     /* What a judgement reads of each of the hundreds of attempts to one
      * host in a storm, in one cache line (a connection is allocated on a
      * line's boundary): the attempt, how it ended, whose it is. */
@@ -387,8 +388,16 @@ void learn_gateway_addr(mwg_correlator *c, const mwg_addr *a);
 void learn_parent(mwg_correlator *c, const mwg_endpoint *e);
 
 /* records.c (keys and frame lists: above) */
-conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref);
-void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn);
+/* Inline: a storm's judgements resolve a thousand references per error. */
+static inline conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref)
+{
+    if (ref->slot >= c->conn_slots->len)
+        return NULL;
+    const conn_slot *s = &g_array_index(c->conn_slots, conn_slot, ref->slot);
+    return s->serial == ref->serial ? s->cn : NULL;
+}
+/* Adds the connection unless the list has it; 'absent': known not to. */
+void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool absent);
 void ref_list_clear(ref_list *r);
 
 /* intake_*.c */

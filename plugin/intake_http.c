@@ -198,7 +198,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         conn_add_frame(cn, msg->segments->v[i]);
     endpoint_remember(c, cn);
     if (understood)
-        ref_list_push(c, &name_get(c, host, true)->forwards, cn);
+        ref_list_push(c, &name_get(c, host, true)->forwards, cn, false);
 }
 
 /* The origin's reply to a forwarded request. */

@@ -104,14 +104,6 @@ void frame_list_clear(frame_list *l)
 
 /* ------------------------------------------------- references to conns */
 
-conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref)
-{
-    if (ref->slot >= c->conn_slots->len)
-        return NULL;
-    const conn_slot *s = &g_array_index(c->conn_slots, conn_slot, ref->slot);
-    return s->serial == ref->serial ? s->cn : NULL;
-}
-
 /* Drops the references whose connection is gone, before the list grows.
  * Until it reaches MWG_MAX_REFS the list only grows, oldest first. */
 static void ref_list_compact(const mwg_correlator *c, ref_list *r)
@@ -124,9 +116,9 @@ static void ref_list_compact(const mwg_correlator *c, ref_list *r)
     r->next = kept % r->room;
 }
 
-void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn)
+void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool absent)
 {
-    for (unsigned i = 0; i < r->n; i++)
+    for (unsigned i = 0; !absent && i < r->n; i++)
         if (r->refs[i].serial == cn->serial)
             return;
     if (r->n == r->room && r->room < MWG_MAX_REFS) {
