@@ -86,7 +86,6 @@ void mwg_store_cleanup(void)
             g_array_free(*arrays[i], TRUE);
         *arrays[i] = NULL;
     }
-    /* The indexes' keys live in the arrays: the indexes go first. */
     if (host_text)
         g_string_chunk_free(host_text);
     host_text = NULL;
