@@ -219,7 +219,6 @@ typedef struct {
     uint32_t first_syn_frame, last_syn_frame, syn_count;
     uint32_t synack_frame, rst_frame, icmp_frame;
     uint32_t claimed_by;        /* the request (frame) a verdict found it was made for */
-    uint32_t candidate_in;      /* the last candidate list it was put in (judge_attempts.c) */
     int64_t last_syn_ts;
     mwg_endpoint server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
@@ -247,10 +246,18 @@ G_STATIC_ASSERT(offsetof(conn, first_syn_frame) == CONN_ALIGN && offsetof(conn, 
  * live connections and its serial.  A slot freed and taken by another
  * connection holds another serial.  Resolving one is a comparison, not a
  * lookup by key: a storm's errors each look through hundreds of attempts
- * to one host. */
+ * to one host.  'started' is the connection's first SYN frame (0: none
+ * seen), which never changes once set: a judgement passes over the
+ * attempts that started before its request without reading them (a cache
+ * miss each). */
 typedef struct {
-    uint32_t slot, serial;
+    uint32_t slot, serial, started;
 } conn_ref;
+
+static inline conn_ref conn_ref_of(const conn *cn)
+{
+    return (conn_ref){ .slot = cn->slot, .serial = cn->serial, .started = cn->first_syn_frame };
+}
 
 typedef struct {
     conn *cn;                   /* NULL: free */
@@ -343,7 +350,6 @@ struct mwg_correlator {
     mwg_lru owners;
     conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
     unsigned n_recent, next_recent;
-    uint32_t candidate_lists;   /* candidate lists made so far, each one's stamp (never 0) */
     recent_ask asks[MWG_RECENT_ASKS];       /* ring of the latest client requests for names */
     unsigned n_asks, next_ask;
     mwg_frame_notes frame_notes;            /* of the frame being fed */

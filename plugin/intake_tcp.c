@@ -21,7 +21,7 @@ static bool looks_like_status_line(const uint8_t *p, size_t n)
 
 static void remember_attempt(mwg_correlator *c, conn *cn)
 {
-    c->recent[c->next_recent] = (conn_ref){ .slot = cn->slot, .serial = cn->serial };
+    c->recent[c->next_recent] = conn_ref_of(cn);
     c->next_recent = (c->next_recent + 1) % MWG_RECENT_ATTEMPTS;
     if (c->n_recent < MWG_RECENT_ATTEMPTS)
         c->n_recent++;

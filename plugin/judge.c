@@ -53,18 +53,18 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v
 }
 
 /* A forwarded request for the host sent while the client waited. */
-static bool judge_forward(judge *j, conn *const *cands, unsigned n)
+static bool judge_forward(judge *j, const conn_list *cands)
 {
     conn *best_conn = NULL;
     forward *best = NULL;
-    for (unsigned i = 0; i < n; i++)
-        for (unsigned k = 0; k < cands[i]->n_fwd; k++) {
-            forward *fw = &cands[i]->fwd[k];
+    for (unsigned i = 0; i < cands->n; i++)
+        for (unsigned k = 0; k < cands->v[i].cn->n_fwd; k++) {
+            forward *fw = &cands->v[i].cn->fwd[k];
             if (fw->host && strcmp(fw->host, j->req->host) != 0)
                 continue;       /* another virtual host on the same address */
             if (fw->frame > j->req->frame && fw->frame < j->v->error_frame && (!best || fw->frame > best->frame)) {
                 best = fw;
-                best_conn = cands[i];
+                best_conn = cands->v[i].cn;
             }
         }
     if (!best)
@@ -245,20 +245,28 @@ static void explain(mwg_correlator *c, judge *j)
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
     conn_list cands = { 0 };
-    judge_candidates(j, is_literal ? &literal : NULL, &cands);
+    judge_candidates(j, is_literal ? &literal : NULL, true, &cands);
     conn **attempts = g_new(conn *, cands.n + 1);
     bool own = false, resolved = is_literal;
-    unsigned n = judge_own_attempts(j, cands.v, cands.n, attempts, &own);
+    unsigned n = judge_own_attempts(j, &cands, attempts, &own);
+    if (!own || !n || judge_got_through(j, attempts[n - 1])) {
+        /* No attempt of its own failed: the attempts that started before
+         * it (shared) and the connections that carried a request for the
+         * host count too.  Gathered only now: in a storm, hundreds. */
+        judge_candidates(j, is_literal ? &literal : NULL, false, &cands);
+        attempts = g_renew(conn *, attempts, cands.n + 1);
+        n = judge_own_attempts(j, &cands, attempts, &own);
+    }
     if (own && n && !judge_got_through(j, attempts[n - 1])) {
         judge_connect(j, attempts, n);
     } else if (n && judge_tls(j, attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
-    } else if (!judge_forward(j, cands.v, cands.n) &&
+    } else if (!judge_forward(j, &cands) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
             judge_unowned_candidates(j, &cands);
             attempts = g_renew(conn *, attempts, cands.n + 1);
-            n = judge_own_attempts(j, cands.v, cands.n, attempts, &own);
+            n = judge_own_attempts(j, &cands, attempts, &own);
         }
         judge_connect(j, attempts, n);
     }

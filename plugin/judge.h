@@ -24,27 +24,38 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
     return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
 }
 
-/* The candidates of a judgement: in a storm, a thousand per error, added
- * one at a time (a GPtrArray's call per addition cost more than the rest
- * of the addition). */
+/* A connection that may have served the host, with what its reference
+ * says of it: when its first SYN came (0: none seen), its serial, and
+ * the endpoint list it came from (1 + the index of the host's address;
+ * 0: another list).  In a storm, a thousand per error: what decides most
+ * of them is read here, not in the connection (a cache miss each). */
 typedef struct {
-    conn **v;
+    conn *cn;
+    uint32_t started, serial;
+    unsigned source;
+} candidate;
+
+typedef struct {
+    candidate *v;
     unsigned n, room;
 } conn_list;
 
 /* Every connection that may have served the host, each once: attempts to
  * its addresses (or 'literal') on the requested port, connections that
  * carried a request for it, and attempts to a parent proxy while the
- * client waited.  Starts a new list in 'out' (empty; g_free its v). */
-void judge_candidates(const judge *j, const mwg_addr *literal, conn_list *out);
+ * client waited.  'started_after_request': only those whose first SYN came
+ * after the request, the ones that may be its own (under a storm, hundreds
+ * fewer).  Starts a new list in 'out' (g_free its v), in the order the
+ * attempts started. */
+void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
  * to addresses no other name owns, and that no other client's request for
  * such a name could have caused (those are named in the verdict instead),
  * added to the list judge_candidates() made last. */
 void judge_unowned_candidates(const judge *j, conn_list *out);
 /* The candidates that were this request's own attempts, in 'out' (room for
- * 'n'); 'own_ones' whether any started after the request. */
-unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones);
+ * all); 'own_ones' whether any started after the request. */
+unsigned judge_own_attempts(judge *j, const conn_list *cands, conn **out, bool *own_ones);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
 /* judge_tls.c: the latest attempt connected but the gateway's TLS

@@ -9,6 +9,7 @@
  */
 #include "judge.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -48,106 +49,138 @@ static bool another_request_before(const judge *j, uint32_t frame)
     return false;
 }
 
-/* Attempt 'cn' may follow 'prev' in one request's chain: it started after
- * 'prev' ended (a RST or ICMP error: the gateway tries again, the same
- * address or the next), or after its last SYN when 'prev' never ended (the
- * gateway gave up on it and moved on to another address).  A new attempt
- * to the same address is another request's when one came meanwhile (Squid
- * and nginx do not retry a refused connection; MWG does). */
-static bool follows(const judge *j, const conn *prev, const conn *cn)
+/* Where a chain's link ends: what starts at or before is no follower. */
+static uint32_t link_end(const judge *j, const conn *prev, uint32_t *ended)
 {
-    /* The frame numbers first: under a storm most attempts fail there. */
-    uint32_t ended = conn_outcome_frame(prev, j->v->error_frame);
-    if (cn->first_syn_frame <= (ended ? ended : prev->last_syn_frame))
-        return false;
-    if (!mwg_addr_equal(&prev->server.addr, &cn->server.addr))
-        return true;
-    return ended && !another_request_before(j, cn->first_syn_frame);
+    *ended = conn_outcome_frame(prev, j->v->error_frame);
+    return *ended ? *ended : prev->last_syn_frame;
 }
 
-/* The chain of attempts from the first of 'own' that started after the
- * request; 'unclaimed': only those no other verdict took. */
-static unsigned chain_of(const judge *j, conn *const *own, unsigned n_own, bool unclaimed, conn **out)
+/* Attempt 'next', started after 'prev's link_end(), may follow 'prev' in
+ * one request's chain: it started after 'prev' ended (a RST or ICMP error:
+ * the gateway tries again, the same address or the next), or after its
+ * last SYN when 'prev' never ended (the gateway gave up on it and moved on
+ * to another address).  A new attempt to the same address is another
+ * request's when one came meanwhile (Squid and nginx do not retry a
+ * refused connection; MWG does).  Decided from 'next's start and list
+ * where it can: under a storm, hundreds of attempts to the same address
+ * follow one that never ended, and reading each would cost a cache miss. */
+static bool follows(const judge *j, const candidate *prev, bool prev_ended, const candidate *next)
 {
-    unsigned chain = 0;
-    for (;;) {
-        conn *next = NULL;
-        for (unsigned i = 0; i < n_own; i++) {
-            conn *cn = own[i];
-            if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
-                continue;
-            if (next && cn->first_syn_frame >= next->first_syn_frame)
-                continue;
-            if (!chain || follows(j, out[chain - 1], cn))
-                next = cn;
-        }
-        if (!next)
-            return chain;
-        out[chain++] = next;
+    bool same_addr = (prev->source && prev->source == next->source) ||
+                     mwg_addr_equal(&prev->cn->server.addr, &next->cn->server.addr);
+    if (!same_addr)
+        return true;
+    return prev_ended && !another_request_before(j, next->started);
+}
+
+typedef enum { ATTEMPT_NONE, ATTEMPT_SHARED, ATTEMPT_YOUNG, ATTEMPT_OWN } attempt_kind;
+
+/* Whether the connection was an attempt of the gateway's that ran while
+ * the client waited, and whose it may be. */
+static attempt_kind attempt_kind_of(const judge *j, const conn *cn, int64_t horizon)
+{
+    mwg_verdict *v = j->v;
+    /* An intercepted client's own connection to the origin's address is no
+     * attempt of the gateway's. */
+    if (!cn->syn_count || cn->last_syn_ts < horizon || cn->client_leg)
+        return ATTEMPT_NONE;
+    if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
+        return ATTEMPT_NONE;
+    connect_outcome outcome = conn_outcome(cn, v->error_frame);
+    if (outcome == CONNECT_ESTABLISHED && cn->n_fwd)
+        return ATTEMPT_NONE;
+    if (cn->first_syn_frame <= j->req->frame)
+        return ATTEMPT_SHARED;
+    /* One SYN moments before the error, unanswered: the gateway cannot have
+     * given up on it, so it is another request's, unless it is all there is
+     * (Squid fails at once on a parent it marked dead, though it still
+     * sends a SYN). */
+    if (outcome == CONNECT_PENDING && cn->syn_count == 1 &&
+        j->error_ts - cn->last_syn_ts < mwg_seconds(MWG_MIN_CONNECT_WAIT_S))
+        return ATTEMPT_YOUNG;
+    return ATTEMPT_OWN;
+}
+
+/* The first candidate from 'from' on that started after 'frame'. */
+static unsigned first_after(const conn_list *l, unsigned from, uint32_t frame)
+{
+    unsigned lo = from, hi = l->n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (l->v[mid].started <= frame)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    return lo;
+}
+
+/* The chain of attempts of 'kind' from the first that started after the
+ * request; 'unclaimed': only those no other verdict took.  The candidates
+ * are in the order they started and an attempt follows another only
+ * after it (every answer to an attempt comes after its first SYN), so one
+ * pass finds each link's earliest follower.  'any': whether one of 'kind'
+ * was seen (when the chain is empty: whether there is one at all). */
+static unsigned chain_of(const judge *j, const conn_list *cands, attempt_kind kind, bool unclaimed, conn **out,
+                         bool *any)
+{
+    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
+    const candidate *prev = NULL;
+    uint32_t ended = 0;
+    unsigned chain = 0;
+    for (unsigned i = first_after(cands, 0, j->req->frame); i < cands->n; i++) {
+        const candidate *k = &cands->v[i];
+        if (prev && !follows(j, prev, ended != 0, k))
+            continue;
+        if (attempt_kind_of(j, k->cn, horizon) != kind)
+            continue;
+        *any = true;
+        if (unclaimed && k->cn->claimed_by && k->cn->claimed_by != j->req->frame)
+            continue;
+        out[chain++] = k->cn;
+        prev = k;
+        /* past what cannot follow it */
+        i = first_after(cands, i + 1, link_end(j, k->cn, &ended)) - 1;
+    }
+    return chain;
 }
 
 /* The attempts the gateway made for this request, among those to the
  * host's addresses that ran while the client waited.  Under a burst of
  * requests for one host, each request has its own: the first attempt that
  * started after the request and no other verdict took, and those that
- * followed it (see follows()).  Attempts that started before the request
- * and still ran are shared, used only when the request has none of its
- * own.  A connection that was established and carried another request
- * served that one. */
-unsigned judge_own_attempts(judge *j, conn *const *cands, unsigned n, conn **out, bool *own_ones)
+ * followed it (see follows()); young ones (see attempt_kind_of) only when
+ * it has no other.  Attempts that started before the request and still
+ * ran are shared, used only when the request has none of its own.  A
+ * connection that was established and carried another request served
+ * that one. */
+unsigned judge_own_attempts(judge *j, const conn_list *cands, conn **out, bool *own_ones)
 {
-    mwg_verdict *v = j->v;
-    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
-    conn **own = g_new(conn *, n ? n : 1), **shared = g_new(conn *, n ? n : 1), **young = g_new(conn *, n ? n : 1);
-    unsigned n_own = 0, n_shared = 0, n_young = 0;
-    for (unsigned i = 0; i < n; i++) {
-        conn *cn = cands[i];
-        /* An intercepted client's own connection to the origin's address
-         * is no attempt of the gateway's. */
-        if (!cn->syn_count || cn->last_syn_ts < horizon || cn->client_leg)
-            continue;
-        if (!overlaps(cn->first_syn_frame, conn_outcome_frame(cn, v->error_frame), j->req->frame, v->error_frame))
-            continue;
-        connect_outcome outcome = conn_outcome(cn, v->error_frame);
-        if (outcome == CONNECT_ESTABLISHED && cn->n_fwd)
-            continue;
-        /* One SYN moments before the error, unanswered: the gateway cannot
-         * have given up on it, so it is another request's, unless it is all
-         * there is (Squid fails at once on a parent it marked dead, though
-         * it still sends a SYN). */
-        bool is_young = outcome == CONNECT_PENDING && cn->syn_count == 1 &&
-                        j->error_ts - cn->last_syn_ts < mwg_seconds(MWG_MIN_CONNECT_WAIT_S);
-        if (cn->first_syn_frame <= j->req->frame)
-            shared[n_shared++] = cn;
-        else if (is_young)
-            young[n_young++] = cn;
-        else
-            own[n_own++] = cn;
-    }
-    if (!n_own) {
-        memcpy(own, young, n_young * sizeof *own);
-        n_own = n_young;
-    }
-    *own_ones = n_own > 0;
-    unsigned chain = 0;
-    if (!n_own) {
-        memcpy(out, shared, n_shared * sizeof *out);
-        chain = n_shared;
-    } else {
+    static const attempt_kind kinds[] = { ATTEMPT_OWN, ATTEMPT_YOUNG };
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        bool any = false;
         /* Claims only steer: a request whose attempts were all taken still
          * gets them, rather than no evidence. */
-        chain = chain_of(j, own, n_own, true, out);
-        if (!chain)
-            chain = chain_of(j, own, n_own, false, out);
-        for (unsigned i = 0; i < chain; i++)
-            if (!out[i]->claimed_by)
-                out[i]->claimed_by = j->req->frame;
+        unsigned chain = chain_of(j, cands, kinds[i], true, out, &any);
+        if (!chain && any)
+            chain = chain_of(j, cands, kinds[i], false, out, &any);
+        if (chain) {
+            for (unsigned k = 0; k < chain; k++)
+                if (!out[k]->claimed_by)
+                    out[k]->claimed_by = j->req->frame;
+            *own_ones = true;
+            return chain;
+        }
     }
-    g_free(own);
-    g_free(shared);
-    g_free(young);
-    return chain;
+    *own_ones = false;
+    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
+    unsigned n = 0;
+    for (unsigned i = 0; i < cands->n; i++)
+        if (cands->v[i].started && cands->v[i].started <= j->req->frame &&
+            attempt_kind_of(j, cands->v[i].cn, horizon) == ATTEMPT_SHARED)
+            out[n++] = cands->v[i].cn;
+    return n;
 }
 
 /* The request's connection attempts (see judge_own_attempts) decide. */
@@ -212,23 +245,75 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
     return true;
 }
 
-/* Each connection once in the list: the list's stamp on the connection
- * says it is there.  (A scan of the list made a storm's judgements
- * quadratic: hundreds of attempts and forwards to one host.) */
-static void add_candidate(mwg_correlator *c, conn_list *out, conn *cn)
+static inline void add_candidate(conn_list *out, conn *cn, uint32_t started, uint32_t serial, unsigned source)
 {
-    if (cn->candidate_in == c->candidate_lists)
-        return;
-    cn->candidate_in = c->candidate_lists;
     if (out->n == out->room) {
         out->room = out->room ? 2 * out->room : 64;
-        out->v = g_renew(conn *, out->v, out->room);
+        out->v = g_renew(candidate, out->v, out->room);
     }
-    out->v[out->n++] = cn;
+    out->v[out->n++] = (candidate){ .cn = cn, .started = started, .serial = serial, .source = source };
+}
+
+static void add_ref_range(mwg_correlator *c, const conn_ref *refs, unsigned n, uint32_t since, unsigned source,
+                          conn_list *out)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (since && refs[i].started <= since)
+            continue;
+        conn *cn = ref_resolve(c, &refs[i]);
+        if (cn)
+            add_candidate(out, cn, refs[i].started, refs[i].serial, source);
+    }
+}
+
+/* The references of 'r' (all, or since a frame those that started after
+ * it), from the oldest: a list is in the order its attempts started, but
+ * for connections first seen through a forwarded request. */
+static void add_refs(mwg_correlator *c, const ref_list *r, uint32_t since, unsigned source, conn_list *out)
+{
+    if (!r)
+        return;
+    unsigned first = r->n == r->room ? r->next : 0;
+    add_ref_range(c, r->refs + first, r->n - first, since, source, out);
+    add_ref_range(c, r->refs, first, since, source, out);
+}
+
+static inline bool started_before(const candidate *x, const candidate *y)
+{
+    return x->started < y->started || (x->started == y->started && x->serial < y->serial);
+}
+
+static int by_start(const void *a, const void *b)
+{
+    return started_before(a, b) ? -1 : started_before(b, a);
+}
+
+/* In the order the attempts started (judge_own_attempts walks them so),
+ * each connection once: it may be in the lists of both its address and
+ * its host.  Sorting by the start alone finds the copies without reading
+ * the connections. */
+static void candidates_settle(conn_list *l)
+{
+    unsigned i = 1;
+    while (i < l->n && started_before(&l->v[i - 1], &l->v[i]))
+        i++;
+    if (i >= l->n)
+        return;                 /* in order, each once: the common case */
+    qsort(l->v, l->n, sizeof *l->v, by_start);
+    unsigned kept = 0;
+    for (i = 0; i < l->n; i++) {
+        if (kept && l->v[kept - 1].serial == l->v[i].serial) {
+            /* the copy from its address's list says where it went */
+            l->v[kept - 1].source = MAX(l->v[kept - 1].source, l->v[i].source);
+            continue;
+        }
+        l->v[kept++] = l->v[i];
+    }
+    l->n = kept;
 }
 
 static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal, uint16_t port,
-                       conn_list *out)
+                       uint32_t since, conn_list *out)
 {
     const mwg_addr *addrs = ne ? ne->addrs : NULL;
     unsigned n_addrs = ne ? ne->n_addrs : 0;
@@ -240,17 +325,10 @@ static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *
         ep_key k;
         ep_key_make(&ep, &k);
         endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
-        for (unsigned i = 0; e && i < e->conns.n; i++) {
-            conn *cn = ref_resolve(c, &e->conns.refs[i]);
-            if (cn)
-                add_candidate(c, out, cn);
-        }
+        /* Every attempt in one endpoint's list goes to that address. */
+        add_refs(c, e ? &e->conns : NULL, since, a + 1, out);
     }
-    for (unsigned i = 0; ne && i < ne->forwards.n; i++) {
-        conn *cn = ref_resolve(c, &ne->forwards.refs[i]);
-        if (cn)
-            add_candidate(c, out, cn);
-    }
+    add_refs(c, ne ? &ne->forwards : NULL, since, 0, out);
 }
 
 /* When the capture shows no resolution for the host (the gateway resolved it
@@ -346,8 +424,9 @@ void judge_unowned_candidates(const judge *j, conn_list *out)
             name_candidate(j->v, &cn->server.addr);
             continue;
         }
-        add_candidate(c, out, cn);
+        add_candidate(out, cn, c->recent[i].started, c->recent[i].serial, 0);
     }
+    candidates_settle(out);
 }
 
 /* With a parent proxy the gateway connects to it, not to the host: the
@@ -360,17 +439,17 @@ static void parent_attempts(mwg_correlator *c, const judge *j, conn_list *out)
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;
         if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
-            add_candidate(c, out, cn);
+            add_candidate(out, cn, c->recent[i].started, c->recent[i].serial, 0);
     }
 }
 
-void judge_candidates(const judge *j, const mwg_addr *literal, conn_list *out)
+void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out)
 {
-    if (++j->c->candidate_lists == 0)
-        j->c->candidate_lists = 1;
-    host_conns(j->c, j->ne, literal, j->req->port, out);
+    out->n = 0;
+    host_conns(j->c, j->ne, literal, j->req->port, started_after_request ? j->req->frame : 0, out);
     if (j->c->n_parents || j->c->cfg.n_parent_proxies)
         parent_attempts(j->c, j, out);
+    candidates_settle(out);
 }
 
 bool judge_got_through(const judge *j, const conn *cn)

@@ -132,7 +132,7 @@ void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool ab
             r->room = room;
         }
     }
-    r->refs[r->next] = (conn_ref){ .slot = cn->slot, .serial = cn->serial };
+    r->refs[r->next] = conn_ref_of(cn);
     r->next = (r->next + 1) % r->room;
     if (r->n < r->room)
         r->n++;
