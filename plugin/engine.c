@@ -309,6 +309,8 @@ void mwg_correlator_free(mwg_correlator *c)
     mwg_lru_destroy(&c->dns_flows);
     mwg_lru_destroy(&c->owners);
     g_hash_table_destroy(c->watch);
+    g_free(c->candidates.v);
+    g_free(c->attempts);
     for (unsigned i = 0; i < c->n_asks; i++)
         g_free(c->asks[i].host);
     g_free(c);

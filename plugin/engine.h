@@ -259,6 +259,22 @@ static inline conn_ref conn_ref_of(const conn *cn)
     return (conn_ref){ .slot = cn->slot, .serial = cn->serial, .started = cn->first_syn_frame };
 }
 
+/* A connection that may have served the host, with what its reference
+ * says of it: when its first SYN came (0: none seen), its serial, and
+ * the endpoint list it came from (1 + the index of the host's address;
+ * 0: another list).  In a storm, a thousand per error: what decides most
+ * of them is read here, not in the connection (a cache miss each). */
+typedef struct {
+    conn *cn;
+    uint32_t started, serial;
+    unsigned source;
+} candidate;
+
+typedef struct {
+    candidate *v;
+    unsigned n, room;
+} conn_list;
+
 typedef struct {
     conn *cn;                   /* NULL: free */
     uint32_t serial;
@@ -366,6 +382,12 @@ struct mwg_correlator {
     mwg_endpoint parents[MWG_MAX_KNOWN_ADDRS];
     unsigned n_parents;
     GPtrArray *out;             /* where the current feed puts its verdicts */
+    /* A judgement's candidates and attempts, kept from one to the next:
+     * made and freed for each error, they cost more in the allocator than
+     * the rest of a small judgement (judge.c). */
+    conn_list candidates;
+    conn **attempts;
+    unsigned attempts_room;
     unsigned n_flights;         /* TLS handshake flights kept (MWG_MAX_TLS_FLIGHTS) */
 };
 

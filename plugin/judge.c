@@ -227,6 +227,16 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     return true;
 }
 
+/* Room in the correlator's attempts for every candidate. */
+static conn **attempts_for(mwg_correlator *c)
+{
+    if (c->attempts_room <= c->candidates.n) {
+        c->attempts_room = MAX(c->candidates.n + 1, 2 * c->attempts_room);
+        c->attempts = g_renew(conn *, c->attempts, c->attempts_room);
+    }
+    return c->attempts;
+}
+
 /* From the latest stage the gateway reached back: its own connection
  * attempts to the host's addresses (or its parent's) if they never got
  * through (whatever another client's request for the host forwarded
@@ -244,34 +254,29 @@ static void explain(mwg_correlator *c, judge *j)
     bool is_literal = mwg_addr_parse(req->host, &literal);
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
-    conn_list cands = { 0 };
-    judge_candidates(j, is_literal ? &literal : NULL, true, &cands);
-    conn **attempts = g_new(conn *, cands.n + 1);
+    conn_list *cands = &c->candidates;
+    judge_candidates(j, is_literal ? &literal : NULL, true, cands);
     bool own = false, resolved = is_literal;
-    unsigned n = judge_own_attempts(j, &cands, attempts, &own);
-    if (!own || !n || judge_got_through(j, attempts[n - 1])) {
+    unsigned n = judge_own_attempts(j, cands, attempts_for(c), &own);
+    if (!own || !n || judge_got_through(j, c->attempts[n - 1])) {
         /* No attempt of its own failed: the attempts that started before
          * it (shared) and the connections that carried a request for the
          * host count too.  Gathered only now: in a storm, hundreds. */
-        judge_candidates(j, is_literal ? &literal : NULL, false, &cands);
-        attempts = g_renew(conn *, attempts, cands.n + 1);
-        n = judge_own_attempts(j, &cands, attempts, &own);
+        judge_candidates(j, is_literal ? &literal : NULL, false, cands);
+        n = judge_own_attempts(j, cands, attempts_for(c), &own);
     }
-    if (own && n && !judge_got_through(j, attempts[n - 1])) {
-        judge_connect(j, attempts, n);
-    } else if (n && judge_tls(j, attempts, n)) {
+    if (own && n && !judge_got_through(j, c->attempts[n - 1])) {
+        judge_connect(j, c->attempts, n);
+    } else if (n && judge_tls(j, c->attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
-    } else if (!judge_forward(j, &cands) &&
+    } else if (!judge_forward(j, cands) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
-            judge_unowned_candidates(j, &cands);
-            attempts = g_renew(conn *, attempts, cands.n + 1);
-            n = judge_own_attempts(j, &cands, attempts, &own);
+            judge_unowned_candidates(j, cands);
+            n = judge_own_attempts(j, cands, attempts_for(c), &own);
         }
-        judge_connect(j, attempts, n);
+        judge_connect(j, c->attempts, n);
     }
-    g_free(attempts);
-    g_free(cands.v);
 }
 
 /* Frames Wireshark dissected that mwg502 could not read, while the client

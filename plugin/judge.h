@@ -24,29 +24,14 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
     return started && started < err && (started > req || ended == 0 || (ended > req && ended < err));
 }
 
-/* A connection that may have served the host, with what its reference
- * says of it: when its first SYN came (0: none seen), its serial, and
- * the endpoint list it came from (1 + the index of the host's address;
- * 0: another list).  In a storm, a thousand per error: what decides most
- * of them is read here, not in the connection (a cache miss each). */
-typedef struct {
-    conn *cn;
-    uint32_t started, serial;
-    unsigned source;
-} candidate;
-
-typedef struct {
-    candidate *v;
-    unsigned n, room;
-} conn_list;
 
 /* Every connection that may have served the host, each once: attempts to
  * its addresses (or 'literal') on the requested port, connections that
  * carried a request for it, and attempts to a parent proxy while the
  * client waited.  'started_after_request': only those whose first SYN came
  * after the request, the ones that may be its own (under a storm, hundreds
- * fewer).  Starts a new list in 'out' (g_free its v), in the order the
- * attempts started. */
+ * fewer).  Starts a new list in 'out', in the order the attempts
+ * started. */
 void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
  * to addresses no other name owns, and that no other client's request for

@@ -59,11 +59,17 @@ void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e)
 
 void mwg_lru_destroy(mwg_lru *t)
 {
-    while (t->head)
-        mwg_lru_remove(t, t->head);
+    /* The map goes whole: removing the keys one at a time cost a hash
+     * lookup per entry whenever a capture is closed. */
     if (t->map)
         g_hash_table_destroy(t->map);
     t->map = NULL;
+    while (t->head) {
+        mwg_lru_entry *e = t->head;
+        t->head = e->next;
+        t->free_entry(e);
+    }
+    t->tail = NULL;
 }
 
 void *mwg_lru_lookup(const mwg_lru *t, const void *key)
