@@ -271,7 +271,7 @@ static void add_ref_range(mwg_correlator *c, const conn_ref *refs, unsigned n, u
  * for connections first seen through a forwarded request. */
 static void add_refs(mwg_correlator *c, const ref_list *r, uint32_t since, unsigned source, conn_list *out)
 {
-    if (!r)
+    if (!r || !r->n)
         return;
     unsigned first = r->n == r->room ? r->next : 0;
     add_ref_range(c, r->refs + first, r->n - first, since, source, out);
