@@ -133,6 +133,14 @@ static bool judge_forward(judge *j, const conn_list *cands)
     return true;
 }
 
+/* The transaction's latest query before the error: a retry sent after it
+ * (seen when an error whose end never came is judged at the end of the
+ * capture) is no evidence for it. */
+static uint32_t query_before(const dns_txn *t, uint32_t error_frame)
+{
+    return t->last_query_frame < error_frame ? t->last_query_frame : t->first_query_frame;
+}
+
 /* DNS for the host while the client waited; fills the addresses it gave.
  * Returns true when DNS decided the verdict (resolution failed). */
 static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
@@ -198,9 +206,9 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
             v->icmp = ev->icmp;
         } else {
             for (unsigned i = 0; i < n; i++)
-                if (!ev || rel[i]->last_query_frame > ev->last_query_frame)
+                if (!ev || query_before(rel[i], v->error_frame) > query_before(ev, v->error_frame))
                     ev = rel[i];
-            v->evidence_frame = ev->last_query_frame;
+            v->evidence_frame = query_before(ev, v->error_frame);
         }
     }
     mwg_verdict_set_cause(v, cause);
