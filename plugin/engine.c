@@ -286,7 +286,7 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
                  conn_free);
     mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, offsetof(endpoint_entry, key), cfg->max_conns,
                  conn_slack, endpoint_free);
-    mwg_lru_init(&c->names, g_str_hash, g_str_equal, offsetof(name_entry, name), cfg->max_names, name_slack,
+    mwg_lru_init(&c->names, name_hash, g_str_equal, offsetof(name_entry, name), cfg->max_names, name_slack,
                  name_free);
     mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, offsetof(dns_flow_entry, key), cfg->max_names,
                  name_slack, g_free);

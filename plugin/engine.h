@@ -46,6 +46,8 @@ guint flow_key_hash(gconstpointer k);
 gboolean flow_key_equal(gconstpointer a, gconstpointer b);
 guint ep_key_hash(gconstpointer k);
 gboolean ep_key_equal(gconstpointer a, gconstpointer b);
+/* Host names: a name is hashed on every DNS message and request. */
+guint name_hash(gconstpointer name);
 
 /* A bounded list of frame numbers, grown as needed; for the segments of a
  * message also the sequence number each starts at (seq, else NULL). */

@@ -4,14 +4,9 @@
 
 #include <string.h>
 
-static void *key_of(const mwg_lru *t, mwg_lru_entry *e)
+static void *key_of(const mwg_lru *t, const mwg_lru_entry *e)
 {
     return (uint8_t *)e + t->key_offset;
-}
-
-static mwg_lru_entry *entry_of(const mwg_lru *t, void *key)
-{
-    return key ? (mwg_lru_entry *)((uint8_t *)key - t->key_offset) : NULL;
 }
 
 static void unlink_entry(mwg_lru *t, mwg_lru_entry *e)
@@ -38,10 +33,65 @@ static void push_tail(mwg_lru *t, mwg_lru_entry *e)
     t->tail = e;
 }
 
+/* -------------------------------------------------------------- the index */
+
+#define MIN_SLOTS 16u
+
+static void index_put(mwg_lru *t, uint32_t hash, mwg_lru_entry *e)
+{
+    unsigned i = hash & t->mask;
+    while (t->slots[i].entry)
+        i = (i + 1) & t->mask;
+    t->slots[i] = (mwg_lru_slot){ .hash = hash, .entry = e };
+}
+
+/* Doubles the slots; the stored hashes place the entries anew without
+ * reading them. */
+static void index_grow(mwg_lru *t)
+{
+    mwg_lru_slot *old = t->slots;
+    unsigned old_size = old ? t->mask + 1 : 0;
+    unsigned size = old ? 2 * old_size : MIN_SLOTS;
+    t->slots = g_new0(mwg_lru_slot, size);
+    t->mask = size - 1;
+    for (unsigned i = 0; i < old_size; i++)
+        if (old[i].entry)
+            index_put(t, old[i].hash, old[i].entry);
+    g_free(old);
+}
+
+/* Linear probing with backward-shift deletion: no tombstones, so a table
+ * that turns over its entries for hours probes no further than a fresh
+ * one.  Each entry after the freed slot, up to the next free one, moves
+ * back into it unless its home slot lies after the hole. */
+static void index_delete(mwg_lru *t, mwg_lru_entry *e)
+{
+    unsigned i = (uint32_t)t->hash(key_of(t, e)) & t->mask;
+    while (t->slots[i].entry != e)
+        i = (i + 1) & t->mask;
+    for (unsigned j = (i + 1) & t->mask; t->slots[j].entry; j = (j + 1) & t->mask) {
+        unsigned home = t->slots[j].hash & t->mask;
+        /* Cyclic distances from the home slot: the entry at j may fill
+         * the hole at i only if i is no further from home than j is. */
+        if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+            t->slots[i] = t->slots[j];
+            i = j;
+        }
+    }
+    t->slots[i] = (mwg_lru_slot){ 0 };
+    t->n--;
+}
+
+/* ------------------------------------------------------------ the table */
+
 void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offset, unsigned capacity,
                   int64_t requeue_ns, void (*free_entry)(void *entry))
 {
-    t->map = g_hash_table_new(hash, equal);
+    t->slots = NULL;
+    t->mask = 0;
+    t->n = 0;
+    t->hash = hash;
+    t->equal = equal;
     t->key_offset = key_offset;
     t->head = t->tail = NULL;
     t->capacity = capacity ? capacity : 1;
@@ -52,18 +102,16 @@ void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offse
 
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e)
 {
-    g_hash_table_remove(t->map, key_of(t, e));
+    index_delete(t, e);
     unlink_entry(t, e);
     t->free_entry(e);
 }
 
 void mwg_lru_destroy(mwg_lru *t)
 {
-    /* The map goes whole: removing the keys one at a time cost a hash
-     * lookup per entry whenever a capture is closed. */
-    if (t->map)
-        g_hash_table_destroy(t->map);
-    t->map = NULL;
+    g_free(t->slots);
+    t->slots = NULL;
+    t->mask = t->n = 0;
     while (t->head) {
         mwg_lru_entry *e = t->head;
         t->head = e->next;
@@ -74,18 +122,27 @@ void mwg_lru_destroy(mwg_lru *t)
 
 void *mwg_lru_lookup(const mwg_lru *t, const void *key)
 {
-    return entry_of(t, g_hash_table_lookup(t->map, key));
+    if (!t->n)
+        return NULL;
+    uint32_t hash = (uint32_t)t->hash(key);
+    for (unsigned i = hash & t->mask; t->slots[i].entry; i = (i + 1) & t->mask)
+        if (t->slots[i].hash == hash && t->equal(key_of(t, t->slots[i].entry), key))
+            return t->slots[i].entry;
+    return NULL;
 }
 
 void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, int64_t now)
 {
-    while (g_hash_table_size(t->map) >= t->capacity && t->head) {
+    while (t->n >= t->capacity && t->head) {
         mwg_lru_remove(t, t->head);
         t->evicted++;
     }
     e->last = e->queued = now;
     push_tail(t, e);
-    g_hash_table_add(t->map, key_of(t, e));
+    if (!t->slots || 4 * (t->n + 1) > 3 * (t->mask + 1))
+        index_grow(t);
+    index_put(t, (uint32_t)t->hash(key_of(t, e)), e);
+    t->n++;
 }
 
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
@@ -121,5 +178,5 @@ void mwg_lru_expire(mwg_lru *t, int64_t horizon)
 
 unsigned mwg_lru_size(const mwg_lru *t)
 {
-    return g_hash_table_size(t->map);
+    return t->n;
 }

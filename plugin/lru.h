@@ -12,6 +12,12 @@
  * an entry at most once per the table's requeue interval of capture time.
  * The queue is then in recency order to within that interval, and an idle
  * entry expires at most that much late.
+ *
+ * The index is an open-addressing table of (hash, entry) slots, four to a
+ * cache line: a lookup reads one line of slots and the entry's key.
+ * GLib's hash table, which keeps hashes and keys in two arrays, read one
+ * line more, and under a flood of names those misses were most of the
+ * tables' cost.
  */
 #ifndef MWG502_LRU_H
 #define MWG502_LRU_H
@@ -29,9 +35,15 @@ typedef struct mwg_lru_entry {
 } mwg_lru_entry;
 
 typedef struct {
-    /* The entries' keys, as a set: the entry is found from its key's
-     * address, and a set keeps no second array of values. */
-    GHashTable *map;
+    uint32_t hash;
+    struct mwg_lru_entry *entry;    /* NULL: free */
+} mwg_lru_slot;
+
+typedef struct {
+    mwg_lru_slot *slots;        /* a power of two of them, at most 3/4 used */
+    unsigned mask, n;
+    GHashFunc hash;
+    GEqualFunc equal;
     size_t key_offset;
     mwg_lru_entry *head, *tail; /* least recently touched at the head */
     unsigned capacity;

@@ -35,7 +35,8 @@ void flow_key_make(const mwg_flow *fl, flow_key *k)
     memcpy(k->b + EP_BYTES, swap ? a.b : b.b, EP_BYTES);
 }
 
-/* Keys are a few dozen bytes hashed on every frame: eight at a time. */
+/* Keys and names are a few dozen bytes hashed on every frame: eight at a
+ * time (GLib's string hash takes one). */
 static guint bytes_hash(const uint8_t *p, size_t n)
 {
     uint64_t h = n;
@@ -54,6 +55,7 @@ guint flow_key_hash(gconstpointer k) { return bytes_hash(((const flow_key *)k)->
 gboolean flow_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(flow_key)) == 0; }
 guint ep_key_hash(gconstpointer k) { return bytes_hash(((const ep_key *)k)->b, sizeof(ep_key)); }
 gboolean ep_key_equal(gconstpointer a, gconstpointer b) { return memcmp(a, b, sizeof(ep_key)) == 0; }
+guint name_hash(gconstpointer name) { return bytes_hash(name, strlen(name)); }
 
 /* ----------------------------------------------------------- frame lists */
 

@@ -152,6 +152,57 @@ static void test_clock_backwards(void)
     g_assert_cmpuint(freed, ==, 100);
 }
 
+/* Few distinct hashes: long probe runs that wrap around the slots, where
+ * a deletion must move the right entries back. */
+static guint crowded_hash(gconstpointer k)
+{
+    return g_str_hash(k) % 5 * 0x40000000u;
+}
+
+/* Random inserts, removals and evictions, checked against GLib's table
+ * after every step: each key present is found, each key gone is not. */
+static void churn(GHashFunc hash, unsigned capacity)
+{
+    mwg_lru t;
+    freed = 0;
+    mwg_lru_init(&t, hash, key_equal, offsetof(item, key), capacity, 0, free_item);
+    GHashTable *present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GRand *rand = g_rand_new_with_seed(502);
+    unsigned inserted = 0;
+    for (int step = 0; step < 20000; step++) {
+        char k[8];
+        g_snprintf(k, sizeof k, "%u", g_rand_int_range(rand, 0, 3 * (gint32)capacity));
+        item *e = mwg_lru_lookup(&t, k);
+        g_assert_true((e != NULL) == g_hash_table_contains(present, k));
+        if (e && g_rand_boolean(rand)) {
+            mwg_lru_remove(&t, &e->lru);
+            g_hash_table_remove(present, k);
+        } else if (!e) {
+            if (mwg_lru_size(&t) == capacity)
+                g_hash_table_remove(present, ((item *)t.head)->key);
+            get(&t, k, step);
+            inserted++;
+            g_hash_table_add(present, g_strdup(k));
+        }
+        g_assert_cmpuint(mwg_lru_size(&t), ==, g_hash_table_size(present));
+    }
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, present);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_assert_nonnull(mwg_lru_lookup(&t, key));
+    mwg_lru_destroy(&t);
+    g_assert_cmpuint(freed, ==, inserted);
+    g_rand_free(rand);
+    g_hash_table_destroy(present);
+}
+
+static void test_index_churn(void)
+{
+    churn(key_hash, 1000);
+    churn(crowded_hash, 200);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -159,5 +210,6 @@ int main(int argc, char **argv)
     g_test_add_func("/lru/expiry", test_expiry);
     g_test_add_func("/lru/evicted-counts-only-a-full-table", test_evicted_counts_only_a_full_table);
     g_test_add_func("/lru/clock-backwards", test_clock_backwards);
+    g_test_add_func("/lru/index-churn", test_index_churn);
     return g_test_run();
 }
