@@ -53,6 +53,9 @@
 #define MWG_MAX_CONNS 24576
 #define MWG_MAX_NAMES 24576
 #define MWG_MAX_HOST_LEN 255        /* longest host name (RFC 1035) */
+/* Bytes of a request method kept: longer ones are cut, and only HEAD and
+ * CONNECT change what the engine does. */
+#define MWG_METHOD_KEEP 16
 #define MWG_MAX_DNS_ADDRS 16        /* addresses kept per name */
 #define MWG_MAX_DNS_TXNS 4          /* DNS transactions per name: A, AAAA, retries */
 #define MWG_MAX_DNS_SERVERS 4       /* distinct servers counted per transaction */

@@ -311,8 +311,6 @@ void mwg_correlator_free(mwg_correlator *c)
     g_hash_table_destroy(c->watch);
     g_free(c->candidates.v);
     g_free(c->attempts);
-    for (unsigned i = 0; i < c->n_asks; i++)
-        g_free(c->asks[i].host);
     g_free(c);
 }
 

@@ -161,7 +161,7 @@ typedef struct {
     uint32_t frame;             /* the forwarded request */
     int64_t ts;
     char *host;                 /* the host it asked for; NULL: not understood */
-    char *method;
+    char method[MWG_METHOD_KEEP];
     reply_kind reply;
     bool reply_started;         /* a segment beginning "HTTP/" was seen */
     uint32_t reply_frame;
@@ -181,8 +181,8 @@ typedef struct {
      * inside arrive, and keeps it for all of them). */
     uint32_t since_frame;
     int64_t since_ts;
-    char *host;                 /* NULL: not understood */
-    char *method;
+    const char *host;           /* NULL: not understood; else in the request's own block */
+    char method[MWG_METHOD_KEEP];
     uint16_t port;
     uint32_t stream;            /* its HTTP/2 stream, answered on the same; 0: in order */
     frame_list frames;          /* its segments */
@@ -199,7 +199,7 @@ typedef struct {
     bool served;                /* answered with no error: its attempt got through */
     int64_t ts;
     uint16_t port;
-    char *host;
+    char host[MWG_MAX_HOST_LEN + 1];
 } recent_ask;
 
 typedef struct {

@@ -12,8 +12,6 @@ void client_request_free(gpointer p)
     client_request *q = p;
     if (!q)
         return;
-    g_free(q->host);
-    g_free(q->method);
     frame_list_clear(&q->frames);
     g_free(q);
 }
@@ -21,7 +19,6 @@ void client_request_free(gpointer p)
 void forward_free_contents(forward *fw)
 {
     g_free(fw->host);
-    g_free(fw->method);
     frame_list_clear(&fw->reply_frames);
     memset(fw, 0, sizeof *fw);
 }
@@ -44,9 +41,15 @@ const char *answered_method(const conn *cn)
     return fw ? fw->method : NULL;
 }
 
-static char *span_dup(mwg_span s)
+/* The span as a string in 'buf', cut to its size: the request's strings
+ * are read here and kept, if at all, in the request's own block. */
+static char *span_copy(mwg_span s, char *buf, size_t size)
 {
-    return g_strndup((const char *)s.p, s.len);
+    size_t n = MIN(s.len, size - 1);
+    if (n)
+        memcpy(buf, s.p, n);
+    buf[n] = '\0';
+    return buf;
 }
 
 /* Which leg a request is on.  The gateway's own requests in proxy form to
@@ -82,8 +85,8 @@ static void remember_ask(mwg_correlator *c, client_request *q)
     if (mwg_addr_parse(q->host, &literal))
         return;
     recent_ask *a = &c->asks[c->next_ask];
-    g_free(a->host);
-    *a = (recent_ask){ .frame = q->since_frame, .ts = q->since_ts, .port = q->port, .host = g_strdup(q->host) };
+    *a = (recent_ask){ .frame = q->since_frame, .ts = q->since_ts, .port = q->port };
+    g_strlcpy(a->host, q->host, sizeof a->host);
     q->ask_slot = c->next_ask;
     c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;
     if (c->n_asks < MWG_RECENT_ASKS)
@@ -93,7 +96,7 @@ static void remember_ask(mwg_correlator *c, client_request *q)
 static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
 {
     recent_ask *a = &c->asks[q->ask_slot];
-    if (a->frame == q->since_frame && a->host && !a->answered) {
+    if (a->frame == q->since_frame && a->host[0] && !a->answered) {
         a->answered = frame;
         a->served = served;
     }
@@ -101,13 +104,14 @@ static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t fr
 
 static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
-    char *method = span_dup(msg->m.method);
-    char *target = msg->m.target_cut && msg->m.target.len == 0 ? NULL : span_dup(msg->m.target);
-    char *host_header = msg->m.has_host ? span_dup(msg->m.host) : NULL;
+    char method[MWG_METHOD_KEEP], target_buf[MWG_MAX_HTTP_LINE + 1], host_buf[MWG_MAX_HTTP_LINE + 1];
+    span_copy(msg->m.method, method, sizeof method);
+    const char *target = msg->m.target_cut && msg->m.target.len == 0
+                             ? NULL : span_copy(msg->m.target, target_buf, sizeof target_buf);
+    const char *host_header = msg->m.has_host ? span_copy(msg->m.host, host_buf, sizeof host_buf) : NULL;
     char host[MWG_MAX_HOST_LEN + 1];
     uint16_t port = 0;
     bool understood = mwg_http_request_target(method, target, msg->m.target_cut, host_header, host, &port);
-    g_free(host_header);
     uint32_t since_frame = msg->frame;
     int64_t since_ts = msg->ts;
     if (msg->inside) {
@@ -140,7 +144,6 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     case LEG_UPSTREAM:
         break;
     }
-    g_free(target);
 
     if (cn->client_leg) {
         if (!cn->waiting)
@@ -152,7 +155,6 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             cn->untracked++;
             c->loss.requests_untracked++;
             c->frame_notes.dropped |= MWG_DROP_REQUESTS;
-            g_free(method);
             return;
         }
         if (understood) {
@@ -162,13 +164,16 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             if (ne->n_requests < MWG_RECENT_REQUESTS)
                 ne->n_requests++;
         }
-        client_request *q = g_new0(client_request, 1);
+        /* The host follows the request in one block. */
+        size_t host_size = understood ? strlen(host) + 1 : 0;
+        client_request *q = g_malloc0(sizeof *q + host_size);
+        if (understood)
+            q->host = memcpy(q + 1, host, host_size);
         q->frame = msg->frame;
         q->ts = msg->ts;
         q->since_frame = since_frame;
         q->since_ts = since_ts;
-        q->host = understood ? g_strdup(host) : NULL;
-        q->method = method;
+        memcpy(q->method, method, sizeof q->method);
         q->port = port;
         q->stream = msg->stream;
         q->ack = msg->ack;
@@ -192,7 +197,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     fw->frame = msg->frame;
     fw->ts = msg->ts;
     fw->host = understood ? g_strdup(host) : NULL;
-    fw->method = method;
+    memcpy(fw->method, method, sizeof fw->method);
     watch_update(c, cn);
     for (unsigned i = 0; i < msg->segments->n; i++)
         conn_add_frame(cn, msg->segments->v[i]);
@@ -295,7 +300,7 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
     }
     if (req)
         ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
-    if (req && msg->m.status < 300 && req->method && strcmp(req->method, "CONNECT") == 0 && !cn->tunnel)
+    if (req && msg->m.status < 300 && strcmp(req->method, "CONNECT") == 0 && !cn->tunnel)
         open_tunnel(cn, req, msg);
     bool untracked = false;
     if (!req && cn->untracked && tracked) {

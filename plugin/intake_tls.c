@@ -261,7 +261,7 @@ void tunnel_end(mwg_correlator *c, conn *cn, uint32_t frame, int64_t ts)
     /* The tunnel's frames stand for the request's. */
     client_request connect = {
         .frame = t->connect_frame, .ts = t->connect_ts, .since_frame = t->connect_frame, .since_ts = t->connect_ts,
-        .host = t->host, .method = (char *)"CONNECT", .port = t->port, .frames = t->frames,
+        .host = t->host, .method = "CONNECT", .port = t->port, .frames = t->frames,
     };
     mwg_verdict *v = judge_tunnel(c, &connect, t->has_random ? t->client_random : NULL, t->established_frame,
                                   frame, ts);
