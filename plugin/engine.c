@@ -64,22 +64,18 @@ bool watched(mwg_correlator *c, const mwg_flow *fl)
 
 /* ----------------------------------------------------------- connections */
 
-/* The correlator a connection's table belongs to, for conn_free (an LRU
- * frees entries without context).  The engine runs on one thread. */
-static mwg_correlator *freeing_for;
-
-static void conn_free(void *p)
+static void conn_free(void *ctx, void *p)
 {
     conn *cn = p;
-    mwg_correlator *c = freeing_for;
+    mwg_correlator *c = ctx;
     /* Dropped while a message waited for its end (idle, or the table was
      * full): it ends here, as at a close.  (Not when the capture is closed.) */
-    if (c && c->out) {
+    if (c->out) {
         for (int d = 0; d < 2; d++)
             http_stream_abandon(c, cn, d);
         tunnel_end(c, cn, c->frame, c->clock);
     }
-    if (c && cn->watched)
+    if (cn->watched)
         watch_count(c->watch, flow_key_hash(&cn->key), -1);
     for (int d = 0; cn->dirs && d < 2; d++)
         http_dir_clear(&cn->dirs[d]);
@@ -91,10 +87,8 @@ static void conn_free(void *p)
     g_free(cn->fwd);
     tls_free(c, cn);
     /* References to it resolve to nothing from now on. */
-    if (c) {
-        g_array_index(c->conn_slots, conn_slot, cn->slot) = (conn_slot){ NULL, 0 };
-        g_array_append_val(c->free_slots, cn->slot);
-    }
+    g_array_index(c->conn_slots, conn_slot, cn->slot) = (conn_slot){ NULL, 0 };
+    g_array_append_val(c->free_slots, cn->slot);
     g_aligned_free(cn);
 }
 
@@ -157,17 +151,20 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
     return cn;
 }
 
-/* The entry of 'type' (with members 'lru' first and 'key') for *key_ptr. */
-#define LRU_OBTAIN(table, type, key_ptr, now) \
-    ((type *)mwg_lru_obtain((table), (key_ptr), sizeof(((type *)0)->key), sizeof(type), (now)))
-
 void endpoint_remember(mwg_correlator *c, conn *cn)
 {
     ep_key k;
     ep_key_make(&cn->server, &k);
-    uint64_t before = c->endpoints.evicted;
-    endpoint_entry *e = LRU_OBTAIN(&c->endpoints, endpoint_entry, &k, c->clock);
-    note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
+    endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
+    if (e)
+        mwg_lru_touch(&c->endpoints, &e->lru, c->clock);
+    else {
+        e = mwg_pool_alloc0(&c->pool, sizeof *e);
+        e->key = k;
+        uint64_t before = c->endpoints.evicted;
+        mwg_lru_insert(&c->endpoints, &e->lru, c->clock);
+        note_evictions(c, &c->endpoints, before, &c->loss.conns_evicted, MWG_DROP_CONNS);
+    }
     /* Every SYN and forwarded request comes here: only a connection that
      * was put in the list before may be there still (up to MWG_MAX_REFS to
      * look through). */
@@ -211,7 +208,7 @@ name_entry *name_get(mwg_correlator *c, const char *name, bool create)
     if (!create)
         return NULL;
     size_t len = strlen(name);
-    ne = g_malloc0(sizeof *ne + len + 1);
+    ne = mwg_pool_alloc0(&c->pool, sizeof *ne + len + 1);
     memcpy(ne->name, name, len + 1);
     uint64_t before = c->names.evicted;
     mwg_lru_insert(&c->names, &ne->lru, c->clock);
@@ -252,20 +249,36 @@ void learn_parent(mwg_correlator *c, const mwg_endpoint *e)
         c->parents[c->n_parents++] = *e;
 }
 
-static void endpoint_free(void *p)
+static void endpoint_free(void *ctx, void *p)
 {
+    mwg_correlator *c = ctx;
     endpoint_entry *e = p;
-    ref_list_clear(&e->conns);
-    g_free(e);
+    ref_list_clear(c, &e->conns);
+    mwg_pool_free(&c->pool, e, sizeof *e);
 }
 
-static void name_free(void *p)
+static void name_free(void *ctx, void *p)
 {
+    mwg_correlator *c = ctx;
     name_entry *ne = p;
-    ref_list_clear(&ne->forwards);
-    g_free(ne->txns);
-    g_free(ne->addrs);
-    g_free(ne);
+    ref_list_clear(c, &ne->forwards);
+    mwg_pool_free(&c->pool, ne->txns, ne->n_txns * sizeof *ne->txns);
+    mwg_pool_free(&c->pool, ne->addrs, ne->n_addrs * sizeof *ne->addrs);
+    mwg_pool_free(&c->pool, ne, sizeof *ne + strlen(ne->name) + 1);
+}
+
+static void dns_flow_free(void *ctx, void *p)
+{
+    mwg_correlator *c = ctx;
+    dns_flow_entry *fe = p;
+    mwg_pool_free(&c->pool, fe, sizeof *fe + strlen(fe->name) + 1);
+}
+
+static void owner_free(void *ctx, void *p)
+{
+    mwg_correlator *c = ctx;
+    addr_owner *o = p;
+    mwg_pool_free(&c->pool, o, sizeof *o + strlen(o->name) + 1);
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -283,15 +296,15 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
     int64_t name_slack = name_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
     mwg_lru_init(&c->conns, flow_key_hash, flow_key_equal, offsetof(conn, key), cfg->max_conns, conn_slack,
-                 conn_free);
+                 conn_free, c);
     mwg_lru_init(&c->endpoints, ep_key_hash, ep_key_equal, offsetof(endpoint_entry, key), cfg->max_conns,
-                 conn_slack, endpoint_free);
+                 conn_slack, endpoint_free, c);
     mwg_lru_init(&c->names, name_hash, g_str_equal, offsetof(name_entry, name), cfg->max_names, name_slack,
-                 name_free);
+                 name_free, c);
     mwg_lru_init(&c->dns_flows, flow_key_hash, flow_key_equal, offsetof(dns_flow_entry, key), cfg->max_names,
-                 name_slack, g_free);
+                 name_slack, dns_flow_free, c);
     mwg_lru_init(&c->owners, ep_key_hash, ep_key_equal, offsetof(addr_owner, key), cfg->max_names, name_slack,
-                 g_free);
+                 owner_free, c);
     return c;
 }
 
@@ -299,15 +312,14 @@ void mwg_correlator_free(mwg_correlator *c)
 {
     if (!c)
         return;
-    freeing_for = c;
     mwg_lru_destroy(&c->conns);
-    freeing_for = NULL;
     g_array_free(c->conn_slots, TRUE);
     g_array_free(c->free_slots, TRUE);
     mwg_lru_destroy(&c->endpoints);
     mwg_lru_destroy(&c->names);
     mwg_lru_destroy(&c->dns_flows);
     mwg_lru_destroy(&c->owners);
+    mwg_pool_destroy(&c->pool);
     g_hash_table_destroy(c->watch);
     g_free(c->candidates.v);
     g_free(c->attempts);
@@ -354,7 +366,6 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
 {
     unsigned before = out->len;
     c->out = out;
-    freeing_for = c;
     c->frame = f->frame;
     if (f->ts_ns > c->clock) {
         c->clock = f->ts_ns;
@@ -376,7 +387,6 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
         if (f->has_dns)
             intake_dns(c, f);
     }
-    freeing_for = NULL;
     c->out = NULL;
     return out->len - before;
 }
@@ -390,7 +400,6 @@ unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)
 {
     unsigned before = out->len;
     c->out = out;
-    freeing_for = c;
     /* Oldest connection first, as the capture went; the list is taken
      * first, as ending a message may touch the table. */
     GPtrArray *all = g_ptr_array_new();
@@ -403,7 +412,6 @@ unsigned mwg_correlator_finish(mwg_correlator *c, GPtrArray *out)
         tunnel_end(c, g_ptr_array_index(all, i), c->frame, c->clock);
     }
     g_ptr_array_free(all, TRUE);
-    freeing_for = NULL;
     c->out = NULL;
     return out->len - before;
 }

@@ -26,6 +26,7 @@
 #include "correlate.h"
 #include "http_message.h"
 #include "lru.h"
+#include "pool.h"
 #include "tls_record.h"
 
 /* ------------------------------------------------------------------ keys */
@@ -359,6 +360,7 @@ struct mwg_correlator {
      * follows compares whole keys. */
     GHashTable *watch;          /* flow_key_hash -> count */
     uint32_t next_serial;
+    mwg_pool pool;              /* the tables' records (conns apart: see conn_create) */
     mwg_lru conns;
     GArray *conn_slots;         /* conn_slot: every live connection, by slot */
     GArray *free_slots;         /* uint32_t: the free ones */
@@ -427,8 +429,8 @@ static inline conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref)
     return s->serial == ref->serial ? s->cn : NULL;
 }
 /* Adds the connection unless the list has it; 'absent': known not to. */
-void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool absent);
-void ref_list_clear(ref_list *r);
+void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn, bool absent);
+void ref_list_clear(mwg_correlator *c, ref_list *r);
 
 /* intake_*.c */
 void intake_tcp(mwg_correlator *c, const mwg_facts *f);

@@ -18,11 +18,13 @@ static dns_txn *txn_find(name_entry *ne, uint16_t id, const mwg_endpoint *client
 }
 
 /* A new transaction in the name's ring, replacing its oldest. */
-static dns_txn *txn_new(name_entry *ne, const mwg_facts *f, const mwg_endpoint *client, const mwg_endpoint *server)
+static dns_txn *txn_new(mwg_correlator *c, name_entry *ne, const mwg_facts *f, const mwg_endpoint *client,
+                        const mwg_endpoint *server)
 {
     /* Until the ring is full, the next slot is the one past the last. */
     if (ne->n_txns < MWG_MAX_DNS_TXNS)
-        ne->txns = g_renew(dns_txn, ne->txns, ne->n_txns + 1);
+        ne->txns = mwg_pool_resize(&c->pool, ne->txns, ne->n_txns * sizeof *ne->txns,
+                                   (ne->n_txns + 1) * sizeof *ne->txns);
     dns_txn *t = &ne->txns[ne->next_txn];
     memset(t, 0, sizeof *t);
     t->id = f->dns_id;
@@ -47,7 +49,7 @@ static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *nam
     if (o)                      /* the address now belongs to another name */
         mwg_lru_remove(&c->owners, &o->lru);
     size_t len = strlen(name);
-    o = g_malloc0(sizeof *o + len + 1);
+    o = mwg_pool_alloc0(&c->pool, sizeof *o + len + 1);
     o->key = k;
     memcpy(o->name, name, len + 1);
     mwg_lru_insert(&c->owners, &o->lru, c->clock);
@@ -67,7 +69,8 @@ static void remember_addrs(mwg_correlator *c, name_entry *ne, const mwg_facts *f
         if (known)
             continue;
         if (ne->n_addrs < MWG_MAX_DNS_ADDRS) {
-            ne->addrs = g_renew(mwg_addr, ne->addrs, ne->n_addrs + 1);
+            ne->addrs = mwg_pool_resize(&c->pool, ne->addrs, ne->n_addrs * sizeof *ne->addrs,
+                                        (ne->n_addrs + 1) * sizeof *ne->addrs);
             ne->addrs[ne->n_addrs++] = *a;
         } else
             ne->addrs[MWG_MAX_DNS_ADDRS - 1] = *a;
@@ -86,7 +89,7 @@ static void remember_dns_flow(mwg_correlator *c, const mwg_flow *fl, const char 
     if (fe)                     /* the source port now asks for another name */
         mwg_lru_remove(&c->dns_flows, &fe->lru);
     size_t len = strlen(name);
-    fe = g_malloc0(sizeof *fe + len + 1);
+    fe = mwg_pool_alloc0(&c->pool, sizeof *fe + len + 1);
     fe->key = k;
     memcpy(fe->name, name, len + 1);
     mwg_lru_insert(&c->dns_flows, &fe->lru, c->clock);
@@ -133,7 +136,7 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
         learn_gateway_addr(c, &f->flow.src.addr);      /* the gateway resolves */
         dns_txn *t = txn_find(ne, f->dns_id, &f->flow.src);
         if (!t || t->response_frame) {
-            t = txn_new(ne, f, &f->flow.src, &f->flow.dst);
+            t = txn_new(c, ne, f, &f->flow.src, &f->flow.dst);
             t->first_query_frame = f->frame;
         }
         frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
@@ -151,7 +154,7 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
     }
     dns_txn *t = txn_find(ne, f->dns_id, &f->flow.dst);
     if (!t)                     /* the query is not in the capture */
-        t = txn_new(ne, f, &f->flow.dst, &f->flow.src);
+        t = txn_new(c, ne, f, &f->flow.dst, &f->flow.src);
     frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
     if (is_copy_of(c, t->response_frame, t->response_ts) && t->rcode == f->dns_rcode)
         return;

@@ -2,7 +2,6 @@
 /* lru.c - see lru.h. */
 #include "lru.h"
 
-#include <string.h>
 
 static void *key_of(const mwg_lru *t, const mwg_lru_entry *e)
 {
@@ -85,7 +84,7 @@ static void index_delete(mwg_lru *t, mwg_lru_entry *e)
 /* ------------------------------------------------------------ the table */
 
 void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offset, unsigned capacity,
-                  int64_t requeue_ns, void (*free_entry)(void *entry))
+                  int64_t requeue_ns, void (*free_entry)(void *ctx, void *entry), void *ctx)
 {
     t->slots = NULL;
     t->mask = 0;
@@ -97,6 +96,7 @@ void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offse
     t->capacity = capacity ? capacity : 1;
     t->requeue_ns = requeue_ns > 0 ? requeue_ns : 0;
     t->free_entry = free_entry;
+    t->ctx = ctx;
     t->evicted = 0;
 }
 
@@ -104,7 +104,7 @@ void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e)
 {
     index_delete(t, e);
     unlink_entry(t, e);
-    t->free_entry(e);
+    t->free_entry(t->ctx, e);
 }
 
 void mwg_lru_destroy(mwg_lru *t)
@@ -115,7 +115,7 @@ void mwg_lru_destroy(mwg_lru *t)
     while (t->head) {
         mwg_lru_entry *e = t->head;
         t->head = e->next;
-        t->free_entry(e);
+        t->free_entry(t->ctx, e);
     }
     t->tail = NULL;
 }
@@ -155,19 +155,6 @@ void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now)
         unlink_entry(t, e);
         push_tail(t, e);
     }
-}
-
-void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, int64_t now)
-{
-    mwg_lru_entry *e = mwg_lru_lookup(t, key);
-    if (e) {
-        mwg_lru_touch(t, e, now);
-        return e;
-    }
-    e = g_malloc0(entry_size);
-    memcpy(key_of(t, e), key, key_size);
-    mwg_lru_insert(t, e, now);
-    return e;
 }
 
 void mwg_lru_expire(mwg_lru *t, int64_t horizon)

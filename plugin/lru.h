@@ -48,22 +48,21 @@ typedef struct {
     mwg_lru_entry *head, *tail; /* least recently touched at the head */
     unsigned capacity;
     int64_t requeue_ns;         /* see above; 0: every touch moves */
-    void (*free_entry)(void *entry);
+    void (*free_entry)(void *ctx, void *entry);
+    void *ctx;                  /* passed to free_entry */
     uint64_t evicted;           /* entries dropped because the table was full */
 } mwg_lru;
 
-/* 'key_offset': where an entry holds its key. */
+/* 'key_offset': where an entry holds its key; 'free_entry' is called with
+ * 'ctx' for every entry dropped. */
 void mwg_lru_init(mwg_lru *t, GHashFunc hash, GEqualFunc equal, size_t key_offset, unsigned capacity,
-                  int64_t requeue_ns, void (*free_entry)(void *entry));
+                  int64_t requeue_ns, void (*free_entry)(void *ctx, void *entry), void *ctx);
 void mwg_lru_destroy(mwg_lru *t);
 void *mwg_lru_lookup(const mwg_lru *t, const void *key);
 /* Inserts an entry, its key set, whose key is not in the table; may evict
  * the oldest. */
 void mwg_lru_insert(mwg_lru *t, mwg_lru_entry *e, int64_t now);
 void mwg_lru_touch(mwg_lru *t, mwg_lru_entry *e, int64_t now);
-/* The entry for 'key', touched; made zeroed (entry_size bytes, the key's
- * key_size bytes copied in) when absent.  For entries that g_free releases. */
-void *mwg_lru_obtain(mwg_lru *t, const void *key, size_t key_size, size_t entry_size, int64_t now);
 void mwg_lru_remove(mwg_lru *t, mwg_lru_entry *e);
 /* Drops every entry last touched before 'horizon'. */
 void mwg_lru_expire(mwg_lru *t, int64_t horizon);

@@ -118,7 +118,7 @@ static void ref_list_compact(const mwg_correlator *c, ref_list *r)
     r->next = kept % r->room;
 }
 
-void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool absent)
+void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn, bool absent)
 {
     for (unsigned i = 0; !absent && i < r->n; i++)
         if (r->refs[i].serial == cn->serial)
@@ -128,7 +128,7 @@ void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool ab
             ref_list_compact(c, r);
         if (r->n == r->room) {
             unsigned room = r->room ? MIN(2 * r->room, MWG_MAX_REFS) : 2;
-            r->refs = g_renew(conn_ref, r->refs, room);
+            r->refs = mwg_pool_resize(&c->pool, r->refs, r->room * sizeof *r->refs, room * sizeof *r->refs);
             /* The ring's order: the oldest at 'next' when full. */
             r->next = r->n;
             r->room = room;
@@ -140,9 +140,9 @@ void ref_list_push(const mwg_correlator *c, ref_list *r, const conn *cn, bool ab
         r->n++;
 }
 
-void ref_list_clear(ref_list *r)
+void ref_list_clear(mwg_correlator *c, ref_list *r)
 {
-    g_free(r->refs);
+    mwg_pool_free(&c->pool, r->refs, r->room * sizeof *r->refs);
     memset(r, 0, sizeof *r);
 }
 

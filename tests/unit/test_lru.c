@@ -18,8 +18,9 @@ typedef struct {
 
 static unsigned freed;
 
-static void free_item(void *p)
+static void free_item(void *ctx, void *p)
 {
+    g_assert_true(ctx == &freed);
     freed++;
     g_free(p);
 }
@@ -34,7 +35,15 @@ static item *get(mwg_lru *t, const char *key, int64_t now)
 {
     char k[8];
     make_key(k, key);
-    return mwg_lru_obtain(t, k, sizeof k, sizeof(item), now);
+    item *e = mwg_lru_lookup(t, k);
+    if (e) {
+        mwg_lru_touch(t, &e->lru, now);
+        return e;
+    }
+    e = g_new0(item, 1);
+    memcpy(e->key, k, sizeof k);
+    mwg_lru_insert(t, &e->lru, now);
+    return e;
 }
 
 static bool has(const mwg_lru *t, const char *key)
@@ -57,7 +66,7 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
 static void init(mwg_lru *t, unsigned capacity)
 {
     freed = 0;
-    mwg_lru_init(t, key_hash, key_equal, offsetof(item, key), capacity, SEC, free_item);
+    mwg_lru_init(t, key_hash, key_equal, offsetof(item, key), capacity, SEC, free_item, &freed);
 }
 
 static void test_full_drops_least_recent(void)
@@ -165,7 +174,7 @@ static void churn(GHashFunc hash, unsigned capacity)
 {
     mwg_lru t;
     freed = 0;
-    mwg_lru_init(&t, hash, key_equal, offsetof(item, key), capacity, 0, free_item);
+    mwg_lru_init(&t, hash, key_equal, offsetof(item, key), capacity, 0, free_item, &freed);
     GHashTable *present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GRand *rand = g_rand_new_with_seed(502);
     unsigned inserted = 0;

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pool.c - see pool.h. */
+#include "pool.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_TO_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_TO_MALLOC 1
+#endif
+#endif
+
+#ifndef POOL_TO_MALLOC
+#define POOL_TO_MALLOC 0
+#endif
+
+/* The first bytes of a block hold the link to the block before, padded so
+ * that what is carved after it keeps the grain's alignment. */
+#define BLOCK_HEADER MWG_POOL_GRAIN
+
+static size_t size_class(size_t size)
+{
+    return (size ? size - 1 : 0) / MWG_POOL_GRAIN;
+}
+
+void mwg_pool_init(mwg_pool *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+void mwg_pool_destroy(mwg_pool *p)
+{
+    while (p->blocks) {
+        void *before;
+        memcpy(&before, p->blocks, sizeof before);
+        g_free(p->blocks);
+        p->blocks = before;
+    }
+    mwg_pool_init(p);
+}
+
+void *mwg_pool_alloc0(mwg_pool *p, size_t size)
+{
+    if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST)
+        return g_malloc0(size ? size : 1);
+    size_t k = size_class(size);
+    void *r = p->freed[k];
+    if (r) {
+        memcpy(&p->freed[k], r, sizeof(void *));
+        return memset(r, 0, size);
+    }
+    size_t carved = (k + 1) * MWG_POOL_GRAIN;
+    if (!p->next || (size_t)(p->end - p->next) < carved) {
+        uint8_t *block = g_malloc(MWG_POOL_BLOCK);
+        memcpy(block, &p->blocks, sizeof p->blocks);
+        p->blocks = block;
+        p->next = block + BLOCK_HEADER;
+        p->end = block + MWG_POOL_BLOCK;
+    }
+    r = p->next;
+    p->next += carved;
+    return memset(r, 0, size);
+}
+
+void mwg_pool_free(mwg_pool *p, void *record, size_t size)
+{
+    if (!record)
+        return;
+    if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST) {
+        g_free(record);
+        return;
+    }
+    size_t k = size_class(size);
+    memcpy(record, &p->freed[k], sizeof(void *));
+    p->freed[k] = record;
+}
+
+void *mwg_pool_resize(mwg_pool *p, void *record, size_t old_size, size_t new_size)
+{
+    if (!record)
+        return mwg_pool_alloc0(p, new_size);
+    if (!POOL_TO_MALLOC && old_size <= MWG_POOL_LARGEST && new_size <= MWG_POOL_LARGEST &&
+        size_class(old_size) == size_class(new_size)) {
+        if (new_size > old_size)
+            memset((uint8_t *)record + old_size, 0, new_size - old_size);
+        return record;
+    }
+    void *r = mwg_pool_alloc0(p, new_size);
+    memcpy(r, record, old_size < new_size ? old_size : new_size);
+    mwg_pool_free(p, record, old_size);
+    return r;
+}
