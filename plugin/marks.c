@@ -15,13 +15,23 @@ void mwg_mark_set_add(mwg_mark_set *set, const char *mark)
     set->by_first[first] |= bit;
     if (first >= 'a' && first <= 'z')
         set->by_first[first - ('a' - 'A')] |= bit;
+    if (!mark[1]) {
+        set->one_byte |= bit;
+        for (unsigned b = 0; b < 256; b++)
+            set->by_second[b] |= bit;
+    } else {
+        uint8_t second = (uint8_t)mark[1];
+        set->by_second[second] |= bit;
+        if (second >= 'a' && second <= 'z')
+            set->by_second[second - ('a' - 'A')] |= bit;
+    }
     set->n++;
 }
 
-/* The mark's first byte is known to match: from the second on. */
+/* The mark's first two bytes are known to match: from the third on. */
 static bool equal_folded(const uint8_t *p, const char *mark, size_t len)
 {
-    for (size_t i = 1; i < len; i++)
+    for (size_t i = 2; i < len; i++)
         if (mwg_ascii_lower(p[i]) != (uint8_t)mark[i])
             return false;
     return true;
@@ -43,6 +53,9 @@ void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t
         /* A mark found once is not looked for again: only its first
          * occurrence counts. */
         uint32_t starting = set->by_first[p[at]] & ~found;
+        if (!starting)
+            continue;
+        starting &= at + 1 < n ? set->by_second[p[at + 1]] : set->one_byte;
         if (!starting)
             continue;
         do {

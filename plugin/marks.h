@@ -28,6 +28,11 @@ typedef struct {
     const char *text[MWG_MAX_MARKS];
     size_t len[MWG_MAX_MARKS];
     uint32_t by_first[256];     /* bit i: mark i starts with this byte, in either case */
+    /* bit i: mark i has this second byte, in either case, or has one byte
+     * only.  Most bytes of a page start some mark (its letters do); the
+     * two together leave a candidate now and then. */
+    uint32_t by_second[256];
+    uint32_t one_byte;          /* bit i: mark i is one byte long */
     unsigned n;
 } mwg_mark_set;
 
