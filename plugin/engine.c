@@ -80,8 +80,11 @@ static void conn_free(void *ctx, void *p)
     for (int d = 0; cn->dirs && d < 2; d++)
         http_dir_clear(&cn->dirs[d]);
     g_free(cn->dirs);
-    if (cn->waiting)
-        g_queue_free_full(cn->waiting, client_request_free);
+    if (cn->waiting) {
+        while (!g_queue_is_empty(cn->waiting))
+            client_request_free(c, g_queue_pop_head(cn->waiting));
+        g_queue_free(cn->waiting);
+    }
     for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
         forward_free_contents(&cn->fwd[i]);
     g_free(cn->fwd);
@@ -89,7 +92,7 @@ static void conn_free(void *ctx, void *p)
     /* References to it resolve to nothing from now on. */
     g_array_index(c->conn_slots, conn_slot, cn->slot) = (conn_slot){ NULL, 0 };
     g_array_append_val(c->free_slots, cn->slot);
-    g_aligned_free(cn);
+    mwg_pool_free(&c->conn_pool, cn, sizeof *cn);
 }
 
 static uint32_t take_slot(mwg_correlator *c, conn *cn)
@@ -139,7 +142,7 @@ conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
             http_stream_abandon(c, old, d);
         mwg_lru_remove(&c->conns, &old->lru);
     }
-    conn *cn = g_aligned_alloc0(1, sizeof(conn), CONN_ALIGN);
+    conn *cn = mwg_pool_alloc0(&c->conn_pool, sizeof(conn));
     cn->key = k;
     cn->serial = ++c->next_serial;
     cn->slot = take_slot(c, cn);
@@ -291,6 +294,8 @@ mwg_correlator *mwg_correlator_new(const mwg_config *cfg)
     c->watch = g_hash_table_new(g_direct_hash, g_direct_equal);
     c->conn_slots = g_array_new(FALSE, FALSE, sizeof(conn_slot));
     c->free_slots = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    mwg_pool_init(&c->pool, MWG_POOL_GRAIN);
+    mwg_pool_init(&c->conn_pool, CONN_ALIGN);
     /* Verdicts check the windows themselves; expiry only frees memory, and
      * may be late by a fraction of the window (see lru.h). */
     int64_t conn_slack = conn_keep(&c->cfg) / MWG_REQUEUE_FRACTION;
@@ -320,6 +325,7 @@ void mwg_correlator_free(mwg_correlator *c)
     mwg_lru_destroy(&c->dns_flows);
     mwg_lru_destroy(&c->owners);
     mwg_pool_destroy(&c->pool);
+    mwg_pool_destroy(&c->conn_pool);
     g_hash_table_destroy(c->watch);
     g_free(c->candidates.v);
     g_free(c->attempts);

@@ -360,7 +360,8 @@ struct mwg_correlator {
      * follows compares whole keys. */
     GHashTable *watch;          /* flow_key_hash -> count */
     uint32_t next_serial;
-    mwg_pool pool;              /* the tables' records (conns apart: see conn_create) */
+    mwg_pool pool;              /* the tables' records, the requests waiting */
+    mwg_pool conn_pool;         /* connections, each on its own cache lines */
     mwg_lru conns;
     GArray *conn_slots;         /* conn_slot: every live connection, by slot */
     GArray *free_slots;         /* uint32_t: the free ones */
@@ -441,7 +442,7 @@ forward *awaiting_reply(conn *cn);
 /* The method of the request an answer on this connection answers. */
 const char *answered_method(const conn *cn);
 void forward_free_contents(forward *fw);
-void client_request_free(gpointer p);
+void client_request_free(mwg_correlator *c, client_request *q);
 
 /* intake_tls.c: the handshake of an upstream TLS connection (true: the
  * connection is one, and its bytes are no plain HTTP); what Wireshark

@@ -7,13 +7,18 @@
 
 #include <string.h>
 
-void client_request_free(gpointer p)
+/* The request and its host are one block of the pool. */
+static size_t client_request_size(const char *host)
 {
-    client_request *q = p;
+    return sizeof(client_request) + (host ? strlen(host) + 1 : 0);
+}
+
+void client_request_free(mwg_correlator *c, client_request *q)
+{
     if (!q)
         return;
     frame_list_clear(&q->frames);
-    g_free(q);
+    mwg_pool_free(&c->pool, q, client_request_size(q->host));
 }
 
 void forward_free_contents(forward *fw)
@@ -164,11 +169,9 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             if (ne->n_requests < MWG_RECENT_REQUESTS)
                 ne->n_requests++;
         }
-        /* The host follows the request in one block. */
-        size_t host_size = understood ? strlen(host) + 1 : 0;
-        client_request *q = g_malloc0(sizeof *q + host_size);
+        client_request *q = mwg_pool_alloc0(&c->pool, client_request_size(understood ? host : NULL));
         if (understood)
-            q->host = memcpy(q + 1, host, host_size);
+            q->host = strcpy((char *)(q + 1), host);
         q->frame = msg->frame;
         q->ts = msg->ts;
         q->since_frame = since_frame;
@@ -250,14 +253,15 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     if (n == 2 || sent_after_gap) {
         client_request *answered = g_queue_pop_head(cn->waiting);
         ask_answered(c, answered, msg->frame, false);
-        client_request_free(answered);
+        client_request_free(c, answered);
         return true;
     }
     /* With one waiting, the request this answers is missing too. */
     cn->untracked += n >= 2 ? n - 2 : 0;
     c->loss.requests_lost_track += n;
     c->frame_notes.dropped |= MWG_DROP_TRACK;
-    g_queue_clear_full(cn->waiting, client_request_free);
+    while (!g_queue_is_empty(cn->waiting))
+        client_request_free(c, g_queue_pop_head(cn->waiting));
     return false;
 }
 
@@ -316,7 +320,7 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         judge_error(c, req, msg, v);
         g_ptr_array_add(c->out, v);
     }
-    client_request_free(req);
+    client_request_free(c, req);
 }
 
 void intake_http(mwg_correlator *c, conn *cn, int dir, const http_msg *msg)

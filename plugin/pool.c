@@ -18,18 +18,18 @@
 #define POOL_TO_MALLOC 0
 #endif
 
-/* The first bytes of a block hold the link to the block before, padded so
- * that what is carved after it keeps the grain's alignment. */
-#define BLOCK_HEADER MWG_POOL_GRAIN
+/* The first grain of a block holds the link to the block before, so that
+ * what is carved after it keeps the grain's alignment. */
 
-static size_t size_class(size_t size)
+static size_t size_class(const mwg_pool *p, size_t size)
 {
-    return (size ? size - 1 : 0) / MWG_POOL_GRAIN;
+    return (size ? size - 1 : 0) / p->grain;
 }
 
-void mwg_pool_init(mwg_pool *p)
+void mwg_pool_init(mwg_pool *p, size_t grain)
 {
     memset(p, 0, sizeof *p);
+    p->grain = grain > MWG_POOL_GRAIN ? grain : MWG_POOL_GRAIN;
 }
 
 void mwg_pool_destroy(mwg_pool *p)
@@ -37,28 +37,28 @@ void mwg_pool_destroy(mwg_pool *p)
     while (p->blocks) {
         void *before;
         memcpy(&before, p->blocks, sizeof before);
-        g_free(p->blocks);
+        g_aligned_free(p->blocks);
         p->blocks = before;
     }
-    mwg_pool_init(p);
+    mwg_pool_init(p, p->grain);
 }
 
 void *mwg_pool_alloc0(mwg_pool *p, size_t size)
 {
     if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST)
-        return g_malloc0(size ? size : 1);
-    size_t k = size_class(size);
+        return g_aligned_alloc0(1, size ? size : 1, p->grain);
+    size_t k = size_class(p, size);
     void *r = p->freed[k];
     if (r) {
         memcpy(&p->freed[k], r, sizeof(void *));
         return memset(r, 0, size);
     }
-    size_t carved = (k + 1) * MWG_POOL_GRAIN;
+    size_t carved = (k + 1) * p->grain;
     if (!p->next || (size_t)(p->end - p->next) < carved) {
-        uint8_t *block = g_malloc(MWG_POOL_BLOCK);
+        uint8_t *block = g_aligned_alloc(1, MWG_POOL_BLOCK, p->grain);
         memcpy(block, &p->blocks, sizeof p->blocks);
         p->blocks = block;
-        p->next = block + BLOCK_HEADER;
+        p->next = block + p->grain;
         p->end = block + MWG_POOL_BLOCK;
     }
     r = p->next;
@@ -71,10 +71,10 @@ void mwg_pool_free(mwg_pool *p, void *record, size_t size)
     if (!record)
         return;
     if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST) {
-        g_free(record);
+        g_aligned_free(record);
         return;
     }
-    size_t k = size_class(size);
+    size_t k = size_class(p, size);
     memcpy(record, &p->freed[k], sizeof(void *));
     p->freed[k] = record;
 }
@@ -84,7 +84,7 @@ void *mwg_pool_resize(mwg_pool *p, void *record, size_t old_size, size_t new_siz
     if (!record)
         return mwg_pool_alloc0(p, new_size);
     if (!POOL_TO_MALLOC && old_size <= MWG_POOL_LARGEST && new_size <= MWG_POOL_LARGEST &&
-        size_class(old_size) == size_class(new_size)) {
+        size_class(p, old_size) == size_class(p, new_size)) {
         if (new_size > old_size)
             memset((uint8_t *)record + old_size, 0, new_size - old_size);
         return record;

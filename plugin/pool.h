@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MWG_POOL_GRAIN 16       /* sizes are rounded up to this */
+#define MWG_POOL_GRAIN 16       /* the smallest grain: sizes are rounded up to the pool's */
 #define MWG_POOL_LARGEST 1024   /* larger records come from malloc */
 #define MWG_POOL_BLOCK (64 * 1024)
 
@@ -29,12 +29,15 @@ typedef struct {
     void *freed[MWG_POOL_LARGEST / MWG_POOL_GRAIN];  /* per size: linked through their first word */
     uint8_t *next, *end;        /* what is left of the newest block */
     void *blocks;               /* the newest block; each starts with a link to the one before */
+    size_t grain;
 } mwg_pool;
 
-void mwg_pool_init(mwg_pool *p);
+/* 'grain': a power of two, at least MWG_POOL_GRAIN; every record is
+ * aligned to it (a cache line for records read as one). */
+void mwg_pool_init(mwg_pool *p, size_t grain);
 /* Frees every block, whatever was carved from it. */
 void mwg_pool_destroy(mwg_pool *p);
-/* 'size' bytes, zeroed, aligned to MWG_POOL_GRAIN. */
+/* 'size' bytes, zeroed, aligned to the pool's grain. */
 void *mwg_pool_alloc0(mwg_pool *p, size_t size);
 /* 'size': what the record was allocated with. */
 void mwg_pool_free(mwg_pool *p, void *record, size_t size);

@@ -2,8 +2,9 @@
 /* test_pool.c - unit tests of the records' pool (pool.c): a freed record
  * is handed out again for its size only, zeroed; resizing keeps the bytes;
  * records too large for the pool and many blocks' worth of records come
- * and go whole.  (Built with AddressSanitizer, the pool hands everything to
- * malloc: only the contents are checked then.) */
+ * and go whole; a pool's grain aligns every record.  (Built with
+ * AddressSanitizer, the pool hands everything to malloc: only the contents
+ * and the alignment are checked then.) */
 #include <string.h>
 
 #include <glib.h>
@@ -33,7 +34,7 @@ static gboolean all_zero(const void *p, size_t n)
 static void test_reuse_by_size(void)
 {
     mwg_pool p;
-    mwg_pool_init(&p);
+    mwg_pool_init(&p, MWG_POOL_GRAIN);
     guint8 *a = mwg_pool_alloc0(&p, 40);
     g_assert_true(all_zero(a, 40));
     g_assert_cmpuint((guintptr)a % MWG_POOL_GRAIN, ==, 0);
@@ -56,7 +57,7 @@ static void test_reuse_by_size(void)
 static void test_resize_keeps_bytes(void)
 {
     mwg_pool p;
-    mwg_pool_init(&p);
+    mwg_pool_init(&p, MWG_POOL_GRAIN);
     guint8 *r = NULL;
     size_t size = 0;
     /* Grown one element at a time past the largest pooled size, as the
@@ -86,7 +87,7 @@ static void test_many_blocks(void)
     /* Many blocks' worth, some freed and taken again: every record stays
      * apart from every other (its bytes survive the others' writes). */
     mwg_pool p;
-    mwg_pool_init(&p);
+    mwg_pool_init(&p, MWG_POOL_GRAIN);
     enum { N = 20000 };
     guint32 **v = g_new0(guint32 *, N);
     for (guint32 round = 0; round < 3; round++) {
@@ -116,11 +117,35 @@ static void test_many_blocks(void)
     g_free(v);
 }
 
+static void test_grain(void)
+{
+    /* A pool of cache lines: every record starts one, whatever came
+     * before it, and one of 65 bytes takes two. */
+    mwg_pool p;
+    mwg_pool_init(&p, 64);
+    guint8 *a = mwg_pool_alloc0(&p, 65), *b = mwg_pool_alloc0(&p, 8), *c = mwg_pool_alloc0(&p, 64);
+    g_assert_cmpuint((guintptr)a % 64, ==, 0);
+    g_assert_cmpuint((guintptr)b % 64, ==, 0);
+    g_assert_cmpuint((guintptr)c % 64, ==, 0);
+    if (!TO_MALLOC) {
+        g_assert_cmpuint(b - a, ==, 128);
+        g_assert_cmpuint(c - b, ==, 64);
+    }
+    guint8 *big = mwg_pool_alloc0(&p, MWG_POOL_LARGEST + 1);
+    g_assert_cmpuint((guintptr)big % 64, ==, 0);
+    mwg_pool_free(&p, big, MWG_POOL_LARGEST + 1);
+    mwg_pool_free(&p, a, 65);
+    mwg_pool_free(&p, b, 8);
+    mwg_pool_free(&p, c, 64);
+    mwg_pool_destroy(&p);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pool/reuse-by-size", test_reuse_by_size);
     g_test_add_func("/pool/resize-keeps-bytes", test_resize_keeps_bytes);
     g_test_add_func("/pool/many-blocks", test_many_blocks);
+    g_test_add_func("/pool/grain", test_grain);
     return g_test_run();
 }
