@@ -328,17 +328,33 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
     return MWG_HTTP_COMPLETE;
 }
 
+/* Every DNS message and request names a host: a byte is looked up once
+ * for both questions, whether a name may hold it and its lower case.
+ * 0: it may not (controls, space, slashes, DEL and beyond). */
+static const uint8_t *host_bytes(void)
+{
+    static uint8_t table[256];
+    static bool ready;          /* dissection is single-threaded */
+    if (!ready) {
+        for (unsigned ch = 0; ch < 256; ch++)
+            table[ch] = ch <= ' ' || ch == '/' || ch == '\\' || ch >= 0x7f ? 0 : mwg_ascii_lower((uint8_t)ch);
+        ready = true;
+    }
+    return table;
+}
+
 bool mwg_host_normalise(const char *in, size_t len, char out[MWG_MAX_HOST_LEN + 1])
 {
     while (len > 0 && in[len - 1] == '.')
         len--;
     if (len == 0 || len > MWG_MAX_HOST_LEN)
         return false;
+    const uint8_t *allowed = host_bytes();
     for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        if (ch <= ' ' || ch == '/' || ch == '\\' || ch >= 0x7f)
+        uint8_t lower = allowed[(uint8_t)in[i]];
+        if (!lower)
             return false;
-        out[i] = (char)mwg_ascii_lower((uint8_t)ch);
+        out[i] = (char)lower;
     }
     out[len] = '\0';
     return true;

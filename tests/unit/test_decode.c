@@ -2422,6 +2422,14 @@ static void test_host_normalise(void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
         assert_normalised(bad[i], NULL);
+    /* Every byte: refused, or kept lower-cased. */
+    for (unsigned ch = 1; ch < 256; ch++) {
+        char in[4] = { 'a', (char)ch, 'z', '\0' }, got[MWG_MAX_HOST_LEN + 1];
+        bool refused = ch <= ' ' || ch == '/' || ch == '\\' || ch >= 0x7f;
+        g_assert_cmpint(mwg_host_normalise(in, 3, got), ==, !refused);
+        if (!refused)
+            g_assert_cmpint((guint8)got[1], ==, (guint8)g_ascii_tolower((gchar)ch));
+    }
 
     /* Only 'len' bytes are read. */
     char out[MWG_MAX_HOST_LEN + 1];
