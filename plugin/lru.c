@@ -2,7 +2,6 @@
 /* lru.c - see lru.h. */
 #include "lru.h"
 
-
 static void *key_of(const mwg_lru *t, const mwg_lru_entry *e)
 {
     return (uint8_t *)e + t->key_offset;

@@ -6,18 +6,6 @@
 
 #include <glib.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_TO_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_TO_MALLOC 1
-#endif
-#endif
-
-#ifndef POOL_TO_MALLOC
-#define POOL_TO_MALLOC 0
-#endif
-
 /* The first grain of a block holds the link to the block before, so that
  * what is carved after it keeps the grain's alignment. */
 
@@ -45,7 +33,7 @@ void mwg_pool_destroy(mwg_pool *p)
 
 void *mwg_pool_alloc0(mwg_pool *p, size_t size)
 {
-    if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST)
+    if (MWG_POOL_TO_MALLOC || size > MWG_POOL_LARGEST)
         return g_aligned_alloc0(1, size ? size : 1, p->grain);
     size_t k = size_class(p, size);
     void *r = p->freed[k];
@@ -70,7 +58,7 @@ void mwg_pool_free(mwg_pool *p, void *record, size_t size)
 {
     if (!record)
         return;
-    if (POOL_TO_MALLOC || size > MWG_POOL_LARGEST) {
+    if (MWG_POOL_TO_MALLOC || size > MWG_POOL_LARGEST) {
         g_aligned_free(record);
         return;
     }
@@ -83,7 +71,7 @@ void *mwg_pool_resize(mwg_pool *p, void *record, size_t old_size, size_t new_siz
 {
     if (!record)
         return mwg_pool_alloc0(p, new_size);
-    if (!POOL_TO_MALLOC && old_size <= MWG_POOL_LARGEST && new_size <= MWG_POOL_LARGEST &&
+    if (!MWG_POOL_TO_MALLOC && old_size <= MWG_POOL_LARGEST && new_size <= MWG_POOL_LARGEST &&
         size_class(p, old_size) == size_class(p, new_size)) {
         if (new_size > old_size)
             memset((uint8_t *)record + old_size, 0, new_size - old_size);

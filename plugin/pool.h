@@ -25,6 +25,18 @@
 #define MWG_POOL_LARGEST 1024   /* larger records come from malloc */
 #define MWG_POOL_BLOCK (64 * 1024)
 
+/* 1 when built with AddressSanitizer: every record is malloc's. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MWG_POOL_TO_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MWG_POOL_TO_MALLOC 1
+#endif
+#endif
+#ifndef MWG_POOL_TO_MALLOC
+#define MWG_POOL_TO_MALLOC 0
+#endif
+
 typedef struct {
     void *freed[MWG_POOL_LARGEST / MWG_POOL_GRAIN];  /* per size: linked through their first word */
     uint8_t *next, *end;        /* what is left of the newest block */

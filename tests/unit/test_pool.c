@@ -11,17 +11,6 @@
 
 #include "pool.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TO_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TO_MALLOC 1
-#endif
-#endif
-#ifndef TO_MALLOC
-#define TO_MALLOC 0
-#endif
-
 static gboolean all_zero(const void *p, size_t n)
 {
     const guint8 *b = p;
@@ -42,11 +31,11 @@ static void test_reuse_by_size(void)
     mwg_pool_free(&p, a, 40);
     /* Another size class does not take it... */
     guint8 *b = mwg_pool_alloc0(&p, 100);
-    if (!TO_MALLOC)
+    if (!MWG_POOL_TO_MALLOC)
         g_assert_true(b != a);
     /* ... one of the same class does, zeroed. */
     guint8 *c = mwg_pool_alloc0(&p, 33);
-    if (!TO_MALLOC)
+    if (!MWG_POOL_TO_MALLOC)
         g_assert_true(c == a);
     g_assert_true(all_zero(c, 33));
     mwg_pool_free(&p, b, 100);
@@ -127,7 +116,7 @@ static void test_grain(void)
     g_assert_cmpuint((guintptr)a % 64, ==, 0);
     g_assert_cmpuint((guintptr)b % 64, ==, 0);
     g_assert_cmpuint((guintptr)c % 64, ==, 0);
-    if (!TO_MALLOC) {
+    if (!MWG_POOL_TO_MALLOC) {
         g_assert_cmpuint(b - a, ==, 128);
         g_assert_cmpuint(c - b, ==, 64);
     }
