@@ -80,11 +80,7 @@ static void conn_free(void *ctx, void *p)
     for (int d = 0; cn->dirs && d < 2; d++)
         http_dir_clear(&cn->dirs[d]);
     g_free(cn->dirs);
-    if (cn->waiting) {
-        while (!g_queue_is_empty(cn->waiting))
-            client_request_free(c, g_queue_pop_head(cn->waiting));
-        g_queue_free(cn->waiting);
-    }
+    request_queue_free(c, cn);
     for (unsigned i = 0; cn->fwd && i < cn->n_fwd; i++)
         forward_free_contents(&cn->fwd[i]);
     g_free(cn->fwd);

@@ -173,7 +173,8 @@ typedef struct {
     unsigned status;
 } forward;
 
-typedef struct {
+typedef struct client_request {
+    struct client_request *next;    /* the next one waiting on its connection */
     uint32_t frame;
     int64_t ts;
     /* Where the gateway's work for it may begin: the request, or the
@@ -192,6 +193,14 @@ typedef struct {
     unsigned ask_slot;          /* its place in the correlator's asks, if it is there */
 } client_request;
 
+/* A client connection's requests not answered yet, oldest first, linked
+ * through the requests themselves: a flood queues and answers one per
+ * error, and a list cell of its own for each cost an allocation more. */
+typedef struct {
+    client_request *head, *tail;
+    unsigned n;
+} request_queue;
+
 /* A client request for a name, remembered so that an attempt to an address
  * no name owns can be told apart: it may be the attempt of any request
  * waiting then for a name the capture never resolves. */
@@ -208,7 +217,7 @@ typedef struct {
     uint32_t serial;
     uint32_t slot;              /* its place in the correlator's conn_slots */
     /* client leg */
-    GQueue *waiting;            /* requests not answered yet, oldest first */
+    request_queue *waiting;     /* from the pool, with the first request */
     unsigned untracked;         /* requests past the queue's bound, unanswered */
     uint32_t last_syn_seq;
     uint32_t close_frame;
@@ -443,6 +452,8 @@ forward *awaiting_reply(conn *cn);
 const char *answered_method(const conn *cn);
 void forward_free_contents(forward *fw);
 void client_request_free(mwg_correlator *c, client_request *q);
+/* Frees the connection's waiting requests and their queue. */
+void request_queue_free(mwg_correlator *c, conn *cn);
 
 /* intake_tls.c: the handshake of an upstream TLS connection (true: the
  * connection is one, and its bytes are no plain HTTP); what Wireshark

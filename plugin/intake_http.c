@@ -21,6 +21,63 @@ void client_request_free(mwg_correlator *c, client_request *q)
     mwg_pool_free(&c->pool, q, client_request_size(q->host));
 }
 
+/* ------------------------------------------------- the waiting requests */
+
+static client_request *queue_head(const conn *cn)
+{
+    return cn->waiting ? cn->waiting->head : NULL;
+}
+
+static unsigned queue_length(const conn *cn)
+{
+    return cn->waiting ? cn->waiting->n : 0;
+}
+
+static void queue_push(mwg_correlator *c, conn *cn, client_request *q)
+{
+    request_queue *w = cn->waiting;
+    if (!w)
+        w = cn->waiting = mwg_pool_alloc0(&c->pool, sizeof *w);
+    q->next = NULL;
+    if (w->tail)
+        w->tail->next = q;
+    else
+        w->head = q;
+    w->tail = q;
+    w->n++;
+}
+
+/* Takes 'q' out of the queue; 'prev': the one before it, NULL for the head. */
+static client_request *queue_take(conn *cn, client_request *prev, client_request *q)
+{
+    request_queue *w = cn->waiting;
+    if (prev)
+        prev->next = q->next;
+    else
+        w->head = q->next;
+    if (w->tail == q)
+        w->tail = prev;
+    w->n--;
+    q->next = NULL;
+    return q;
+}
+
+static client_request *queue_pop(conn *cn)
+{
+    client_request *q = queue_head(cn);
+    return q ? queue_take(cn, NULL, q) : NULL;
+}
+
+void request_queue_free(mwg_correlator *c, conn *cn)
+{
+    if (!cn->waiting)
+        return;
+    while (cn->waiting->head)
+        client_request_free(c, queue_pop(cn));
+    mwg_pool_free(&c->pool, cn->waiting, sizeof *cn->waiting);
+    cn->waiting = NULL;
+}
+
 void forward_free_contents(forward *fw)
 {
     g_free(fw->host);
@@ -39,7 +96,7 @@ forward *awaiting_reply(conn *cn)
 const char *answered_method(const conn *cn)
 {
     if (cn->client_leg) {
-        const client_request *q = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
+        const client_request *q = queue_head(cn);
         return q ? q->method : NULL;
     }
     forward *fw = awaiting_reply((conn *)cn);
@@ -151,12 +208,10 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     }
 
     if (cn->client_leg) {
-        if (!cn->waiting)
-            cn->waiting = g_queue_new();
         /* Past the bound, requests are counted, not queued: the answers to
          * them are then known to be unmatched instead of matched to the
          * wrong request. */
-        if (cn->untracked || g_queue_get_length(cn->waiting) >= MWG_MAX_WAITING_REQUESTS) {
+        if (cn->untracked || queue_length(cn) >= MWG_MAX_WAITING_REQUESTS) {
             cn->untracked++;
             c->loss.requests_untracked++;
             c->frame_notes.dropped |= MWG_DROP_REQUESTS;
@@ -185,7 +240,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             remember_ask(c, q);
         for (unsigned i = 0; i < msg->segments->n; i++)
             frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
-        g_queue_push_tail(cn->waiting, q);
+        queue_push(c, cn, q);
         return;
     }
     if (!cn->fwd)
@@ -245,13 +300,13 @@ static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
  * request) and false is returned. */
 static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
-    unsigned n = cn->waiting ? g_queue_get_length(cn->waiting) : 0;
+    unsigned n = queue_length(cn);
     if (n == 0)
         return true;
-    client_request *next = n > 1 ? g_queue_peek_nth(cn->waiting, 1) : NULL;
+    client_request *next = n > 1 ? queue_head(cn)->next : NULL;
     bool sent_after_gap = next && next->ack_known && (int32_t)(next->ack - msg->seq) >= 0;
     if (n == 2 || sent_after_gap) {
-        client_request *answered = g_queue_pop_head(cn->waiting);
+        client_request *answered = queue_pop(cn);
         ask_answered(c, answered, msg->frame, false);
         client_request_free(c, answered);
         return true;
@@ -260,8 +315,8 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     cn->untracked += n >= 2 ? n - 2 : 0;
     c->loss.requests_lost_track += n;
     c->frame_notes.dropped |= MWG_DROP_TRACK;
-    while (!g_queue_is_empty(cn->waiting))
-        client_request_free(c, g_queue_pop_head(cn->waiting));
+    while (queue_head(cn))
+        client_request_free(c, queue_pop(cn));
     return false;
 }
 
@@ -290,17 +345,15 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
      * stream, in any order. */
     client_request *req = NULL;
     if (msg->stream) {
-        for (GList *l = cn->waiting ? cn->waiting->head : NULL; l; l = l->next) {
-            client_request *q = l->data;
+        for (client_request *prev = NULL, *q = queue_head(cn); q; prev = q, q = q->next) {
             if (q->stream == msg->stream && q->frame < msg->frame) {
-                req = q;
-                g_queue_delete_link(cn->waiting, l);
+                req = queue_take(cn, prev, q);
                 break;
             }
         }
     } else {
-        client_request *head = cn->waiting ? g_queue_peek_head(cn->waiting) : NULL;
-        req = head && head->frame < msg->frame ? g_queue_pop_head(cn->waiting) : NULL;
+        client_request *head = queue_head(cn);
+        req = head && head->frame < msg->frame ? queue_pop(cn) : NULL;
     }
     if (req)
         ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
