@@ -112,10 +112,30 @@ static int compare_frames(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* An incident's frames come in a few ascending runs (the request, the
+ * attempts, the answer) of a dozen frames or so: sorted in place by
+ * insertion, which qsort's set-up alone costs more than. */
+#define INSERTION_SORT_MAX 64
+
+static void sort_frames(uint32_t *v, unsigned n)
+{
+    if (n > INSERTION_SORT_MAX) {
+        qsort(v, n, sizeof v[0], compare_frames);
+        return;
+    }
+    for (unsigned i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        unsigned j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 void mwg_verdict_finish(mwg_verdict *v)
 {
     if (v->n_frames > 1) {
-        qsort(v->frames, v->n_frames, sizeof v->frames[0], compare_frames);
+        sort_frames(v->frames, v->n_frames);
         unsigned n = 1;
         for (unsigned i = 1; i < v->n_frames; i++)
             if (v->frames[i] != v->frames[n - 1])
