@@ -3,19 +3,8 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
 #include <string.h>
-
-bool mwg_addr_equal(const mwg_addr *a, const mwg_addr *b)
-{
-    if (a->family != b->family)
-        return false;
-    return memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16) == 0;
-}
-
-bool mwg_endpoint_equal(const mwg_endpoint *a, const mwg_endpoint *b)
-{
-    return a->port == b->port && mwg_addr_equal(&a->addr, &b->addr);
-}
 
 bool mwg_flow_equal(const mwg_flow *a, const mwg_flow *b)
 {
@@ -70,6 +59,11 @@ const char *mwg_addr_to_str(const mwg_addr *a, char *buf, size_t len)
 bool mwg_addr_parse(const char *text, mwg_addr *a)
 {
     memset(a, 0, sizeof *a);
+    /* Every request's host is asked: a name is told from an address
+     * without the C library's parsers, by what an address starts with or
+     * holds (a dotted quad starts with a digit, IPv6 text has a colon). */
+    if (!g_ascii_isdigit(text[0]) && !strchr(text, ':'))
+        return false;
     if (inet_pton(AF_INET, text, a->bytes) == 1) {
         a->family = 4;
         return true;

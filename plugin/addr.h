@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* An IPv4 or IPv6 address; family 0 means "none". */
 typedef struct {
@@ -28,8 +29,19 @@ typedef struct {
 /* Room for the text of any address, with its terminating NUL. */
 #define MWG_ADDR_STRLEN 46
 
-bool mwg_addr_equal(const mwg_addr *a, const mwg_addr *b);
-bool mwg_endpoint_equal(const mwg_endpoint *a, const mwg_endpoint *b);
+/* Inline: every frame compares a few addresses, and a call through the
+ * C library's memcmp costs more than the comparison. */
+static inline bool mwg_addr_equal(const mwg_addr *a, const mwg_addr *b)
+{
+    if (a->family != b->family)
+        return false;
+    return a->family == 4 ? memcmp(a->bytes, b->bytes, 4) == 0 : memcmp(a->bytes, b->bytes, 16) == 0;
+}
+
+static inline bool mwg_endpoint_equal(const mwg_endpoint *a, const mwg_endpoint *b)
+{
+    return a->port == b->port && mwg_addr_equal(&a->addr, &b->addr);
+}
 bool mwg_flow_equal(const mwg_flow *a, const mwg_flow *b);
 /* The same conversation, whichever way round. */
 bool mwg_flow_same_conversation(const mwg_flow *a, const mwg_flow *b);
