@@ -11,10 +11,17 @@
 
 #include "verdict.h"
 
-/* The family the page names (host_not_resolvable, cannot_connect,
- * bad_response) or MWG_CAT_UNKNOWN.  *is_gateway_page tells whether the page
- * carries any gateway marker at all.  Reads the first MWG_BLOCKPAGE_SCAN
- * bytes. */
-mwg_category mwg_blockpage_family(const uint8_t *body, size_t len, bool *is_gateway_page);
+/* What a page's first MWG_BLOCKPAGE_SCAN bytes say, read in one pass. */
+typedef struct {
+    /* The family it names (host_not_resolvable, cannot_connect,
+     * bad_response), or MWG_CAT_UNKNOWN. */
+    mwg_category family;
+    bool recognised;            /* it carries any gateway marker at all */
+    mwg_gateway gateway;        /* whose page its marks say it is, if asked */
+} mwg_block_page;
+
+/* 'whose': tell whose page it is too, which may mean reading on to the end
+ * of the prefix (the caller knows already, from the headers, where not). */
+void mwg_blockpage_read(const uint8_t *body, size_t len, bool whose, mwg_block_page *page);
 
 #endif

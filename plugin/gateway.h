@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* gateway.h - which kind of proxy sent an error response: its Server
- * header, or the marks of its error page.  The advice speaks in the terms
+/* gateway.h - which kind of proxy sent an error response: its Via or
+ * Server header, or the marks of its error page.  The advice speaks in the terms
  * of that proxy (an MWG menu for MWG, a squid.conf directive for Squid...). */
 #ifndef MWG502_GATEWAY_H
 #define MWG502_GATEWAY_H
 
 #include "verdict.h"
 
-/* 'via', 'server': the response's Via and Server headers (NULL if none);
- * 'body' the page as the browser gets it.  A Via header names the proxy
- * that relayed a response, where Server and the page may be the origin's;
- * 'relayed': the response is the origin's own, so only Via counts.  Reads
- * a bounded prefix of the page. */
-mwg_gateway mwg_gateway_identify(const char *via, const char *server, const uint8_t *body, size_t len,
-                                 bool relayed);
+/* The proxies a response's headers name, each NULL-free text given by its
+ * bytes and length (len 0: no such header). */
+typedef struct {
+    mwg_gateway via;            /* the proxy that relayed the response */
+    mwg_gateway server;         /* the Server header's, which may be the origin's */
+} mwg_gateway_headers;
+
+mwg_gateway_headers mwg_gateway_from_headers(const uint8_t *via, size_t via_len, const uint8_t *server,
+                                             size_t server_len);
+
+/* Who answered: Via, else Server, else the marks of its page ('by_page',
+ * see blockpage.h); 'relayed': the response is the origin's own, so only
+ * Via counts. */
+mwg_gateway mwg_gateway_identify(mwg_gateway_headers h, mwg_gateway by_page, bool relayed);
 
 #endif

@@ -298,17 +298,6 @@ static unsigned unread_between(const mwg_correlator *c, uint32_t from, uint32_t 
     return n;
 }
 
-/* Who answered: for the origin's own error relayed, its Server header and
- * page are the origin's, so only a Via header tells. */
-static void identify_gateway(const http_msg *msg, const uint8_t *body, size_t body_len, mwg_verdict *v)
-{
-    char *via = msg->m.has_via ? g_strndup((const char *)msg->m.via.p, msg->m.via.len) : NULL;
-    char *server = msg->m.has_server ? g_strndup((const char *)msg->m.server.p, msg->m.server.len) : NULL;
-    v->gateway = mwg_gateway_identify(via, server, body, body_len, v->cause == MWG_CAUSE_UPSTREAM_STATUS);
-    g_free(via);
-    g_free(server);
-}
-
 mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, const uint8_t *client_random,
                           uint32_t established_frame, uint32_t end_frame, int64_t end_ts)
 {
@@ -348,12 +337,20 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->incomplete = msg->incomplete;
     const uint8_t *body = msg->decoded_body ? msg->decoded_body : msg->m.body;
     size_t body_len = msg->decoded_body ? msg->decoded_body_len : msg->m.body_len;
-    v->block_page = mwg_blockpage_family(body, body_len, &v->block_page_recognised);
+    /* Who answered, for the advice: the headers tell, else the page, which
+     * is read once for that and for the failure it names. */
+    mwg_gateway_headers named = mwg_gateway_from_headers(msg->m.has_via ? msg->m.via.p : NULL, msg->m.via.len,
+                                                         msg->m.has_server ? msg->m.server.p : NULL,
+                                                         msg->m.server.len);
+    mwg_block_page page;
+    mwg_blockpage_read(body, body_len, named.via == MWG_GW_UNKNOWN && named.server == MWG_GW_UNKNOWN, &page);
+    v->block_page = page.family;
+    v->block_page_recognised = page.recognised;
     mwg_verdict_add_frames(v, msg->segments->v, msg->segments->n);
     mwg_verdict_add_frame(v, msg->frame);
     if (!req) {
         mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
-        identify_gateway(msg, body, body_len, v);
+        v->gateway = mwg_gateway_identify(named, page.gateway, false);
         mwg_verdict_finish(v);
         return;
     }
@@ -370,12 +367,12 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     since.frame = req->since_frame;
     since.ts = req->since_ts;
     judge j = { .c = c, .v = v, .req = &since, .error_ts = msg->ts };
-    identify_gateway(msg, body, body_len, v);
+    v->gateway = mwg_gateway_identify(named, page.gateway, false);
     explain(c, &j);
     /* The origin's own error relayed: its Server header and page are the
      * origin's, only a Via header names the gateway. */
     if (v->cause == MWG_CAUSE_UPSTREAM_STATUS)
-        identify_gateway(msg, body, body_len, v);
+        v->gateway = mwg_gateway_identify(named, page.gateway, true);
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
         v->unread_frames = unread_between(c, req->frame, msg->frame);
         if (v->unread_frames)

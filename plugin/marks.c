@@ -37,7 +37,16 @@ static bool equal_folded(const uint8_t *p, const char *mark, size_t len)
     return true;
 }
 
-void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t stop, mwg_mark_hits *hits)
+static bool every_stop_found(uint32_t found, const uint32_t *stop, unsigned n_stop)
+{
+    for (unsigned k = 0; k < n_stop; k++)
+        if (!(found & stop[k]))
+            return false;
+    return n_stop > 0;
+}
+
+void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, const uint32_t *stop, unsigned n_stop,
+                   mwg_mark_hits *hits)
 {
     /* Kept in locals: the page's bytes may alias anything, and the
      * compiler would otherwise reload the hits at every byte. */
@@ -58,6 +67,7 @@ void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t
         starting &= at + 1 < n ? set->by_second[p[at + 1]] : set->one_byte;
         if (!starting)
             continue;
+        uint32_t before = found;
         do {
             unsigned i = (unsigned)__builtin_ctz(starting);
             starting &= starting - 1;
@@ -66,7 +76,7 @@ void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t
                 hits->at[i] = at;
             }
         } while (starting);
-        if ((found & stop) || found == all)
+        if (found != before && (found == all || every_stop_found(found, stop, n_stop)))
             break;
     }
     hits->found = found;

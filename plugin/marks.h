@@ -45,9 +45,11 @@ typedef struct {
 void mwg_mark_set_add(mwg_mark_set *set, const char *mark);
 /* Where each mark of 'set' first occurs, case ignored (ASCII), wholly
  * within the first MWG_BLOCKPAGE_SCAN bytes of 'p'.  Stops at the offset
- * where a mark of 'stop' (bit i: mark i) is found, all marks starting
- * there checked: later ones are then not looked for. */
-void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t stop, mwg_mark_hits *hits);
+ * by which each of the 'n_stop' masks of 'stop' (bit i: mark i) has a mark
+ * found, all marks starting there checked: later ones are then not looked
+ * for.  With no mask, reads the whole prefix. */
+void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, const uint32_t *stop, unsigned n_stop,
+                   mwg_mark_hits *hits);
 /* Of the marks in 'among' (bit i: mark i) that were found, the one that
  * occurs first (the lowest index at one offset), or -1. */
 int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among);
