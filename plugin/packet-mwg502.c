@@ -170,14 +170,19 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     }
     /* Links onto a frame are known only once its error frame was seen:
      * they are shown on later passes, the same on all. */
-    if (!PINFO_FD_VISITED(pinfo))
-        return 0;
-    unsigned n_incidents, n_explains;
-    const mwg_frame_link *incidents = mwg_store_incidents(pinfo->num, &n_incidents);
-    const mwg_frame_link *explains = mwg_store_explains(pinfo->num, &n_explains);
-    if (n_incidents || n_explains)
-        mwg_render_links(tvb, tree, verdict_tree, incidents, n_incidents, explains, n_explains);
-    return 0;
+    if (PINFO_FD_VISITED(pinfo)) {
+        unsigned n_incidents, n_explains;
+        const mwg_frame_link *incidents = mwg_store_incidents(pinfo->num, &n_incidents);
+        const mwg_frame_link *explains = mwg_store_explains(pinfo->num, &n_explains);
+        if (n_incidents || n_explains)
+            mwg_render_links(tvb, tree, verdict_tree, incidents, n_incidents, explains, n_explains);
+    }
+    /* The frame is taken, as MATE's post-dissector takes it: a dissector
+     * that returns 0 has Wireshark take its protocol off the frame's
+     * layers again, on every frame.  (With a tree that got no item of
+     * ours, Wireshark takes it off anyway; the frame's protocols, listed
+     * before post-dissectors run, never show it.) */
+    return (int)tvb_captured_length(tvb);
 }
 
 static void apply_proxy_ports(void);
