@@ -10,13 +10,22 @@
 
 /* ------------------------------------------------------------------ keys */
 
+static void ep_bytes(const mwg_endpoint *e, uint8_t b[EP_BYTES])
+{
+    b[0] = e->addr.family;
+    if (e->addr.family == 4) {
+        memcpy(b + 1, e->addr.bytes, 4);
+        memset(b + 5, 0, 12);
+    } else {
+        memcpy(b + 1, e->addr.bytes, 16);
+    }
+    b[17] = (uint8_t)(e->port >> 8);
+    b[18] = (uint8_t)e->port;
+}
+
 void ep_key_make(const mwg_endpoint *e, ep_key *k)
 {
-    memset(k->b, 0, EP_BYTES);
-    k->b[0] = e->addr.family;
-    memcpy(k->b + 1, e->addr.bytes, e->addr.family == 4 ? 4 : 16);
-    k->b[17] = (uint8_t)(e->port >> 8);
-    k->b[18] = (uint8_t)e->port;
+    ep_bytes(e, k->b);
 }
 
 void addr_key_make(const mwg_addr *a, ep_key *k)
@@ -27,27 +36,40 @@ void addr_key_make(const mwg_addr *a, ep_key *k)
 
 void flow_key_make(const mwg_flow *fl, flow_key *k)
 {
-    ep_key a, b;
-    ep_key_make(&fl->src, &a);
-    ep_key_make(&fl->dst, &b);
-    bool swap = memcmp(a.b, b.b, EP_BYTES) > 0;
-    memcpy(k->b, swap ? b.b : a.b, EP_BYTES);
-    memcpy(k->b + EP_BYTES, swap ? a.b : b.b, EP_BYTES);
+    ep_bytes(&fl->src, k->b);
+    ep_bytes(&fl->dst, k->b + EP_BYTES);
+    if (memcmp(k->b, k->b + EP_BYTES, EP_BYTES) > 0) {
+        uint8_t t[EP_BYTES];
+        memcpy(t, k->b, EP_BYTES);
+        memcpy(k->b, k->b + EP_BYTES, EP_BYTES);
+        memcpy(k->b + EP_BYTES, t, EP_BYTES);
+    }
 }
 
 /* Keys and names are a few dozen bytes hashed on every frame: eight at a
- * time (GLib's string hash takes one). */
+ * time (GLib's string hash takes one), the last eight overlapping the
+ * words before when the length is no multiple of eight. */
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+    return h ^ h >> 32;
+}
+
 static guint bytes_hash(const uint8_t *p, size_t n)
 {
-    uint64_t h = n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
-        h ^= h >> 32;
+    uint64_t h = n, w = 0;
+    if (n < 8) {
+        memcpy(&w, p, n);
+        h = mix(h, w);
+    } else {
+        const uint8_t *last = p + n - 8;
+        for (; p < last; p += 8) {
+            memcpy(&w, p, 8);
+            h = mix(h, w);
+        }
+        memcpy(&w, last, 8);
+        h = mix(h, w);
     }
-    for (; n > 0; p++, n--)
-        h = (h ^ *p) * UINT64_C(0x100000001b3);
     return (guint)(h ^ h >> 29);
 }
 
