@@ -141,21 +141,28 @@ static mwg_span trim(mwg_span s)
     return s;
 }
 
-/* The value of header line 'l' if it is header 'name' (lower case, n
- * bytes), whatever the case in the line. */
-static bool header_is(mwg_span l, const char *name, size_t n, mwg_span *value)
-{
-    if (l.len <= n || l.p[n] != ':')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (mwg_ascii_lower(l.p[i]) != (uint8_t)name[i])
-            return false;
-    }
-    *value = trim((mwg_span){ l.p + n + 1, l.len - n - 1 });
-    return true;
-}
+/* The headers read; any other is only checked. */
+typedef enum { HEADER_OTHER, HEADER_HOST, HEADER_SERVER, HEADER_VIA, HEADER_LENGTH, HEADER_CODING } header_kind;
 
-#define header_value(l, literal, value) header_is((l), literal, sizeof literal - 1, (value))
+/* Which header a name (the bytes before a line's first colon) is, whatever
+ * its case: told by its length first, so a line is compared with one name
+ * at most. */
+static header_kind header_kind_of(const uint8_t *name, size_t n)
+{
+    static const struct {
+        const char *name;       /* lower case */
+        header_kind kind;
+    } by_len[] = {
+        [3] = { "via", HEADER_VIA }, [4] = { "host", HEADER_HOST }, [6] = { "server", HEADER_SERVER },
+        [14] = { "content-length", HEADER_LENGTH }, [17] = { "transfer-encoding", HEADER_CODING },
+    };
+    if (n >= G_N_ELEMENTS(by_len) || !by_len[n].name)
+        return HEADER_OTHER;
+    for (size_t i = 0; i < n; i++)
+        if (mwg_ascii_lower(name[i]) != (uint8_t)by_len[n].name[i])
+            return HEADER_OTHER;
+    return by_len[n].kind;
+}
 
 static bool parse_length(mwg_span v, size_t *out)
 {
@@ -177,10 +184,10 @@ static void mark_malformed(const uint8_t *d, const uint8_t *at, mwg_http_message
     m->malformed_at = (size_t)(at - d);
 }
 
-/* What a gateway refuses in a header line; 'has_length' and 'length': a
- * Content-Length seen before. */
-static void check_header_line(const uint8_t *d, mwg_span line, bool has_length, size_t length,
-                              mwg_http_message *m)
+/* What a gateway refuses in a header line whose first colon is at 'colon'
+ * (NULL: none); 'has_length' and 'length': a Content-Length seen before. */
+static void check_header_line(const uint8_t *d, mwg_span line, const uint8_t *colon, header_kind kind,
+                              bool has_length, size_t length, mwg_http_message *m)
 {
     const uint8_t *nul = memchr(line.p, '\0', line.len);
     if (nul) {
@@ -189,14 +196,16 @@ static void check_header_line(const uint8_t *d, mwg_span line, bool has_length, 
     }
     /* A line that starts with white space continues the one before
      * (obsolete folding, still read by proxies). */
-    if (line.p[0] != ' ' && line.p[0] != '\t' && !memchr(line.p, ':', line.len)) {
+    if (line.p[0] != ' ' && line.p[0] != '\t' && !colon) {
         mark_malformed(d, line.p, m);
         return;
     }
-    mwg_span v;
     size_t n;
-    if (header_value(line, "content-length", &v) && (!parse_length(v, &n) || (has_length && n != length)))
-        mark_malformed(d, v.p, m);
+    if (kind == HEADER_LENGTH) {
+        mwg_span v = trim((mwg_span){ colon + 1, line.len - (size_t)(colon + 1 - line.p) });
+        if (!parse_length(v, &n) || (has_length && n != length))
+            mark_malformed(d, v.p, m);
+    }
 }
 
 /* Where a chunked body that starts at 'off' ends (after the last chunk and
@@ -266,29 +275,47 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
     bool has_length = false, ended = false;
     size_t content_length = 0;
     while (next_line(d, len, &off, &line)) {
-        mwg_span v;
         if (line.len == 0) {
             ended = true;
             break;
         }
+        const uint8_t *colon = memchr(line.p, ':', line.len);
+        header_kind kind = colon ? header_kind_of(line.p, (size_t)(colon - line.p)) : HEADER_OTHER;
         if (!m->malformed)
-            check_header_line(d, line, has_length, content_length, m);
-        if (!m->is_response && !m->has_host && header_value(line, "host", &v)) {
-            m->host = v;
-            m->has_host = true;
-        } else if (m->is_response && !m->has_server && header_value(line, "server", &v)) {
-            m->server = v;
-            m->has_server = true;
-        } else if (!m->has_via && header_value(line, "via", &v)) {
-            m->via = v;
-            m->has_via = true;
-        } else if (header_value(line, "content-length", &v)) {
+            check_header_line(d, line, colon, kind, has_length, content_length, m);
+        if (kind == HEADER_OTHER)
+            continue;
+        mwg_span v = trim((mwg_span){ colon + 1, line.len - (size_t)(colon + 1 - line.p) });
+        switch (kind) {
+        case HEADER_HOST:
+            if (!m->is_response && !m->has_host) {
+                m->host = v;
+                m->has_host = true;
+            }
+            break;
+        case HEADER_SERVER:
+            if (m->is_response && !m->has_server) {
+                m->server = v;
+                m->has_server = true;
+            }
+            break;
+        case HEADER_VIA:
+            if (!m->has_via) {
+                m->via = v;
+                m->has_via = true;
+            }
+            break;
+        case HEADER_LENGTH:
             has_length = parse_length(v, &content_length) || has_length;
-        } else if (header_value(line, "transfer-encoding", &v)) {
+            break;
+        case HEADER_CODING:
             /* Wireshark takes a body for chunked when the coding starts
              * with "chunked" (then Content-Length does not count); another
              * coding leaves the length to Content-Length or the close. */
             m->chunked = v.len >= 7 && g_ascii_strncasecmp((const char *)v.p, "chunked", 7) == 0;
+            break;
+        case HEADER_OTHER:
+            break;
         }
     }
     if (!ended) {
