@@ -119,27 +119,34 @@ static void mwg502_first_pass_done(void)
 /* First pass: the frame's facts go to the engine; what it concludes goes
  * to the store (a verdict may belong to an earlier frame: an error
  * response whose end never came). */
-static void correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
+/* Whether the store may now hold anything for the frame: on the first pass
+ * only what feeding it gave (most frames give nothing, and are spared the
+ * store's lookups). */
+static bool correlate_frame(tvbuff_t *tvb, packet_info *pinfo)
 {
     /* Dissection is single-threaded; a static record stays in the cache
      * from frame to frame, which one on the stack would not. */
     static mwg_facts facts;
     static GPtrArray *found;
     if (!mwg_extract(tvb, pinfo, &facts))
-        return;
+        return false;
     if (!found)
         found = g_ptr_array_new_with_free_func((GDestroyNotify)mwg_verdict_free);
-    if (mwg_correlator_feed(correlator, &facts, found))
+    bool gave = mwg_correlator_feed(correlator, &facts, found);
+    if (gave)
         store_all(found);
-    mwg_store_note(pinfo->num, mwg_correlator_frame_notes(correlator));
+    mwg_frame_notes notes = mwg_correlator_frame_notes(correlator);
+    mwg_store_note(pinfo->num, notes);
+    return gave || notes.unread || notes.dropped;
 }
 
 static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    bool stored = true;
     if (!PINFO_FD_VISITED(pinfo) && correlator)
-        correlate_frame(tvb, pinfo);
+        stored = correlate_frame(tvb, pinfo);
     proto_tree *verdict_tree = NULL;
-    unsigned n = mwg_store_count(pinfo->num);
+    unsigned n = stored ? mwg_store_count(pinfo->num) : 0;
     /* A read that shows no summary (a plain read, a filter on the cause) is
      * spared its wording. */
     bool worded = n && mwg_render_shows_summary(tree);
@@ -160,7 +167,7 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         *rec = (mwg_tap_record){ v, { 0, 0 } };
         tap_queue_packet(mwg502_tap, pinfo, rec);
     }
-    mwg_frame_notes notes = mwg_store_notes(pinfo->num);
+    mwg_frame_notes notes = stored ? mwg_store_notes(pinfo->num) : (mwg_frame_notes){ 0, 0 };
     if (notes.unread)
         mwg_render_unread(tvb, pinfo, tree, notes.unread);
     if (notes.unread || notes.dropped) {
