@@ -54,40 +54,47 @@ static const struct {
 };
 
 #define N_FAMILY G_N_ELEMENTS(family_markers)
-#define N_GATEWAY G_N_ELEMENTS(gateway_markers)
-#define N_WHOSE G_N_ELEMENTS(whose_marks)
-G_STATIC_ASSERT(N_FAMILY + N_GATEWAY + N_WHOSE <= MWG_MAX_MARKS);
+G_STATIC_ASSERT(N_FAMILY + G_N_ELEMENTS(gateway_markers) <= MWG_MAX_MARKS && G_N_ELEMENTS(whose_marks) <= MWG_MAX_MARKS);
+
+/* Dissection is single-threaded: the sets are made once.  'marks': family
+ * markers first (bit i: family_markers[i]), then the others; 'whose': bit
+ * i is whose_marks[i]. */
+static mwg_mark_set marks, whose_set;
+
+/* The page's gateway: a second scan, and only when asked, with marks of its
+ * own: the page's whole prefix may have to be read for them, where the
+ * family's scan ends at its first marker (the first lines, mostly). */
+static mwg_gateway whose_page(const uint8_t *body, size_t len)
+{
+    if (!whose_set.n)
+        for (size_t i = 0; i < G_N_ELEMENTS(whose_marks); i++)
+            mwg_mark_set_add(&whose_set, whose_marks[i].mark);
+    /* The table's first mark cannot be bettered: the scan ends there. */
+    mwg_mark_hits hits;
+    mwg_mark_scan(&whose_set, body, len, UINT32_C(1), &hits);
+    return hits.found ? whose_marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
+}
 
 void mwg_blockpage_read(const uint8_t *body, size_t len, bool whose, mwg_block_page *page)
 {
     *page = (mwg_block_page){ MWG_CAT_UNKNOWN, false, MWG_GW_UNKNOWN };
     if (!body || len == 0)
         return;
-    /* One set, one pass over the page for all three questions: family
-     * markers first, gateway markers, then whose-page marks.  Dissection is
-     * single-threaded: the set is made once. */
-    static mwg_mark_set marks;
     if (!marks.n) {
         for (size_t i = 0; i < N_FAMILY; i++)
             mwg_mark_set_add(&marks, family_markers[i].marker);
-        for (size_t i = 0; i < N_GATEWAY; i++)
+        for (size_t i = 0; i < G_N_ELEMENTS(gateway_markers); i++)
             mwg_mark_set_add(&marks, gateway_markers[i]);
-        for (size_t i = 0; i < N_WHOSE; i++)
-            mwg_mark_set_add(&marks, whose_marks[i].mark);
     }
     /* The earliest family marker wins: the template name and the title come
-     * before any free text the page may quote.  The scan ends there, or
-     * once the best whose-page mark is found too, when that is asked. */
-    uint32_t families = (UINT32_C(1) << N_FAMILY) - 1, whose_all = ((UINT32_C(1) << N_WHOSE) - 1)
-                                                                   << (N_FAMILY + N_GATEWAY);
-    uint32_t stop[2] = { families, UINT32_C(1) << (N_FAMILY + N_GATEWAY) };
+     * before any free text the page may quote.  The scan ends there. */
+    uint32_t families = (UINT32_C(1) << N_FAMILY) - 1;
     mwg_mark_hits hits;
-    mwg_mark_scan(&marks, body, len, stop, whose ? 2 : 1, &hits);
-    /* A whose-page mark alone does not make a gateway's block page. */
-    page->recognised = (hits.found & ~whose_all) != 0;
+    mwg_mark_scan(&marks, body, len, families, &hits);
+    page->recognised = hits.found != 0;
     int family = mwg_mark_earliest(&hits, families);
     if (family >= 0)
         page->family = family_markers[family].family;
-    if (whose && (hits.found & whose_all))
-        page->gateway = whose_marks[__builtin_ctz(hits.found & whose_all) - (N_FAMILY + N_GATEWAY)].gateway;
+    if (whose)
+        page->gateway = whose_page(body, len);
 }

@@ -11,7 +11,7 @@
 
 #include "verdict.h"
 
-/* What a page's first MWG_BLOCKPAGE_SCAN bytes say, read in one pass. */
+/* What a page's first MWG_BLOCKPAGE_SCAN bytes say. */
 typedef struct {
     /* The family it names (host_not_resolvable, cannot_connect,
      * bad_response), or MWG_CAT_UNKNOWN. */

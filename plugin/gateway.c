@@ -30,9 +30,8 @@ static mwg_gateway by_product(const uint8_t *text, size_t len)
         for (size_t i = 0; i < G_N_ELEMENTS(product_marks); i++)
             mwg_mark_set_add(&products, product_marks[i].mark);
     /* The table's first mark cannot be bettered: the scan ends there. */
-    static const uint32_t first = 1;
     mwg_mark_hits hits;
-    mwg_mark_scan(&products, text, len, &first, 1, &hits);
+    mwg_mark_scan(&products, text, len, UINT32_C(1), &hits);
     return hits.found ? product_marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
 }
 

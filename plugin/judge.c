@@ -337,8 +337,8 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->incomplete = msg->incomplete;
     const uint8_t *body = msg->decoded_body ? msg->decoded_body : msg->m.body;
     size_t body_len = msg->decoded_body ? msg->decoded_body_len : msg->m.body_len;
-    /* Who answered, for the advice: the headers tell, else the page, which
-     * is read once for that and for the failure it names. */
+    /* Who answered, for the advice: the headers tell, else the page's
+     * marks (looked for only then). */
     mwg_gateway_headers named = mwg_gateway_from_headers(msg->m.has_via ? msg->m.via.p : NULL, msg->m.via.len,
                                                          msg->m.has_server ? msg->m.server.p : NULL,
                                                          msg->m.server.len);

@@ -29,10 +29,13 @@ typedef struct {
     size_t len[MWG_MAX_MARKS];
     uint32_t by_first[256];     /* bit i: mark i starts with this byte, in either case */
     /* bit i: mark i has this second byte, in either case, or has one byte
-     * only.  Most bytes of a page start some mark (its letters do); the
-     * two together leave a candidate now and then. */
+     * only; by_third the same for the third byte.  Most bytes of a page
+     * start some mark (its letters do), and many pairs of them too ("co",
+     * "ti", "er"): the three together leave a candidate now and then. */
     uint32_t by_second[256];
+    uint32_t by_third[256];
     uint32_t one_byte;          /* bit i: mark i is one byte long */
+    uint32_t up_to_two;         /* bit i: mark i is one or two bytes long */
     unsigned n;
 } mwg_mark_set;
 
@@ -45,11 +48,9 @@ typedef struct {
 void mwg_mark_set_add(mwg_mark_set *set, const char *mark);
 /* Where each mark of 'set' first occurs, case ignored (ASCII), wholly
  * within the first MWG_BLOCKPAGE_SCAN bytes of 'p'.  Stops at the offset
- * by which each of the 'n_stop' masks of 'stop' (bit i: mark i) has a mark
- * found, all marks starting there checked: later ones are then not looked
- * for.  With no mask, reads the whole prefix. */
-void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, const uint32_t *stop, unsigned n_stop,
-                   mwg_mark_hits *hits);
+ * where a mark of 'stop' (bit i: mark i) is found, all marks starting
+ * there checked: later ones are then not looked for. */
+void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t stop, mwg_mark_hits *hits);
 /* Of the marks in 'among' (bit i: mark i) that were found, the one that
  * occurs first (the lowest index at one offset), or -1. */
 int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among);
