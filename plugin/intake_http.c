@@ -147,8 +147,16 @@ static void remember_ask(mwg_correlator *c, client_request *q)
     if (mwg_addr_parse(q->host, &literal))
         return;
     recent_ask *a = &c->asks[c->next_ask];
-    *a = (recent_ask){ .frame = q->since_frame, .ts = q->since_ts, .port = q->port };
-    g_strlcpy(a->host, q->host, sizeof a->host);
+    a->frame = q->since_frame;
+    a->ts = q->since_ts;
+    a->port = q->port;
+    a->answered = 0;
+    a->served = false;
+    /* Not the whole record cleared and the host copied byte by byte (GLib's
+     * strlcpy): every request of a flood comes here. */
+    size_t n = MIN(strlen(q->host), sizeof a->host - 1);
+    memcpy(a->host, q->host, n);
+    a->host[n] = '\0';
     q->ask_slot = c->next_ask;
     c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;
     if (c->n_asks < MWG_RECENT_ASKS)
