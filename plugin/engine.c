@@ -126,12 +126,12 @@ static void note_evictions(mwg_correlator *c, const mwg_lru *t, uint64_t before,
     }
 }
 
-/* A fresh connection record, replacing any older one on the same 4-tuple. */
-conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client)
+/* A fresh connection record, replacing any older one on the same 4-tuple
+ * (the caller looked it up already). */
+conn *conn_create(mwg_correlator *c, const mwg_flow *fl, conn *old, bool src_is_client)
 {
     flow_key k;
     flow_key_make(fl, &k);
-    conn *old = mwg_lru_lookup(&c->conns, &k);
     if (old) {
         /* A new connection on the same 4-tuple ends the old one's messages. */
         for (int d = 0; d < 2; d++)

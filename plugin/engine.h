@@ -408,7 +408,8 @@ struct mwg_correlator {
 /* engine.c */
 int64_t mwg_seconds(double s);
 conn *conn_lookup(mwg_correlator *c, const mwg_flow *fl);
-conn *conn_create(mwg_correlator *c, const mwg_flow *fl, bool src_is_client);
+/* 'old': what conn_lookup found for the flow (NULL: nothing), replaced. */
+conn *conn_create(mwg_correlator *c, const mwg_flow *fl, conn *old, bool src_is_client);
 void conn_add_frame(conn *cn, uint32_t frame);
 /* A direction of the connection as a stream of HTTP messages: conn_dir
  * makes both on first use, conn_dir_peek gives a blank one until then. */

@@ -40,7 +40,7 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
                          c->clock - cn->last_syn_ts > mwg_seconds(c->cfg.connect_window_s));
     if (!cn || !mwg_endpoint_equal(&cn->client, &f->flow.src) || cn->synack_frame || cn->n_fwd || cn->waiting ||
         conn_dir_peek(cn, 0)->seq_known || afresh)
-        cn = conn_create(c, &f->flow, true);
+        cn = conn_create(c, &f->flow, cn, true);
     if (cn->syn_count && f->tcp_seq == cn->last_syn_seq && c->clock - cn->last_syn_ts < MWG_COPY_WINDOW_NS) {
         conn_add_frame(cn, f->frame);   /* a copy: part of the incident, not another attempt */
         return;
@@ -127,7 +127,7 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
          * known: the gateway's attempts and its clients' tunnels. */
         if (!may_hold_http || f->payload_len == 0)
             return;
-        cn = conn_create(c, &f->flow, sender_is_client(f));
+        cn = conn_create(c, &f->flow, NULL, sender_is_client(f));
     }
     int dir = mwg_endpoint_equal(&f->flow.src, &cn->client) ? 0 : 1;
     bool from_server = dir == 1;
