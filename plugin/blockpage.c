@@ -57,8 +57,8 @@ static const struct {
 G_STATIC_ASSERT(N_FAMILY + G_N_ELEMENTS(gateway_markers) <= MWG_MAX_MARKS && G_N_ELEMENTS(whose_marks) <= MWG_MAX_MARKS);
 
 /* Dissection is single-threaded: the sets are made once.  'marks': family
- * markers first (bit i: family_markers[i]), then the others; 'whose': bit
- * i is whose_marks[i]. */
+ * markers first (bit i: family_markers[i]), then the others; 'whose_set':
+ * bit i is whose_marks[i]. */
 static mwg_mark_set marks, whose_set;
 
 /* The page's gateway: a second scan, and only when asked, with marks of its

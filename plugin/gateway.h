@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gateway.h - which kind of proxy sent an error response: its Via or
- * Server header, or the marks of its error page.  The advice speaks in the terms
- * of that proxy (an MWG menu for MWG, a squid.conf directive for Squid...). */
+ * Server header, or the marks of its error page (blockpage.h).  The advice
+ * speaks in the terms of that proxy (an MWG menu for MWG, a squid.conf
+ * directive for Squid...). */
 #ifndef MWG502_GATEWAY_H
 #define MWG502_GATEWAY_H
 
 #include "verdict.h"
 
-/* The proxies a response's headers name, each NULL-free text given by its
- * bytes and length (len 0: no such header). */
+/* The proxies a response's headers name. */
 typedef struct {
     mwg_gateway via;            /* the proxy that relayed the response */
     mwg_gateway server;         /* the Server header's, which may be the origin's */
 } mwg_gateway_headers;
 
+/* Each header's value by its bytes and length (NULL or 0: no such header);
+ * a NUL ends it. */
 mwg_gateway_headers mwg_gateway_from_headers(const uint8_t *via, size_t via_len, const uint8_t *server,
                                              size_t server_len);
 

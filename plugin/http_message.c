@@ -184,9 +184,10 @@ static void mark_malformed(const uint8_t *d, const uint8_t *at, mwg_http_message
     m->malformed_at = (size_t)(at - d);
 }
 
-/* What a gateway refuses in a header line whose first colon is at 'colon'
- * (NULL: none); 'has_length' and 'length': a Content-Length seen before. */
-static void check_header_line(const uint8_t *d, mwg_span line, const uint8_t *colon, header_kind kind,
+/* What a gateway refuses in a header line, of header 'kind' with value 'v'
+ * if it has a colon ('has_colon'); 'has_length' and 'length': a
+ * Content-Length seen before. */
+static void check_header_line(const uint8_t *d, mwg_span line, bool has_colon, header_kind kind, mwg_span v,
                               bool has_length, size_t length, mwg_http_message *m)
 {
     const uint8_t *nul = memchr(line.p, '\0', line.len);
@@ -196,16 +197,13 @@ static void check_header_line(const uint8_t *d, mwg_span line, const uint8_t *co
     }
     /* A line that starts with white space continues the one before
      * (obsolete folding, still read by proxies). */
-    if (line.p[0] != ' ' && line.p[0] != '\t' && !colon) {
+    if (line.p[0] != ' ' && line.p[0] != '\t' && !has_colon) {
         mark_malformed(d, line.p, m);
         return;
     }
     size_t n;
-    if (kind == HEADER_LENGTH) {
-        mwg_span v = trim((mwg_span){ colon + 1, line.len - (size_t)(colon + 1 - line.p) });
-        if (!parse_length(v, &n) || (has_length && n != length))
-            mark_malformed(d, v.p, m);
-    }
+    if (kind == HEADER_LENGTH && (!parse_length(v, &n) || (has_length && n != length)))
+        mark_malformed(d, v.p, m);
 }
 
 /* Where a chunked body that starts at 'off' ends (after the last chunk and
@@ -281,11 +279,11 @@ mwg_http_state mwg_http_read(const uint8_t *d, size_t len, bool cut, const char 
         }
         const uint8_t *colon = memchr(line.p, ':', line.len);
         header_kind kind = colon ? header_kind_of(line.p, (size_t)(colon - line.p)) : HEADER_OTHER;
+        mwg_span v = { NULL, 0 };
+        if (kind != HEADER_OTHER)
+            v = trim((mwg_span){ colon + 1, line.len - (size_t)(colon + 1 - line.p) });
         if (!m->malformed)
-            check_header_line(d, line, colon, kind, has_length, content_length, m);
-        if (kind == HEADER_OTHER)
-            continue;
-        mwg_span v = trim((mwg_span){ colon + 1, line.len - (size_t)(colon + 1 - line.p) });
+            check_header_line(d, line, colon != NULL, kind, v, has_length, content_length, m);
         switch (kind) {
         case HEADER_HOST:
             if (!m->is_response && !m->has_host) {
