@@ -69,10 +69,8 @@ static mwg_gateway whose_page(const uint8_t *body, size_t len)
     if (!whose_set.n)
         for (size_t i = 0; i < G_N_ELEMENTS(whose_marks); i++)
             mwg_mark_set_add(&whose_set, whose_marks[i].mark);
-    /* The table's first mark cannot be bettered: the scan ends there. */
-    mwg_mark_hits hits;
-    mwg_mark_scan(&whose_set, body, len, UINT32_C(1), &hits);
-    return hits.found ? whose_marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
+    int first = mwg_mark_first(&whose_set, body, len);
+    return first >= 0 ? whose_marks[first].gateway : MWG_GW_UNKNOWN;
 }
 
 void mwg_blockpage_read(const uint8_t *body, size_t len, bool whose, mwg_block_page *page)

@@ -22,17 +22,14 @@ G_STATIC_ASSERT(G_N_ELEMENTS(product_marks) <= MWG_MAX_MARKS);
 /* Dissection is single-threaded: the set is made once. */
 static mwg_mark_set products;
 
-/* Of the product marks in the text, the first in the table's order, not
- * the first in the text: a header may quote any name. */
+/* The proxy of the first product mark in the table's order. */
 static mwg_gateway by_product(const uint8_t *text, size_t len)
 {
     if (!products.n)
         for (size_t i = 0; i < G_N_ELEMENTS(product_marks); i++)
             mwg_mark_set_add(&products, product_marks[i].mark);
-    /* The table's first mark cannot be bettered: the scan ends there. */
-    mwg_mark_hits hits;
-    mwg_mark_scan(&products, text, len, UINT32_C(1), &hits);
-    return hits.found ? product_marks[__builtin_ctz(hits.found)].gateway : MWG_GW_UNKNOWN;
+    int first = mwg_mark_first(&products, text, len);
+    return first >= 0 ? product_marks[first].gateway : MWG_GW_UNKNOWN;
 }
 
 /* A header's text ends at a NUL, as the string it is for people. */

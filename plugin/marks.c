@@ -90,6 +90,13 @@ void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t
     hits->found = found;
 }
 
+int mwg_mark_first(const mwg_mark_set *set, const uint8_t *p, size_t n)
+{
+    mwg_mark_hits hits;
+    mwg_mark_scan(set, p, n, UINT32_C(1), &hits);
+    return hits.found ? __builtin_ctz(hits.found) : -1;
+}
+
 int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among)
 {
     int best = -1;

@@ -51,6 +51,10 @@ void mwg_mark_set_add(mwg_mark_set *set, const char *mark);
  * where a mark of 'stop' (bit i: mark i) is found, all marks starting
  * there checked: later ones are then not looked for. */
 void mwg_mark_scan(const mwg_mark_set *set, const uint8_t *p, size_t n, uint32_t stop, mwg_mark_hits *hits);
+/* Of the set's marks in the text, the first in the set's order (not in the
+ * text: a header or page may quote any name), or -1.  The scan ends where
+ * mark 0, which cannot be bettered, is found. */
+int mwg_mark_first(const mwg_mark_set *set, const uint8_t *p, size_t n);
 /* Of the marks in 'among' (bit i: mark i) that were found, the one that
  * occurs first (the lowest index at one offset), or -1. */
 int mwg_mark_earliest(const mwg_mark_hits *hits, uint32_t among);
