@@ -274,17 +274,22 @@ static inline conn_ref conn_ref_of(const conn *cn)
 /* A connection that may have served the host, with what its reference
  * says of it: when its first SYN came (0: none seen), its serial, and
  * the endpoint list it came from (1 + the index of the host's address;
- * 0: another list).  In a storm, a thousand per error: what decides most
- * of them is read here, not in the connection (a cache miss each). */
+ * 0: another list).  In a storm, hundreds per error: what decides most
+ * of them is read here, not in the connection (a cache miss each), and
+ * the connection is looked up only when a judgement reaches it (see
+ * candidate_conn()). */
 typedef struct {
-    conn *cn;
-    uint32_t started, serial;
-    unsigned source;
+    conn *cn;                   /* once 'resolved'; NULL: gone */
+    uint32_t started, serial, slot;
+    uint16_t source;
+    bool resolved;
 } candidate;
 
 typedef struct {
     candidate *v;
     unsigned n, room;
+    bool unsorted;              /* not in start order, or one twice */
+    bool mixed;                 /* from several lists, or from list 0 */
 } conn_list;
 
 typedef struct {
@@ -293,10 +298,15 @@ typedef struct {
 } conn_slot;
 
 /* Connections to find again, grown as needed up to MWG_MAX_REFS, then the
- * oldest replaced; most endpoints and names have one or two. */
+ * oldest replaced; most endpoints and names have one or two.  They come in
+ * the order the connections started, so that a storm's lists of hundreds
+ * are searched, not read through; but for a connection first seen
+ * mid-stream, or pushed again after the ring dropped it, which marks the
+ * list unordered. */
 typedef struct {
     conn_ref *refs;
     unsigned n, room, next;
+    bool unordered;
 } ref_list;
 
 typedef struct {
@@ -439,9 +449,28 @@ static inline conn *ref_resolve(const mwg_correlator *c, const conn_ref *ref)
     const conn_slot *s = &g_array_index(c->conn_slots, conn_slot, ref->slot);
     return s->serial == ref->serial ? s->cn : NULL;
 }
+/* The candidate's connection, or NULL when it is gone; looked up once. */
+static inline conn *candidate_conn(const mwg_correlator *c, candidate *k)
+{
+    if (!k->resolved) {
+        conn_ref ref = { .slot = k->slot, .serial = k->serial, .started = k->started };
+        k->cn = ref_resolve(c, &ref);
+        k->resolved = true;
+    }
+    return k->cn;
+}
 /* Adds the connection unless the list has it; 'absent': known not to. */
 void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn, bool absent);
 void ref_list_clear(mwg_correlator *c, ref_list *r);
+/* The list's 'i'th reference from the oldest. */
+static inline const conn_ref *ref_list_at(const ref_list *r, unsigned i)
+{
+    unsigned oldest = r->n == r->room ? r->next : 0;
+    return &r->refs[(oldest + i) % r->room];
+}
+/* From the oldest, the place of the first reference that started at or
+ * after 'frame'; 0 when the list is unordered. */
+unsigned ref_list_lower_bound(const ref_list *r, uint32_t frame);
 
 /* intake_*.c */
 void intake_tcp(mwg_correlator *c, const mwg_facts *f);

@@ -53,20 +53,22 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v
 }
 
 /* A forwarded request for the host sent while the client waited. */
-static bool judge_forward(judge *j, const conn_list *cands)
+static bool judge_forward(judge *j, conn_list *cands)
 {
     conn *best_conn = NULL;
     forward *best = NULL;
-    for (unsigned i = 0; i < cands->n; i++)
-        for (unsigned k = 0; k < cands->v[i].cn->n_fwd; k++) {
-            forward *fw = &cands->v[i].cn->fwd[k];
+    for (unsigned i = 0; i < cands->n; i++) {
+        conn *cn = candidate_conn(j->c, &cands->v[i]);
+        for (unsigned k = 0; cn && k < cn->n_fwd; k++) {
+            forward *fw = &cn->fwd[k];
             if (fw->host && strcmp(fw->host, j->req->host) != 0)
                 continue;       /* another virtual host on the same address */
             if (fw->frame > j->req->frame && fw->frame < j->v->error_frame && (!best || fw->frame > best->frame)) {
                 best = fw;
-                best_conn = cands->v[i].cn;
+                best_conn = cn;
             }
         }
+    }
     if (!best)
         return false;
     mwg_verdict *v = j->v;

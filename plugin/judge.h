@@ -40,7 +40,7 @@ void judge_candidates(const judge *j, const mwg_addr *literal, bool started_afte
 void judge_unowned_candidates(const judge *j, conn_list *out);
 /* The candidates that were this request's own attempts, in 'out' (room for
  * all); 'own_ones' whether any started after the request. */
-unsigned judge_own_attempts(judge *j, const conn_list *cands, conn **out, bool *own_ones);
+unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_ones);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
 /* judge_tls.c: the latest attempt connected but the gateway's TLS

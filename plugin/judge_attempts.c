@@ -65,10 +65,10 @@ static uint32_t link_end(const judge *j, const conn *prev, uint32_t *ended)
  * refused connection; MWG does).  Decided from 'next's start and list
  * where it can: under a storm, hundreds of attempts to the same address
  * follow one that never ended, and reading each would cost a cache miss. */
-static bool follows(const judge *j, const candidate *prev, bool prev_ended, const candidate *next)
+static bool follows(const judge *j, const candidate *prev, bool prev_ended, candidate *next)
 {
     bool same_addr = (prev->source && prev->source == next->source) ||
-                     mwg_addr_equal(&prev->cn->server.addr, &next->cn->server.addr);
+                     (candidate_conn(j->c, next) && mwg_addr_equal(&prev->cn->server.addr, &next->cn->server.addr));
     if (!same_addr)
         return true;
     return prev_ended && !another_request_before(j, next->started);
@@ -122,26 +122,29 @@ static unsigned first_after(const conn_list *l, unsigned from, uint32_t frame)
  * after it (every answer to an attempt comes after its first SYN), so one
  * pass finds each link's earliest follower.  'any': whether one of 'kind'
  * was seen (when the chain is empty: whether there is one at all). */
-static unsigned chain_of(const judge *j, const conn_list *cands, attempt_kind kind, bool unclaimed, conn **out,
-                         bool *any)
+static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bool unclaimed, conn **out, bool *any)
 {
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     const candidate *prev = NULL;
     uint32_t ended = 0;
     unsigned chain = 0;
     for (unsigned i = first_after(cands, 0, j->req->frame); i < cands->n; i++) {
-        const candidate *k = &cands->v[i];
+        candidate *k = &cands->v[i];
         if (prev && !follows(j, prev, ended != 0, k))
             continue;
-        if (attempt_kind_of(j, k->cn, horizon) != kind)
+        conn *cn = candidate_conn(j->c, k);
+        if (!cn || attempt_kind_of(j, cn, horizon) != kind)
             continue;
         *any = true;
-        if (unclaimed && k->cn->claimed_by && k->cn->claimed_by != j->req->frame)
+        if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
             continue;
-        out[chain++] = k->cn;
+        out[chain++] = cn;
         prev = k;
         /* past what cannot follow it */
-        i = first_after(cands, i + 1, link_end(j, k->cn, &ended)) - 1;
+        i = first_after(cands, i + 1, link_end(j, cn, &ended)) - 1;
+        /* All to one address, and this one never ended: none follows. */
+        if (!ended && !cands->mixed)
+            break;
     }
     return chain;
 }
@@ -155,7 +158,7 @@ static unsigned chain_of(const judge *j, const conn_list *cands, attempt_kind ki
  * ran are shared, used only when the request has none of its own.  A
  * connection that was established and carried another request served
  * that one. */
-unsigned judge_own_attempts(judge *j, const conn_list *cands, conn **out, bool *own_ones)
+unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_ones)
 {
     static const attempt_kind kinds[] = { ATTEMPT_OWN, ATTEMPT_YOUNG };
     for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
@@ -176,10 +179,13 @@ unsigned judge_own_attempts(judge *j, const conn_list *cands, conn **out, bool *
     *own_ones = false;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     unsigned n = 0;
-    for (unsigned i = 0; i < cands->n; i++)
-        if (cands->v[i].started && cands->v[i].started <= j->req->frame &&
-            attempt_kind_of(j, cands->v[i].cn, horizon) == ATTEMPT_SHARED)
-            out[n++] = cands->v[i].cn;
+    for (unsigned i = 0; i < cands->n; i++) {
+        if (!cands->v[i].started || cands->v[i].started > j->req->frame)
+            continue;
+        conn *cn = candidate_conn(j->c, &cands->v[i]);
+        if (cn && attempt_kind_of(j, cn, horizon) == ATTEMPT_SHARED)
+            out[n++] = cn;
+    }
     return n;
 }
 
@@ -245,42 +251,48 @@ bool judge_connect(judge *j, conn *const *relevant, unsigned n_rel)
     return true;
 }
 
-static inline void add_candidate(conn_list *out, conn *cn, uint32_t started, uint32_t serial, unsigned source)
+static inline bool started_before(const candidate *x, const candidate *y)
+{
+    return x->started < y->started || (x->started == y->started && x->serial < y->serial);
+}
+
+static inline void add_candidate(conn_list *out, const candidate *k)
 {
     if (out->n == out->room) {
         out->room = out->room ? 2 * out->room : 64;
         out->v = g_renew(candidate, out->v, out->room);
     }
-    out->v[out->n++] = (candidate){ .cn = cn, .started = started, .serial = serial, .source = source };
+    out->unsorted |= out->n && !started_before(&out->v[out->n - 1], k);
+    out->mixed |= !k->source || (out->n && out->v[0].source != k->source);
+    out->v[out->n++] = *k;
 }
 
-static void add_ref_range(mwg_correlator *c, const conn_ref *refs, unsigned n, uint32_t since, unsigned source,
-                          conn_list *out)
+static inline void add_conn(conn_list *out, conn *cn, const conn_ref *ref, unsigned source)
 {
-    for (unsigned i = 0; i < n; i++) {
-        if (since && refs[i].started <= since)
-            continue;
-        conn *cn = ref_resolve(c, &refs[i]);
-        if (cn)
-            add_candidate(out, cn, refs[i].started, refs[i].serial, source);
-    }
+    add_candidate(out, &(candidate){ .cn = cn, .started = ref->started, .serial = ref->serial, .slot = ref->slot,
+                                     .source = (uint16_t)source, .resolved = true });
+}
+
+/* Not looked up yet: most are never read (see candidate). */
+static void add_ref_range(const conn_ref *refs, unsigned n, uint32_t since, unsigned source, conn_list *out)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!since || refs[i].started > since)
+            add_candidate(out, &(candidate){ .started = refs[i].started, .serial = refs[i].serial,
+                                             .slot = refs[i].slot, .source = (uint16_t)source });
 }
 
 /* The references of 'r' (all, or since a frame those that started after
- * it), from the oldest: a list is in the order its attempts started, but
- * for connections first seen through a forwarded request. */
-static void add_refs(mwg_correlator *c, const ref_list *r, uint32_t since, unsigned source, conn_list *out)
+ * it), from the oldest. */
+static void add_refs(const ref_list *r, uint32_t since, unsigned source, conn_list *out)
 {
     if (!r || !r->n)
         return;
-    unsigned first = r->n == r->room ? r->next : 0;
-    add_ref_range(c, r->refs + first, r->n - first, since, source, out);
-    add_ref_range(c, r->refs, first, since, source, out);
-}
-
-static inline bool started_before(const candidate *x, const candidate *y)
-{
-    return x->started < y->started || (x->started == y->started && x->serial < y->serial);
+    unsigned from = since && since < UINT32_MAX ? ref_list_lower_bound(r, since + 1) : 0;
+    unsigned oldest = r->n == r->room ? r->next : 0, start = (oldest + from) % r->room, left = r->n - from;
+    unsigned first_run = MIN(left, r->room - start);
+    add_ref_range(r->refs + start, first_run, since, source, out);
+    add_ref_range(r->refs, left - first_run, since, source, out);
 }
 
 static int by_start(const void *a, const void *b)
@@ -294,14 +306,12 @@ static int by_start(const void *a, const void *b)
  * the connections. */
 static void candidates_settle(conn_list *l)
 {
-    unsigned i = 1;
-    while (i < l->n && started_before(&l->v[i - 1], &l->v[i]))
-        i++;
-    if (i >= l->n)
+    if (!l->unsorted)
         return;                 /* in order, each once: the common case */
     qsort(l->v, l->n, sizeof *l->v, by_start);
+    l->unsorted = false;
     unsigned kept = 0;
-    for (i = 0; i < l->n; i++) {
+    for (unsigned i = 0; i < l->n; i++) {
         if (kept && l->v[kept - 1].serial == l->v[i].serial) {
             /* the copy from its address's list says where it went */
             l->v[kept - 1].source = MAX(l->v[kept - 1].source, l->v[i].source);
@@ -326,9 +336,9 @@ static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *
         ep_key_make(&ep, &k);
         endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
         /* Every attempt in one endpoint's list goes to that address. */
-        add_refs(c, e ? &e->conns : NULL, since, a + 1, out);
+        add_refs(e ? &e->conns : NULL, since, a + 1, out);
     }
-    add_refs(c, ne ? &ne->forwards : NULL, since, 0, out);
+    add_refs(ne ? &ne->forwards : NULL, since, 0, out);
 }
 
 /* When the capture shows no resolution for the host (the gateway resolved it
@@ -424,7 +434,7 @@ void judge_unowned_candidates(const judge *j, conn_list *out)
             name_candidate(j->v, &cn->server.addr);
             continue;
         }
-        add_candidate(out, cn, c->recent[i].started, c->recent[i].serial, 0);
+        add_conn(out, cn, &c->recent[i], 0);
     }
     candidates_settle(out);
 }
@@ -439,13 +449,14 @@ static void parent_attempts(mwg_correlator *c, const judge *j, conn_list *out)
         if (cn && cn->first_syn_frame <= j->req->frame)
             break;
         if (cn && !cn->client_leg && cn->first_syn_frame < j->v->error_frame && is_parent_addr(c, &cn->server.addr))
-            add_candidate(out, cn, c->recent[i].started, c->recent[i].serial, 0);
+            add_conn(out, cn, &c->recent[i], 0);
     }
 }
 
 void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out)
 {
     out->n = 0;
+    out->unsorted = out->mixed = false;
     host_conns(j->c, j->ne, literal, j->req->port, started_after_request ? j->req->frame : 0, out);
     if (j->c->n_parents || j->c->cfg.n_parent_proxies)
         parent_attempts(j->c, j, out);

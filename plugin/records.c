@@ -142,18 +142,55 @@ void frame_list_clear(frame_list *l)
 static void ref_list_compact(const mwg_correlator *c, ref_list *r)
 {
     unsigned kept = 0;
+    r->unordered = false;
     for (unsigned i = 0; i < r->n; i++)
-        if (ref_resolve(c, &r->refs[i]))
+        if (ref_resolve(c, &r->refs[i])) {
+            if (kept && r->refs[i].started < r->refs[kept - 1].started)
+                r->unordered = true;
             r->refs[kept++] = r->refs[i];
+        }
     r->n = kept;
     r->next = kept % r->room;
 }
 
+unsigned ref_list_lower_bound(const ref_list *r, uint32_t frame)
+{
+    unsigned lo = 0, hi = r->unordered ? 0 : r->n;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (ref_list_at(r, mid)->started < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A reference holds the connection's first SYN as it was when pushed: that
+ * frame, or 0 for one not seen to start. */
+static bool ref_list_has(const ref_list *r, const conn *cn)
+{
+    if (r->unordered) {
+        for (unsigned i = 0; i < r->n; i++)
+            if (r->refs[i].serial == cn->serial)
+                return true;
+        return false;
+    }
+    unsigned zeros = cn->first_syn_frame ? ref_list_lower_bound(r, 1) : 0;
+    for (unsigned i = 0; i < zeros; i++)
+        if (ref_list_at(r, i)->serial == cn->serial)
+            return true;
+    for (unsigned i = ref_list_lower_bound(r, cn->first_syn_frame);
+         i < r->n && ref_list_at(r, i)->started == cn->first_syn_frame; i++)
+        if (ref_list_at(r, i)->serial == cn->serial)
+            return true;
+    return false;
+}
+
 void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn, bool absent)
 {
-    for (unsigned i = 0; !absent && i < r->n; i++)
-        if (r->refs[i].serial == cn->serial)
-            return;
+    if (!absent && ref_list_has(r, cn))
+        return;
     if (r->n == r->room && r->room < MWG_MAX_REFS) {
         if (r->room)
             ref_list_compact(c, r);
@@ -165,7 +202,10 @@ void ref_list_push(mwg_correlator *c, ref_list *r, const conn *cn, bool absent)
             r->room = room;
         }
     }
-    r->refs[r->next] = conn_ref_of(cn);
+    conn_ref ref = conn_ref_of(cn);
+    if (r->n && ref.started < ref_list_at(r, r->n - 1)->started)
+        r->unordered = true;
+    r->refs[r->next] = ref;
     r->next = (r->next + 1) % r->room;
     if (r->n < r->room)
         r->n++;
