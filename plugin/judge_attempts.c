@@ -256,30 +256,47 @@ static inline bool started_before(const candidate *x, const candidate *y)
     return x->started < y->started || (x->started == y->started && x->serial < y->serial);
 }
 
-static inline void add_candidate(conn_list *out, const candidate *k)
+static void reserve(conn_list *out, unsigned more)
 {
-    if (out->n == out->room) {
-        out->room = out->room ? 2 * out->room : 64;
+    if (out->n + more > out->room) {
+        out->room = MAX(out->n + more, out->room ? 2 * out->room : 64);
         out->v = g_renew(candidate, out->v, out->room);
     }
+}
+
+static void note_order(conn_list *out, const candidate *k)
+{
     out->unsorted |= out->n && !started_before(&out->v[out->n - 1], k);
     out->mixed |= !k->source || (out->n && out->v[0].source != k->source);
-    out->v[out->n++] = *k;
 }
 
-static inline void add_conn(conn_list *out, conn *cn, const conn_ref *ref, unsigned source)
+static void add_conn(conn_list *out, conn *cn, const conn_ref *ref, unsigned source)
 {
-    add_candidate(out, &(candidate){ .cn = cn, .started = ref->started, .serial = ref->serial, .slot = ref->slot,
-                                     .source = (uint16_t)source, .resolved = true });
+    candidate k = { .cn = cn, .started = ref->started, .serial = ref->serial, .slot = ref->slot,
+                    .source = (uint16_t)source, .resolved = true };
+    reserve(out, 1);
+    note_order(out, &k);
+    out->v[out->n++] = k;
 }
 
-/* Not looked up yet: most are never read (see candidate). */
-static void add_ref_range(const conn_ref *refs, unsigned n, uint32_t since, unsigned source, conn_list *out)
+/* Not looked up yet: most are never read (see candidate).  'ordered': the
+ * references are in start order and each started after 'since' (distinct
+ * first SYNs, so each once), which only the first of them need show. */
+static void add_ref_range(const conn_ref *refs, unsigned n, uint32_t since, unsigned source, bool ordered,
+                          conn_list *out)
 {
-    for (unsigned i = 0; i < n; i++)
-        if (!since || refs[i].started > since)
-            add_candidate(out, &(candidate){ .started = refs[i].started, .serial = refs[i].serial,
-                                             .slot = refs[i].slot, .source = (uint16_t)source });
+    reserve(out, n);
+    bool check = true;
+    for (unsigned i = 0; i < n; i++) {
+        if (since && refs[i].started <= since)
+            continue;
+        candidate k = { .started = refs[i].started, .serial = refs[i].serial, .slot = refs[i].slot,
+                        .source = (uint16_t)source };
+        if (check)
+            note_order(out, &k);
+        check = !ordered;
+        out->v[out->n++] = k;
+    }
 }
 
 /* The references of 'r' (all, or since a frame those that started after
@@ -289,10 +306,13 @@ static void add_refs(const ref_list *r, uint32_t since, unsigned source, conn_li
     if (!r || !r->n)
         return;
     unsigned from = since && since < UINT32_MAX ? ref_list_lower_bound(r, since + 1) : 0;
+    if (from == r->n)
+        return;
     unsigned oldest = r->n == r->room ? r->next : 0, start = (oldest + from) % r->room, left = r->n - from;
     unsigned first_run = MIN(left, r->room - start);
-    add_ref_range(r->refs + start, first_run, since, source, out);
-    add_ref_range(r->refs, left - first_run, since, source, out);
+    bool ordered = !r->unordered && ref_list_at(r, from)->started;
+    add_ref_range(r->refs + start, first_run, since, source, ordered, out);
+    add_ref_range(r->refs, left - first_run, since, source, ordered, out);
 }
 
 static int by_start(const void *a, const void *b)
