@@ -733,6 +733,46 @@ static void test_syn_timeout_counts_syns(gconstpointer data)
     cap_close(&k);
 }
 
+/* A storm: hundreds of clients ask for one host whose address never
+ * answers, each gets its own attempt, and the first few try again.  Each
+ * error names its own attempt and its own last SYN, whether the address's
+ * list of attempts is in start order (searched) or not (read whole:
+ * connections seen mid-stream carried requests there meanwhile). */
+static void test_storm_each_own_attempt(gconstpointer data)
+{
+    enum { N = 300, AGAIN = 10 };
+    bool unordered = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    dns_query(&k, 40000, 1, "storm.local", 1);
+    dns_answer(&k, 40000, 1, "storm.local", 0, &DEST, 1, false);
+    static tcp_conn cl[N], up[N];
+    static uint32_t req[N], syn[N], last[N];
+    for (unsigned i = 0; i < N; i++) {
+        cl[i] = client_conn((uint16_t)(20000 + i));
+        req[i] = client_asks(&k, &cl[i], "http://storm.local/");
+        up[i] = tcp_conn_make(UPLINK, (uint16_t)(30000 + i), DEST, 80);
+        syn[i] = last[i] = tcp_flags_only(&k, &up[i], 0, MWG_TCP_SYN);
+        if (unordered && i % 10 == 5) {
+            /* no SYN seen: it started before the capture */
+            tcp_conn old = tcp_conn_make(UPLINK, (uint16_t)(29000 + i), DEST, 80);
+            send_msg(&k, &old, 0, request_text(&k, "GET", "/", "storm.local"));
+        }
+        wait_s(&k, 0.01);
+    }
+    for (unsigned i = 0; i < AGAIN; i++)
+        last[i] = tcp_flags_only(&k, &up[i], 0, MWG_TCP_SYN);
+    wait_s(&k, 20);
+    for (unsigned i = 0; i < N; i++) {
+        gateway_answers(&k, &cl[i], 502, PAGE_CANNOT_CONNECT);
+        const mwg_verdict *v = verdict(&k, i);
+        expect(v, "cannot_connect", "tcp_syn_timeout", req[i], last[i]);
+        g_assert_cmpuint(v->attempt_frame, ==, syn[i]);
+        g_assert_cmpuint(v->attempts, ==, i < AGAIN ? 2 : 1);
+    }
+    cap_close(&k);
+}
+
 /* Two addresses tried in turn; the last attempt decides.  The name was
  * resolved before the request (cached): no new query. */
 static void test_cached_name_two_addresses_rst(void)
@@ -2802,6 +2842,10 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/connect/syn-timeout-counts-syns/bridge", &SYNS_BRIDGE,
                          test_syn_timeout_counts_syns);
     g_test_add_func("/correlate/connect/cached-name-two-addresses-rst", test_cached_name_two_addresses_rst);
+    g_test_add_data_func("/correlate/attempts/storm-each-own-attempt", GINT_TO_POINTER(0),
+                         test_storm_each_own_attempt);
+    g_test_add_data_func("/correlate/attempts/storm-each-own-attempt/unordered", GINT_TO_POINTER(1),
+                         test_storm_each_own_attempt);
     g_test_add_func("/correlate/connect/icmp-admin-prohibited", test_icmp_admin_prohibited);
 
     g_test_add_data_func("/correlate/reply/not-http", &REPLY_NOT_HTTP, test_bad_reply);
