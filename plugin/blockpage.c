@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "gateway.h"
 #include "marks.h"
 
 typedef struct {
@@ -42,10 +43,7 @@ static const char *const gateway_markers[] = {
 
 /* Whose page it is: of these found, the first in the table's order, not
  * the first in the page (a page may quote any name). */
-static const struct {
-    const char *mark;           /* lower case */
-    mwg_gateway gateway;
-} whose_marks[] = {
+static const mwg_gateway_mark whose_marks[] = {
     { "mcafee web gateway", MWG_GW_MWG }, { "skyhigh", MWG_GW_MWG }, { "/mwg-internal/", MWG_GW_MWG },
     { "proxyerrordata", MWG_GW_MWG }, { "titledata", MWG_GW_MWG },
     { "(squid/", MWG_GW_SQUID }, { "<!-- err_", MWG_GW_SQUID }, { "squid error", MWG_GW_SQUID },
@@ -60,18 +58,6 @@ G_STATIC_ASSERT(N_FAMILY + G_N_ELEMENTS(gateway_markers) <= MWG_MAX_MARKS && G_N
  * markers first (bit i: family_markers[i]), then the others; 'whose_set':
  * bit i is whose_marks[i]. */
 static mwg_mark_set marks, whose_set;
-
-/* The page's gateway: a second scan, and only when asked, with marks of its
- * own: the page's whole prefix may have to be read for them, where the
- * family's scan ends at its first marker (the first lines, mostly). */
-static mwg_gateway whose_page(const uint8_t *body, size_t len)
-{
-    if (!whose_set.n)
-        for (size_t i = 0; i < G_N_ELEMENTS(whose_marks); i++)
-            mwg_mark_set_add(&whose_set, whose_marks[i].mark);
-    int first = mwg_mark_first(&whose_set, body, len);
-    return first >= 0 ? whose_marks[first].gateway : MWG_GW_UNKNOWN;
-}
 
 void mwg_blockpage_read(const uint8_t *body, size_t len, bool whose, mwg_block_page *page)
 {
@@ -93,6 +79,9 @@ void mwg_blockpage_read(const uint8_t *body, size_t len, bool whose, mwg_block_p
     int family = mwg_mark_earliest(&hits, families);
     if (family >= 0)
         page->family = family_markers[family].family;
+    /* A second scan, with marks of its own: the page's whole prefix may
+     * have to be read for them, where the family's scan ends at its first
+     * marker (the first lines, mostly). */
     if (whose)
-        page->gateway = whose_page(body, len);
+        page->gateway = mwg_gateway_by_marks(&whose_set, whose_marks, G_N_ELEMENTS(whose_marks), body, len);
 }

@@ -5,31 +5,28 @@
 #include <glib.h>
 #include <string.h>
 
-#include "marks.h"
-
-typedef struct {
-    const char *mark;           /* lower case */
-    mwg_gateway gateway;
-} mark;
-
-static const mark product_marks[] = {
+static const mwg_gateway_mark product_marks[] = {
     { "mcafee", MWG_GW_MWG }, { "skyhigh", MWG_GW_MWG }, { "trellix", MWG_GW_MWG },
     { "squid", MWG_GW_SQUID }, { "nginx", MWG_GW_NGINX }, { "apache", MWG_GW_APACHE },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(product_marks) <= MWG_MAX_MARKS);
 
-/* Dissection is single-threaded: the set is made once. */
 static mwg_mark_set products;
 
-/* The proxy of the first product mark in the table's order. */
+mwg_gateway mwg_gateway_by_marks(mwg_mark_set *set, const mwg_gateway_mark *table, size_t n, const uint8_t *text,
+                                 size_t len)
+{
+    if (!set->n)
+        for (size_t i = 0; i < n; i++)
+            mwg_mark_set_add(set, table[i].mark);
+    int first = mwg_mark_first(set, text, len);
+    return first >= 0 ? table[first].gateway : MWG_GW_UNKNOWN;
+}
+
 static mwg_gateway by_product(const uint8_t *text, size_t len)
 {
-    if (!products.n)
-        for (size_t i = 0; i < G_N_ELEMENTS(product_marks); i++)
-            mwg_mark_set_add(&products, product_marks[i].mark);
-    int first = mwg_mark_first(&products, text, len);
-    return first >= 0 ? product_marks[first].gateway : MWG_GW_UNKNOWN;
+    return mwg_gateway_by_marks(&products, product_marks, G_N_ELEMENTS(product_marks), text, len);
 }
 
 /* A header's text ends at a NUL, as the string it is for people. */
