@@ -59,6 +59,17 @@ bool mwg_http_may_start(const uint8_t *d, size_t len)
     return m > 0 && m <= MAX_METHOD && (m == len || d[m] == ' ');
 }
 
+bool mwg_http_may_start_status(const uint8_t *d, size_t len)
+{
+    static const char shape[] = "HTTP/9.9 999";
+    for (size_t i = 0; i < len && i < sizeof shape - 1; i++) {
+        bool ok = shape[i] == '9' ? g_ascii_isdigit(d[i]) : d[i] == (uint8_t)shape[i];
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* "HTTP/1.1 502 Bad Gateway" -> 502 */
 static bool parse_status_line(mwg_span l, unsigned *status)
 {
@@ -106,13 +117,8 @@ static bool parse_request_line(mwg_span l, bool cut, mwg_http_message *m)
  * arrived yet (a message sent a few bytes per segment). */
 static bool start_line_prefix(mwg_span l)
 {
-    if (is_version_start(l.p, l.len < 8 ? l.len : 8)) {
-        static const char shape[] = "HTTP/9.9 999";
-        for (size_t i = 8; i < l.len && i < sizeof shape - 1; i++)
-            if (shape[i] == '9' ? !g_ascii_isdigit(l.p[i]) : l.p[i] != (uint8_t)shape[i])
-                return false;
+    if (mwg_http_may_start_status(l.p, l.len))
         return true;
-    }
     size_t n = 0;
     while (n < l.len && n <= MAX_METHOD && is_token_char(l.p[n]))
         n++;

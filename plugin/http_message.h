@@ -49,6 +49,9 @@ typedef struct {
 /* Whether 'len' bytes (len >= 1) can begin a start line: a method token
  * then a space, or "HTTP/".  Cheap: for every segment that may begin one. */
 bool mwg_http_may_start(const uint8_t *data, size_t len);
+/* Whether the bytes, as far as they go, can begin a status line
+ * ("HTTP/1.1 502"): all that can start a message from a server. */
+bool mwg_http_may_start_status(const uint8_t *data, size_t len);
 
 /* Reads the message that starts at data[0].  A start line whose end is not
  * in the bytes yet is PARTIAL when it can still become one (nothing of it

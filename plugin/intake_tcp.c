@@ -6,19 +6,6 @@
 
 #include <string.h>
 
-/* Whether the first bytes of a reply can start "HTTP/1.1 200": as far as
- * they go, "HTTP/", digit, ".", digit, space, three digits. */
-static bool looks_like_status_line(const uint8_t *p, size_t n)
-{
-    static const char shape[] = "HTTP/9.9 999";
-    for (size_t i = 0; i < n && i < sizeof shape - 1; i++) {
-        bool ok = shape[i] == '9' ? g_ascii_isdigit(p[i]) : p[i] == (uint8_t)shape[i];
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
 static void remember_attempt(mwg_correlator *c, conn *cn)
 {
     c->recent[c->next_recent] = conn_ref_of(cn);
@@ -65,7 +52,7 @@ void reply_start(conn *cn, uint32_t frame, const uint8_t *p, size_t len)
     forward *fw = awaiting_reply(cn);
     if (!fw || fw->reply_started || len == 0)
         return;
-    if (looks_like_status_line(p, len)) {
+    if (mwg_http_may_start_status(p, len)) {
         fw->reply_started = true;
         return;
     }
