@@ -102,17 +102,28 @@ typedef struct {
     bool gave_body;             /* the body Wireshark decoded went to one */
 } frame_reading;
 
+/* Whether the bytes can begin a message in the direction: a server sends
+ * only responses (intake_http reads nothing else from it).  Where the snap
+ * length hid a response's length, its body goes on in later segments, and
+ * a segment of body ("xx") can look like the start of a method. */
+static bool may_begin(int dir, const uint8_t *p, size_t n)
+{
+    return dir ? mwg_http_may_start_status(p, n) : mwg_http_may_start(p, n);
+}
+
 /* 'segments': those of a message Wireshark reassembled, else NULL: the
- * message lies in this segment from sequence number 'seq' on. */
+ * message lies in this segment from sequence number 'seq' on.
+ * 'incomplete': it is shown as far as the snap length kept it. */
 static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
-                      const frame_list *segments, uint32_t seq, bool after_gap, frame_reading *fr)
+                      const frame_list *segments, uint32_t seq, bool after_gap, bool incomplete, frame_reading *fr)
 {
     uint32_t only_frame = f->frame, only_seq = seq;
     frame_list only = { &only_frame, &only_seq, 1, 1 };
     http_msg msg = {
         .frame = f->frame, .ts = f->ts_ns, .m = *m,
         .segments = segments ? segments : &only, .seq = segments && segments->seq ? segments->seq[0] : seq,
-        .after_gap = after_gap, .ack = f->tcp_ack, .ack_known = (f->tcp_flags & MWG_TCP_ACK) != 0,
+        .incomplete = incomplete, .after_gap = after_gap,
+        .ack = f->tcp_ack, .ack_known = (f->tcp_flags & MWG_TCP_ACK) != 0,
     };
     if (m->is_response && !fr->gave_body && f->decoded_body.p) {
         msg.decoded_body = f->decoded_body.p;
@@ -161,13 +172,21 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
         if (st == MWG_HTTP_NOT_A_MESSAGE)
             break;
         bool at_end = m.until_close && (f->tcp_flags & MWG_TCP_FIN);
-        if ((st == MWG_HTTP_COMPLETE && f->http.took_message) || at_end ||
-            (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read))) {
-            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, after_gap && off == 0, fr);
+        bool taken = (st == MWG_HTTP_COMPLETE && f->http.took_message) || at_end ||
+                     (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read));
+        /* TCP does not reassemble a segment the snap length cut: Wireshark
+         * shows the message that starts in it here, as far as it goes,
+         * even where its HTTP record does not name the frame (its requests
+         * and answers then go unmatched). */
+        bool cut_short = !taken && st == MWG_HTTP_PARTIAL && cut;
+        if (taken || cut_short) {
+            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, after_gap && off == 0, cut_short, fr);
             boundary = st == MWG_HTTP_COMPLETE;
             off = st == MWG_HTTP_COMPLETE ? off + m.length : len;
             continue;
         }
+        if (!may_begin(dir, p + off, len - off))
+            break;
         /* Wireshark waits for more of it: it is shown where it ends. */
         pending_start(d, f, seq + (uint32_t)off, p + off, len - off, after_gap && off == 0);
         off = len;
@@ -207,7 +226,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
                 frame_list segments = d->pending_frames;
                 d->pending_frames = (frame_list){ 0 };
                 pending_clear(d);
-                emit_here(c, cn, dir, f, &m, &segments, 0, after_gap, fr);
+                emit_here(c, cn, dir, f, &m, &segments, 0, after_gap, false, fr);
                 frame_list_clear(&segments);
                 boundary = true;
                 if (st == MWG_HTTP_COMPLETE && m.length < r->len) {
@@ -229,7 +248,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
          * end, nor do we: a segment that follows on and starts like a
          * message is taken for the next one. */
         bool next_begins = d->pending_cut && seq == d->pending_end && f->payload.len > 0 &&
-                           mwg_http_may_start(f->payload.p, f->payload.len);
+                           may_begin(dir, f->payload.p, f->payload.len);
         if (!f->http.took_message && !next_begins) {
             /* More of the message Wireshark waits for. */
             frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
@@ -251,7 +270,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
         mwg_http_message m;
         uint32_t start = end - (uint32_t)r->len;
         if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
-            emit_here(c, cn, dir, f, &m, NULL, start, d->at_boundary && seq_before(d->taken_end, start), fr);
+            emit_here(c, cn, dir, f, &m, NULL, start, d->at_boundary && seq_before(d->taken_end, start), false, fr);
         d->taken_end = end;
         d->at_boundary = false;
         return;

@@ -1835,6 +1835,55 @@ static void test_cut_answers_in_turn(void)
     cap_close(&k);
 }
 
+/* Wireshark cannot reassemble a segment the snap length cut: it shows the
+ * error page's start in that frame, even where its HTTP record names no
+ * frame (the answers before it went unmatched).  The verdict is given as
+ * the frame is fed, as a single pass shows it, not when the capture ends. */
+static void test_cut_answer_judged_in_its_frame(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "cut.example"));
+    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
+    uint32_t err = send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    g_assert_cmpuint(k.verdicts->len, ==, 1);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_true(v->incomplete);
+    g_assert_cmpuint(finish(&k), ==, 0);
+    cap_close(&k);
+}
+
+/* As above, but the first answer's last bytes come in a segment of their
+ * own, whole ("xx": they could begin a method, not a status line), and the
+ * second answer is one Wireshark takes no message from either.  The bytes
+ * from the server that cannot begin a response start none, and do not
+ * swallow the answer after them: the 502 is still the third request's. */
+static void test_cut_answer_tail_is_no_message(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
+    send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
+    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000 - 2);
+    send_raw(&k, &cl, 1, "xx");
+    send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000);
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
+    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
+    send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    finish(&k);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_cmpstr(v->host, ==, "third.example");
+    cap_close(&k);
+}
+
 /* Ten requests in one segment, ten answers in one segment. */
 static void test_ten_responses_in_one_segment(gconstpointer data)
 {
@@ -2899,6 +2948,8 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/pipelining/answer-missing-keepalive", test_answer_missing_keepalive);
     g_test_add_func("/correlate/pipelining/answer-missing-pipelined", test_answer_missing_pipelined);
     g_test_add_func("/correlate/pipelining/cut-answers-in-turn", test_cut_answers_in_turn);
+    g_test_add_func("/correlate/pipelining/cut-answer-tail-is-no-message", test_cut_answer_tail_is_no_message);
+    g_test_add_func("/correlate/pipelining/cut-answer-judged-in-its-frame", test_cut_answer_judged_in_its_frame);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
