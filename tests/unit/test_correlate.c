@@ -1795,21 +1795,21 @@ static void test_answer_missing_pipelined(void)
     cap_close(&k);
 }
 
-/* An answer as a capture cut at a small snap length holds it: its first
- * 'kept' bytes of 'wire' sent; Wireshark takes no message from it. */
-static uint32_t send_cut_answer(cap *k, tcp_conn *t, const char *answer, size_t kept, size_t wire)
+/* A message from side 'dir' as a capture cut at a small snap length holds it:
+ * its first 'kept' bytes of 'wire' sent; Wireshark takes no message from it. */
+static uint32_t send_cut_segment(cap *k, tcp_conn *t, int dir, const char *msg, size_t kept, size_t wire)
 {
     mwg_facts f;
     frame_begin(k, &f);
     f.is_tcp = true;
-    f.flow = t->fl[1];
+    f.flow = t->fl[dir];
     f.tcp_flags = MWG_TCP_ACK;
-    f.tcp_seq = t->next[1];
-    f.tcp_ack = t->next[0];
+    f.tcp_seq = t->next[dir];
+    f.tcp_ack = t->next[!dir];
     f.payload_len = (uint32_t)wire;
-    f.payload = (mwg_bytes){ (const uint8_t *)answer, kept, true };
+    f.payload = (mwg_bytes){ (const uint8_t *)msg, kept, true };
     feed(k, &f);
-    t->next[1] += (uint32_t)wire;
+    t->next[dir] += (uint32_t)wire;
     return f.frame;
 }
 
@@ -1824,10 +1824,10 @@ static void test_cut_answers_in_turn(void)
     tcp_open(&k, &cl);
     const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
     send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
-    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000);
+    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
     const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
     finish(&k);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->request_frame, ==, req);
@@ -1847,7 +1847,7 @@ static void test_cut_answer_judged_in_its_frame(void)
     tcp_open(&k, &cl);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "cut.example"));
     const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    uint32_t err = send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    uint32_t err = send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
     g_assert_cmpuint(k.verdicts->len, ==, 1);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->error_frame, ==, err);
@@ -1870,17 +1870,42 @@ static void test_cut_answer_tail_is_no_message(void)
     tcp_open(&k, &cl);
     const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
     send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
-    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000 - 2);
+    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000 - 2);
     send_raw(&k, &cl, 1, "xx");
     send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
-    send_cut_answer(&k, &cl, ok, 42, strlen(ok) + 1000);
+    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
     const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    send_cut_answer(&k, &cl, bad, 42, strlen(bad) + 900);
+    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
     finish(&k);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->request_frame, ==, req);
     g_assert_cmpstr(v->host, ==, "third.example");
+    cap_close(&k);
+}
+
+/* The same from the client: a POST the snap length cut, the tail of its
+ * body ("hello world") in a segment of its own, then the next request: the
+ * tail is no request, and the 502 names the next one. */
+static void test_cut_request_tail_is_no_message(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *post = "POST http://first.example/login HTTP/1.1\r\nHost: first.example\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n";
+    send_cut_segment(&k, &cl, 0, post, 42, strlen(post) + 100 - 8);
+    send_raw(&k, &cl, 0, "hello world");
+    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
+    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
+    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
+    finish(&k);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_cmpstr(v->host, ==, "second.example");
     cap_close(&k);
 }
 
@@ -2950,6 +2975,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/pipelining/cut-answers-in-turn", test_cut_answers_in_turn);
     g_test_add_func("/correlate/pipelining/cut-answer-tail-is-no-message", test_cut_answer_tail_is_no_message);
     g_test_add_func("/correlate/pipelining/cut-answer-judged-in-its-frame", test_cut_answer_judged_in_its_frame);
+    g_test_add_func("/correlate/pipelining/cut-request-tail-is-no-message", test_cut_request_tail_is_no_message);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
