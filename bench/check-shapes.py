@@ -18,6 +18,10 @@ verdict with OUT.pcap.truth (frame cause host evidence_frame request_frame,
           of another family; a verdict on a frame the truth does not list
           (counted under "(not in the truth)"); a listed frame without
           verdict ("no verdict")
+  unseen  a listed frame without verdict where Wireshark, in that pass,
+          shows no HTTP response (a snap length that kept less than the
+          status code, or a body whose end it lost): the verdict sits on
+          the error response Wireshark shows, and there is none
 
 and shows up to K (default 5) examples of each kind of WRONG per pass:
 frame, expected, got.  Exit status: 0 no WRONG; 1 some WRONG (a missing
@@ -114,6 +118,17 @@ def run_tshark(plugin, capture, options, two_pass):
     return got
 
 
+def shown_responses(plugin, capture, options, two_pass):
+    """The frames where Wireshark shows an HTTP response code (a cut
+    capture may differ in one pass and two)."""
+    cmd = ["bash", WRAPPER, plugin, "-r", capture] + (["-2"] if two_pass else []) + options + \
+          ["-Y", "http.response.code", "-T", "fields", "-e", "frame.number"]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        fail_input("tshark exited %d: %s" % (p.returncode, " ".join(cmd)))
+    return {int(line) for line in p.stdout.decode().split()}
+
+
 def judge(want, got):
     """(kind, reason) for one verdict against its truth line."""
     if got is None:
@@ -152,7 +167,7 @@ def pair(wants, gots):
     return [tuple(p) for p in out] + [(None, g) for g in gots]
 
 
-def compare(truth, got):
+def compare(truth, got, shown):
     by_frame = {}
     for v in truth:
         by_frame.setdefault(v.frame, ([], []))[0].append(v)
@@ -164,9 +179,11 @@ def compare(truth, got):
         for want, g in pair(wants, gots):
             if want is None:
                 kind, reason, cause = "WRONG", "not in the truth", EXTRA
+            elif g is None and frame not in shown:
+                kind, reason, cause = "unseen", "", want.cause
             else:
                 (kind, reason), cause = judge(want, g), want.cause
-            c = counts.setdefault(cause, {"right": 0, "weaker": 0, "WRONG": 0})
+            c = counts.setdefault(cause, {"right": 0, "weaker": 0, "WRONG": 0, "unseen": 0})
             c[kind] += 1
             if kind == "WRONG":
                 wrong.append((reason, frame, want, g))
@@ -175,14 +192,14 @@ def compare(truth, got):
 
 def report(title, counts, wrong, examples):
     print("%s:" % title)
-    print("  %-24s %7s %7s %7s" % ("cause", "right", "weaker", "WRONG"))
-    total = {"right": 0, "weaker": 0, "WRONG": 0}
+    print("  %-24s %7s %7s %7s %7s" % ("cause", "right", "weaker", "WRONG", "unseen"))
+    total = {"right": 0, "weaker": 0, "WRONG": 0, "unseen": 0}
     for cause in sorted(counts, key=lambda c: (c == EXTRA, c)):
         c = counts[cause]
-        print("  %-24s %7d %7d %7d" % (cause, c["right"], c["weaker"], c["WRONG"]))
+        print("  %-24s %7d %7d %7d %7d" % (cause, c["right"], c["weaker"], c["WRONG"], c["unseen"]))
         for k in total:
             total[k] += c[k]
-    print("  %-24s %7d %7d %7d" % ("total", total["right"], total["weaker"], total["WRONG"]))
+    print("  %-24s %7d %7d %7d %7d" % ("total", total["right"], total["weaker"], total["WRONG"], total["unseen"]))
     reasons = {}
     for w in wrong:
         reasons.setdefault(w[0], []).append(w)
@@ -211,7 +228,11 @@ def main():
     n_wrong = 0
     for title, two_pass in (("one pass", False), ("two passes (-2)", True)):
         got = run_tshark(plugin, args.capture, args.tshark_options, two_pass)
-        counts, wrong = compare(truth, got)
+        with_verdict = {v.frame for v in got}
+        shown = set()
+        if any(v.frame not in with_verdict for v in truth):
+            shown = shown_responses(plugin, args.capture, args.tshark_options, two_pass)
+        counts, wrong = compare(truth, got, shown)
         n_wrong += report("%s: %d verdicts" % (title, len(got)), counts, wrong, args.examples)
     print("RESULT: %s" % ("%d WRONG" % n_wrong if n_wrong else "no WRONG verdict"))
     sys.exit(1 if n_wrong else 0)
