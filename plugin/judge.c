@@ -52,22 +52,37 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v
     return at && at < v->error_frame ? at : 0;
 }
 
-/* A forwarded request for the host sent while the client waited. */
+/* A forwarded request for the host sent while the client waited: the
+ * latest, the one that decided (a gateway may forward again after a
+ * failed try), among those sent before another client asked for the host
+ * (one sent after may be that client's: under a burst, the latest is the
+ * last client's); where every one came after another request, the latest
+ * of all. */
 static bool judge_forward(judge *j, conn_list *cands)
 {
-    conn *best_conn = NULL;
-    forward *best = NULL;
+    conn *best_conn = NULL, *any_conn = NULL;
+    forward *best = NULL, *any = NULL;
     for (unsigned i = 0; i < cands->n; i++) {
         conn *cn = candidate_conn(j->c, &cands->v[i]);
         for (unsigned k = 0; cn && k < cn->n_fwd; k++) {
             forward *fw = &cn->fwd[k];
             if (fw->host && strcmp(fw->host, j->req->host) != 0)
                 continue;       /* another virtual host on the same address */
-            if (fw->frame > j->req->frame && fw->frame < j->v->error_frame && (!best || fw->frame > best->frame)) {
+            if (fw->frame <= j->req->frame || fw->frame >= j->v->error_frame)
+                continue;
+            if (!any || fw->frame > any->frame) {
+                any = fw;
+                any_conn = cn;
+            }
+            if ((!best || fw->frame > best->frame) && !judge_another_request_before(j, fw->frame)) {
                 best = fw;
                 best_conn = cn;
             }
         }
+    }
+    if (!best) {
+        best = any;
+        best_conn = any_conn;
     }
     if (!best)
         return false;

@@ -43,6 +43,9 @@ void judge_unowned_candidates(const judge *j, conn_list *out);
 unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_ones);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
+/* Whether another client asked for the host after this request and before
+ * 'frame': what the gateway did for the host then may be for that one. */
+bool judge_another_request_before(const judge *j, uint32_t frame);
 /* judge_tls.c: the latest attempt connected but the gateway's TLS
  * handshake with the origin failed before the error. */
 bool judge_tls(judge *j, conn *const *attempts, unsigned n);

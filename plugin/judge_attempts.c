@@ -39,9 +39,7 @@ static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
     return MAX(MAX(seen(cn->rst_frame, before), seen(cn->icmp_frame, before)), seen(cn->synack_frame, before));
 }
 
-/* Whether another client asked for the host after this request and before
- * 'frame': an attempt then may be for that request. */
-static bool another_request_before(const judge *j, uint32_t frame)
+bool judge_another_request_before(const judge *j, uint32_t frame)
 {
     for (unsigned i = 0; j->ne && i < j->ne->n_requests; i++)
         if (j->ne->requests[i] > j->req->frame && j->ne->requests[i] < frame)
@@ -71,7 +69,7 @@ static bool follows(const judge *j, const candidate *prev, bool prev_ended, cand
                      (candidate_conn(j->c, next) && mwg_addr_equal(&prev->cn->server.addr, &next->cn->server.addr));
     if (!same_addr)
         return true;
-    return prev_ended && !another_request_before(j, next->started);
+    return prev_ended && !judge_another_request_before(j, next->started);
 }
 
 typedef enum { ATTEMPT_NONE, ATTEMPT_SHARED, ATTEMPT_YOUNG, ATTEMPT_OWN } attempt_kind;
@@ -137,6 +135,12 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
             continue;
         *any = true;
         if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
+            continue;
+        /* Claimed by a request that came after this one and before the
+         * attempt began: it was the first attempt after that request, and
+         * is that one's (this request's own may have got through, its
+         * forward cut short by the snap length). */
+        if (cn->claimed_by > j->req->frame && cn->claimed_by < cn->first_syn_frame)
             continue;
         out[chain++] = cn;
         prev = k;

@@ -1503,6 +1503,71 @@ static void test_each_request_its_own_attempt(void)
     cap_close(&k);
 }
 
+/* A request's connection got through and its request was forwarded; the
+ * origin never answers.  Meanwhile another client asks for the host, and
+ * its own attempt times out (its 502 first).  The first request's 502,
+ * when the gateway gives up, is a response timeout: the other request's
+ * attempt, begun after that one asked, is not its. */
+static void test_later_request_owns_its_attempt(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    wait_s(&k, 5);
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    uint32_t last2 = tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 3);
+    gateway_answers(&k, &c2, 502, PAGE_CANNOT_CONNECT);
+    wait_s(&k, 109);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "cannot_connect", "tcp_syn_timeout", req2, last2);
+    expect(verdict(&k, 1), "bad_response", "http_response_timeout", req1, fwd1);
+    cap_close(&k);
+}
+
+/* Two clients ask for one host, a minute apart; each request is forwarded
+ * on a connection of its own.  The second's origin answers garbage (its
+ * 502 first); the first's never answers.  The first request's 502 names
+ * its own forward, not the later one another client caused. */
+static void test_forward_before_another_request(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    wait_s(&k, 60);
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_open(&k, &u2);
+    send_msg(&k, &u2, 0, request_text(&k, "GET", "/two", "10.10.67.124"));
+    uint32_t bad = send_raw(&k, &u2, 1, "hello\r\n");
+    gateway_answers(&k, &c2, 502, "<html>Bad Gateway</html>");
+    wait_s(&k, 60);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "bad_response", "http_invalid_response", req2, bad);
+    expect(verdict(&k, 1), "bad_response", "http_response_timeout", req1, fwd1);
+    g_assert_cmpuint(verdict(&k, 1)->attempt_frame, ==, fwd1);
+    cap_close(&k);
+}
+
 /* A request's connection attempt times out while another client's request
  * for the same host gets a connection that works: that success does not
  * hide the failure. */
@@ -2991,6 +3056,8 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/gateway/transparent/off", GINT_TO_POINTER(false), test_transparent_gateway);
     g_test_add_func("/correlate/gateway/transparent/upstream-leg", test_transparent_upstream_leg);
     g_test_add_func("/correlate/gateway/success-elsewhere-hides-nothing", test_success_elsewhere_hides_nothing);
+    g_test_add_func("/correlate/gateway/later-request-owns-its-attempt", test_later_request_owns_its_attempt);
+    g_test_add_func("/correlate/gateway/forward-before-another-request", test_forward_before_another_request);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
                          test_pipelining);
