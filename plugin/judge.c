@@ -57,8 +57,8 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v
  * failed try), among those sent before another client asked for the host
  * (one sent after may be that client's: under a burst, the latest is the
  * last client's); where every one came after another request, the latest
- * of all. */
-static bool judge_forward(judge *j, conn_list *cands)
+ * of all, unless 'only_own'. */
+static bool judge_forward(judge *j, conn_list *cands, bool only_own)
 {
     conn *best_conn = NULL, *any_conn = NULL;
     forward *best = NULL, *any = NULL;
@@ -80,7 +80,7 @@ static bool judge_forward(judge *j, conn_list *cands)
             }
         }
     }
-    if (!best) {
+    if (!best && !only_own) {
         best = any;
         best_conn = any_conn;
     }
@@ -291,10 +291,14 @@ static void explain(mwg_correlator *c, judge *j)
         n = judge_own_attempts(j, cands, attempts_for(c), &own);
     }
     if (own && n && !judge_got_through(j, c->attempts[n - 1])) {
-        judge_connect(j, c->attempts, n);
+        /* Failed attempts that other requests' verdicts took, while a
+         * forward went out for the host before any other client asked:
+         * this request got through, and those attempts were the others'. */
+        if (!(j->borrowed && judge_forward(j, cands, true)))
+            judge_connect(j, c->attempts, n);
     } else if (n && judge_tls(j, c->attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
-    } else if (!judge_forward(j, cands) &&
+    } else if (!judge_forward(j, cands, false) &&
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
             judge_unowned_candidates(j, cands);

@@ -14,6 +14,8 @@ typedef struct {
     const client_request *req;
     const name_entry *ne;       /* the host's, if the engine knows it */
     const conn *tls_attempt;    /* the attempt whose TLS handshake decided, if one did */
+    /* judge_own_attempts() found only attempts other verdicts had taken */
+    bool borrowed;
     int64_t error_ts;
 } judge;
 

@@ -136,12 +136,6 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
         *any = true;
         if (unclaimed && cn->claimed_by && cn->claimed_by != j->req->frame)
             continue;
-        /* Claimed by a request that came after this one and before the
-         * attempt began: it was the first attempt after that request, and
-         * is that one's (this request's own may have got through, its
-         * forward cut short by the snap length). */
-        if (cn->claimed_by > j->req->frame && cn->claimed_by < cn->first_syn_frame)
-            continue;
         out[chain++] = cn;
         prev = k;
         /* past what cannot follow it */
@@ -170,7 +164,8 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_on
         /* Claims only steer: a request whose attempts were all taken still
          * gets them, rather than no evidence. */
         unsigned chain = chain_of(j, cands, kinds[i], true, out, &any);
-        if (!chain && any)
+        j->borrowed = !chain && any;
+        if (j->borrowed)
             chain = chain_of(j, cands, kinds[i], false, out, &any);
         if (chain) {
             for (unsigned k = 0; k < chain; k++)
@@ -180,7 +175,7 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_on
             return chain;
         }
     }
-    *own_ones = false;
+    *own_ones = j->borrowed = false;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     unsigned n = 0;
     for (unsigned i = 0; i < cands->n; i++) {
