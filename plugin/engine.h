@@ -126,6 +126,7 @@ typedef struct {
     const frame_list *segments; /* its segments, with where each starts */
     uint32_t seq;               /* where its first byte is in the stream */
     bool incomplete;            /* never arrived whole: 'frame' shows its start */
+    bool capture_cut;           /* ... because the capture's snap length cut it */
     /* Whole messages came before it that the capture does not hold (it
      * starts past the end of the last message read). */
     bool after_gap;

@@ -122,7 +122,7 @@ static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, 
     http_msg msg = {
         .frame = f->frame, .ts = f->ts_ns, .m = *m,
         .segments = segments ? segments : &only, .seq = segments && segments->seq ? segments->seq[0] : seq,
-        .incomplete = incomplete, .after_gap = after_gap,
+        .incomplete = incomplete, .capture_cut = incomplete, .after_gap = after_gap,
         .ack = f->tcp_ack, .ack_known = (f->tcp_flags & MWG_TCP_ACK) != 0,
     };
     if (m->is_response && !fr->gave_body && f->decoded_body.p) {
@@ -309,7 +309,8 @@ void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
         d->pending_head = NULL;
         http_msg msg = {
             .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
-            .segments = &segments, .seq = d->pending_seq, .incomplete = true, .after_gap = d->pending_after_gap,
+            .segments = &segments, .seq = d->pending_seq, .incomplete = true, .capture_cut = d->pending_cut,
+            .after_gap = d->pending_after_gap,
         };
         /* Headers that never ended went on past the bytes kept. */
         if (!m.body)

@@ -83,6 +83,7 @@ typedef struct {
     mwg_category block_page;    /* family named by the block page, or MWG_CAT_UNKNOWN */
     bool block_page_recognised; /* the body is a gateway notification page */
     bool incomplete;            /* the error response never arrived whole */
+    bool capture_cut;           /* ... in the capture: its snap length cut it */
     mwg_gateway gateway;        /* who answered, for the wording of the advice */
     unsigned dns_rcode;
     unsigned dns_servers;       /* distinct DNS servers asked, for DNS causes */

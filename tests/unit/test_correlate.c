@@ -1918,6 +1918,8 @@ static void test_cut_answer_judged_in_its_frame(void)
     g_assert_cmpuint(v->error_frame, ==, err);
     g_assert_cmpuint(v->request_frame, ==, req);
     g_assert_true(v->incomplete);
+    g_assert_true(v->capture_cut);
+    g_assert_nonnull(strstr(v->summary, "its snap length cut it"));
     g_assert_cmpuint(finish(&k), ==, 0);
     cap_close(&k);
 }
