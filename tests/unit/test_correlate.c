@@ -1878,6 +1878,22 @@ static uint32_t send_cut_segment(cap *k, tcp_conn *t, int dir, const char *msg, 
     return f.frame;
 }
 
+/* From the gateway, cut as above (42 bytes kept of each): a 200 with a
+ * 1,000-byte page, 'short_by' bytes of which come in a segment of their
+ * own; a 502 with a 900-byte page. */
+static const char CUT_OK_HEAD[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
+static const char CUT_502_HEAD[] = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
+
+static uint32_t send_cut_ok(cap *k, tcp_conn *t, size_t short_by)
+{
+    return send_cut_segment(k, t, 1, CUT_OK_HEAD, 42, strlen(CUT_OK_HEAD) + 1000 - short_by);
+}
+
+static uint32_t send_cut_502(cap *k, tcp_conn *t)
+{
+    return send_cut_segment(k, t, 1, CUT_502_HEAD, 42, strlen(CUT_502_HEAD) + 900);
+}
+
 /* Keep-alive answers cut by the snap length: Wireshark cannot find where
  * each ends and takes none as it goes.  The next answer begins where the
  * cut one's bytes end: each is still matched to its own request. */
@@ -1887,12 +1903,10 @@ static void test_cut_answers_in_turn(void)
     cap_open(&k);
     tcp_conn cl = client_conn(50000);
     tcp_open(&k, &cl);
-    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
     send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
-    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
+    send_cut_ok(&k, &cl, 0);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
-    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
+    send_cut_502(&k, &cl);
     finish(&k);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->request_frame, ==, req);
@@ -1911,8 +1925,7 @@ static void test_cut_answer_judged_in_its_frame(void)
     tcp_conn cl = client_conn(50000);
     tcp_open(&k, &cl);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "cut.example"));
-    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    uint32_t err = send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
+    uint32_t err = send_cut_502(&k, &cl);
     g_assert_cmpuint(k.verdicts->len, ==, 1);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->error_frame, ==, err);
@@ -1935,15 +1948,13 @@ static void test_cut_answer_tail_is_no_message(void)
     cap_open(&k);
     tcp_conn cl = client_conn(50000);
     tcp_open(&k, &cl);
-    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
     send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
-    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000 - 2);
+    send_cut_ok(&k, &cl, 2);
     send_raw(&k, &cl, 1, "xx");
     send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
-    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
+    send_cut_ok(&k, &cl, 0);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
-    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
+    send_cut_502(&k, &cl);
     finish(&k);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->request_frame, ==, req);
@@ -1964,11 +1975,9 @@ static void test_cut_request_tail_is_no_message(void)
                        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n";
     send_cut_segment(&k, &cl, 0, post, 42, strlen(post) + 100 - 8);
     send_raw(&k, &cl, 0, "hello world");
-    const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n";
-    send_cut_segment(&k, &cl, 1, ok, 42, strlen(ok) + 1000);
+    send_cut_ok(&k, &cl, 0);
     uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
-    const char *bad = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 900\r\n\r\n";
-    send_cut_segment(&k, &cl, 1, bad, 42, strlen(bad) + 900);
+    send_cut_502(&k, &cl);
     finish(&k);
     const mwg_verdict *v = only_verdict(&k);
     g_assert_cmpuint(v->request_frame, ==, req);
