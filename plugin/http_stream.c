@@ -113,16 +113,16 @@ static bool may_begin(int dir, const uint8_t *p, size_t n)
 
 /* 'segments': those of a message Wireshark reassembled, else NULL: the
  * message lies in this segment from sequence number 'seq' on.
- * 'incomplete': it is shown as far as the snap length kept it. */
+ * 'cut_short': the snap length cut it, and it is shown as far as it goes. */
 static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
-                      const frame_list *segments, uint32_t seq, bool after_gap, bool incomplete, frame_reading *fr)
+                      const frame_list *segments, uint32_t seq, bool after_gap, bool cut_short, frame_reading *fr)
 {
     uint32_t only_frame = f->frame, only_seq = seq;
     frame_list only = { &only_frame, &only_seq, 1, 1 };
     http_msg msg = {
         .frame = f->frame, .ts = f->ts_ns, .m = *m,
         .segments = segments ? segments : &only, .seq = segments && segments->seq ? segments->seq[0] : seq,
-        .incomplete = incomplete, .capture_cut = incomplete, .after_gap = after_gap,
+        .incomplete = cut_short, .capture_cut = cut_short, .after_gap = after_gap,
         .ack = f->tcp_ack, .ack_known = (f->tcp_flags & MWG_TCP_ACK) != 0,
     };
     if (m->is_response && !fr->gave_body && f->decoded_body.p) {
