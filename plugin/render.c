@@ -132,6 +132,16 @@ static proto_tree *add_verdict_tree(tvbuff_t *tvb, proto_tree *tree, const mwg_v
     return t;
 }
 
+/* The expert tap (tshark -z expert, the GUI's Expert Information): Wireshark's
+ * own, registered after the handoffs, so looked up when first needed. */
+static bool expert_tap_listened(void)
+{
+    static int expert_tap;      /* 0: not found yet (tap ids start at 1) */
+    if (!expert_tap)
+        expert_tap = find_tap_id("expert");
+    return expert_tap && have_tap_listener(expert_tap);
+}
+
 proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mwg_verdict *v)
 {
     const char *cause = mwg_cause_token(v->cause);
@@ -149,6 +159,13 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     proto_item *cause_item = NULL;
     proto_tree *t = tree ? add_verdict_tree(tvb, tree, v, cause, &cause_item) : NULL;
     unsigned cat = v->category < MWG_CAT_COUNT ? v->category : MWG_CAT_UNKNOWN;
+    /* Without a tree, an expert info shows only to the expert tap, in an
+     * Expert column, or in the highest severity the GUI's status bar
+     * shows; a plain read of a flood has none of them, and an entry costs
+     * as much as the Info text. */
+    if (!tree && !expert_tap_listened() && !col_get_text(pinfo->cinfo, COL_EXPERT) &&
+        expert_get_highest_severity() >= PI_ERROR)
+        return t;
     /* Unworded, the text is seen by nobody: the expert info still counts,
      * with its own words. */
     if (v->summary)
@@ -161,19 +178,14 @@ proto_tree *mwg_render_verdict(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 bool mwg_render_shows_summary(proto_tree *tree)
 {
     /* The summary is also the expert info's text: in the tree's expert
-     * item, and for the expert tap, which sees it with or without a tree.
-     * Both are Wireshark's own, registered after the handoffs: looked up
-     * when first needed. */
+     * item, and for the expert tap, which sees it with or without a tree. */
     static int hf_expert_message = -2;
-    static int expert_tap;      /* 0: not found yet (tap ids start at 1) */
     if (hf_expert_message == -2)
         hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
-    if (!expert_tap)
-        expert_tap = find_tap_id("expert");
     if (tree && (proto_field_is_referenced(tree, hf_mwg502_summary) ||
                  (hf_expert_message >= 0 && proto_field_is_referenced(tree, hf_expert_message))))
         return true;
-    return expert_tap && have_tap_listener(expert_tap);
+    return expert_tap_listened();
 }
 
 void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,
