@@ -281,20 +281,21 @@ static void explain(mwg_correlator *c, judge *j)
     j->ne = ne;
     conn_list *cands = &c->candidates;
     judge_candidates(j, is_literal ? &literal : NULL, true, cands);
-    bool own = false, resolved = is_literal;
-    unsigned n = judge_own_attempts(j, cands, attempts_for(c), &own);
-    if (!own || !n || judge_got_through(j, c->attempts[n - 1])) {
+    bool resolved = is_literal;
+    own_attempts found;
+    unsigned n = judge_own_attempts(j, cands, attempts_for(c), &found);
+    if (!found.own || !n || judge_got_through(j, c->attempts[n - 1])) {
         /* No attempt of its own failed: the attempts that started before
          * it (shared) and the connections that carried a request for the
          * host count too.  Gathered only now: in a storm, hundreds. */
         judge_candidates(j, is_literal ? &literal : NULL, false, cands);
-        n = judge_own_attempts(j, cands, attempts_for(c), &own);
+        n = judge_own_attempts(j, cands, attempts_for(c), &found);
     }
-    if (own && n && !judge_got_through(j, c->attempts[n - 1])) {
+    if (found.own && n && !judge_got_through(j, c->attempts[n - 1])) {
         /* Failed attempts that other requests' verdicts took, while a
          * forward went out for the host before any other client asked:
          * this request got through, and those attempts were the others'. */
-        if (!(j->borrowed && judge_forward(j, cands, true)))
+        if (!(found.borrowed && judge_forward(j, cands, true)))
             judge_connect(j, c->attempts, n);
     } else if (n && judge_tls(j, c->attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
@@ -302,7 +303,7 @@ static void explain(mwg_correlator *c, judge *j)
                !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
             judge_unowned_candidates(j, cands);
-            n = judge_own_attempts(j, cands, attempts_for(c), &own);
+            n = judge_own_attempts(j, cands, attempts_for(c), &found);
         }
         judge_connect(j, c->attempts, n);
     }

@@ -14,8 +14,6 @@ typedef struct {
     const client_request *req;
     const name_entry *ne;       /* the host's, if the engine knows it */
     const conn *tls_attempt;    /* the attempt whose TLS handshake decided, if one did */
-    /* judge_own_attempts() found only attempts other verdicts had taken */
-    bool borrowed;
     int64_t error_ts;
 } judge;
 
@@ -40,9 +38,14 @@ void judge_candidates(const judge *j, const mwg_addr *literal, bool started_afte
  * such a name could have caused (those are named in the verdict instead),
  * added to the list judge_candidates() made last. */
 void judge_unowned_candidates(const judge *j, conn_list *out);
+/* What judge_own_attempts() found. */
+typedef struct {
+    bool own;                   /* attempts that started after the request */
+    bool borrowed;              /* ... but only ones other verdicts had taken */
+} own_attempts;
 /* The candidates that were this request's own attempts, in 'out' (room for
- * all); 'own_ones' whether any started after the request. */
-unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_ones);
+ * all). */
+unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts *found);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
 /* Whether another client asked for the host after this request and before

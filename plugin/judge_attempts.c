@@ -156,7 +156,7 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
  * ran are shared, used only when the request has none of its own.  A
  * connection that was established and carried another request served
  * that one. */
-unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_ones)
+unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts *found)
 {
     static const attempt_kind kinds[] = { ATTEMPT_OWN, ATTEMPT_YOUNG };
     for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
@@ -164,18 +164,18 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, bool *own_on
         /* Claims only steer: a request whose attempts were all taken still
          * gets them, rather than no evidence. */
         unsigned chain = chain_of(j, cands, kinds[i], true, out, &any);
-        j->borrowed = !chain && any;
-        if (j->borrowed)
+        found->borrowed = !chain && any;
+        if (found->borrowed)
             chain = chain_of(j, cands, kinds[i], false, out, &any);
         if (chain) {
             for (unsigned k = 0; k < chain; k++)
                 if (!out[k]->claimed_by)
                     out[k]->claimed_by = j->req->frame;
-            *own_ones = true;
+            found->own = true;
             return chain;
         }
     }
-    *own_ones = j->borrowed = false;
+    *found = (own_attempts){ false, false };
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     unsigned n = 0;
     for (unsigned i = 0; i < cands->n; i++) {
