@@ -29,6 +29,8 @@ the plugin:
 
   plain     tshark -r (no protocol tree: what the GUI's first pass and a
             plain read do), read from the Info column
+  expert    tshark -r with an Expert column and no tree: every verdict's
+            frame shows Error or Warning
   taps      -q -z mwg502,tree -z expert (the statistics tree and Expert
             Information count each verdict once)
   filter    -Y mwg502.cause -T fields (a tree, reduced to the fields)
@@ -220,6 +222,19 @@ def check(plugin, capture, cut_short, expected_path=None, keys=None):
         for m in MARKER.finditer(line):
             plain.append((int(frame), m.group(2), m.group(3) if m.group(3) != "?" else EMPTY))
     problems += diff("plain read (Info column)", [(k[0], k[2], k[5]) for k in one_pass], sorted(plain))
+
+    # expert column: without a tree, the severity of each verdict still
+    # shows where a column asks for it
+    args = ["-o", 'gui.column.format:"No.","%m","Expert","%a"', "-T", "tabs"]
+    severity = {}
+    for line in ts.run("expert column", args).splitlines():
+        cols = line.strip().split("\t")
+        if len(cols) == 2 and cols[0].strip().isdigit():
+            severity[int(cols[0])] = cols[1].strip()
+    for frame in sorted({k[0] for k in one_pass}):
+        if severity.get(frame) not in ("Error", "Warning"):
+            problems.append("FAIL Expert column: frame %d shows %r, expected Error or Warning"
+                            % (frame, severity.get(frame)))
 
     # taps
     text = ts.run("taps", ["-q", "-z", "mwg502,tree", "-z", "expert"])
