@@ -127,6 +127,9 @@ typedef struct {
     uint32_t seq;               /* where its first byte is in the stream */
     bool incomplete;            /* never arrived whole: 'frame' shows its start */
     bool capture_cut;           /* ... because the capture's snap length cut it */
+    /* Whole, but Wireshark never dissected it: it took its bytes for more
+     * of the message before (whose end a cut segment hid). */
+    bool undissected;
     /* Whole messages came before it that the capture does not hold (it
      * starts past the end of the last message read). */
     bool after_gap;

@@ -300,17 +300,22 @@ void http_stream_abandon(mwg_correlator *c, conn *cn, int dir)
     http_dir *d = conn_dir(cn, dir);
     /* Only on a connection Wireshark takes for HTTP: bytes that merely look
      * like a message on another protocol's connection are not one. */
+    const char *method = dir ? answered_method(cn) : NULL;
     mwg_http_message m;
-    if (cn->http_seen && mwg_http_read(d->pending_head, d->pending_head_len, true, dir ? answered_method(cn) : NULL,
-                                       &m) != MWG_HTTP_NOT_A_MESSAGE) {
+    /* Whole in the bytes kept (Wireshark took them for more of the message
+     * before, whose end a cut segment hid): it did arrive whole. */
+    bool whole = !d->pending_cut && mwg_http_read(d->pending_head, d->pending_head_len, false, method, &m) ==
+                                        MWG_HTTP_COMPLETE;
+    if (cn->http_seen &&
+        (whole || mwg_http_read(d->pending_head, d->pending_head_len, true, method, &m) != MWG_HTTP_NOT_A_MESSAGE)) {
         frame_list segments = d->pending_frames;
         d->pending_frames = (frame_list){ 0 };
         uint8_t *head = d->pending_head;
         d->pending_head = NULL;
         http_msg msg = {
             .frame = d->pending_frame, .ts = d->pending_ts, .m = m,
-            .segments = &segments, .seq = d->pending_seq, .incomplete = true, .capture_cut = d->pending_cut,
-            .after_gap = d->pending_after_gap,
+            .segments = &segments, .seq = d->pending_seq, .incomplete = !whole, .capture_cut = d->pending_cut,
+            .undissected = whole, .after_gap = d->pending_after_gap,
         };
         /* Headers that never ended went on past the bytes kept. */
         if (!m.body)

@@ -358,6 +358,7 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
     v->error_frame = msg->frame;
     v->incomplete = msg->incomplete;
     v->capture_cut = msg->capture_cut;
+    v->undissected = msg->undissected;
     const uint8_t *body = msg->decoded_body ? msg->decoded_body : msg->m.body;
     size_t body_len = msg->decoded_body ? msg->decoded_body_len : msg->m.body_len;
     /* Who answered, for the advice: the headers tell, else the page's

@@ -84,6 +84,7 @@ typedef struct {
     bool block_page_recognised; /* the body is a gateway notification page */
     bool incomplete;            /* the error response never arrived whole */
     bool capture_cut;           /* ... in the capture: its snap length cut it */
+    bool undissected;           /* whole, but Wireshark took it for more of the message before */
     mwg_gateway gateway;        /* who answered, for the wording of the advice */
     unsigned dns_rcode;
     unsigned dns_servers;       /* distinct DNS servers asked, for DNS causes */

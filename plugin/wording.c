@@ -159,6 +159,9 @@ char *mwg_verdict_summary(const mwg_verdict *v)
         g_string_append(s, v->capture_cut ? " (the capture kept only the start of the error response: its snap "
                                             "length cut it)"
                                           : " (the error response was cut off: it never arrived whole)");
+    if (v->undissected)
+        g_string_append(s, " (Wireshark shows this error response as more of the message before it, whose end the "
+                           "capture did not hold)");
     if (v->in_tunnel)
         g_string_append(s, " (error not visible without keys: the tunnel this 200 opened carried nothing "
                            "Wireshark decrypted; the gateway's error response, if it sent one, travels inside the "

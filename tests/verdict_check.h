@@ -27,10 +27,11 @@ static inline char *mwg_verdict_violation(const mwg_verdict *v, uint32_t last_fr
         return g_strdup("no summary");
     if (v->error_frame == 0 || v->error_frame > last_frame)
         return g_strdup_printf("error frame %u, last fed %u", v->error_frame, last_frame);
-    /* Only a response cut off by a close or by the end of the capture, and
-     * a failed tunnel shown on the 200 that opened it, are placed on an
-     * earlier frame than the one that decided them. */
-    bool placed_back = v->incomplete || v->in_tunnel;
+    /* Only a response cut off by a close or by the end of the capture, one
+     * Wireshark took for more of the message before, and a failed tunnel
+     * shown on the 200 that opened it, are placed on an earlier frame than
+     * the one that decided them. */
+    bool placed_back = v->incomplete || v->undissected || v->in_tunnel;
     if (at_finish ? !placed_back : !placed_back && v->error_frame != last_frame)
         return g_strdup_printf("error frame %u (incomplete %d) decided at frame %u%s", v->error_frame,
                                v->incomplete, last_frame, at_finish ? " by finish" : "");

@@ -1985,6 +1985,32 @@ static void test_cut_request_tail_is_no_message(void)
     cap_close(&k);
 }
 
+/* A cut 200 hid where its page ends: Wireshark takes the whole 502 after
+ * it for more of that page, and dissects no response there.  At the end of
+ * the first pass the 502 gets its verdict, not as one that never arrived
+ * whole but as one Wireshark did not show as a response. */
+static void test_whole_answer_after_cut_one(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
+    send_cut_ok(&k, &cl, 0);
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    uint32_t err = send_raw(&k, &cl, 1, response_text(&k, 502, PAGE_NOT_RESOLVABLE));
+    g_assert_cmpuint(k.verdicts->len, ==, 0);
+    g_assert_cmpuint(finish(&k), ==, 1);
+    const mwg_verdict *v = only_verdict(&k);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    g_assert_cmpuint(v->request_frame, ==, req);
+    g_assert_false(v->incomplete);
+    g_assert_true(v->undissected);
+    g_assert_nonnull(strstr(v->summary, "more of the message before it"));
+    g_assert_null(strstr(v->summary, "never arrived whole"));
+    cap_close(&k);
+}
+
 /* Ten requests in one segment, ten answers in one segment. */
 static void test_ten_responses_in_one_segment(gconstpointer data)
 {
@@ -3052,6 +3078,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/pipelining/cut-answer-tail-is-no-message", test_cut_answer_tail_is_no_message);
     g_test_add_func("/correlate/pipelining/cut-answer-judged-in-its-frame", test_cut_answer_judged_in_its_frame);
     g_test_add_func("/correlate/pipelining/cut-request-tail-is-no-message", test_cut_request_tail_is_no_message);
+    g_test_add_func("/correlate/pipelining/whole-answer-after-cut-one", test_whole_answer_after_cut_one);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
     g_test_add_data_func("/correlate/gateway/valid-reply-long-headers-unknown-gateway", GINT_TO_POINTER(0),
