@@ -166,6 +166,7 @@ typedef struct {
     uint32_t frame;             /* the forwarded request */
     int64_t ts;
     char *host;                 /* the host it asked for; NULL: not understood */
+    uint32_t path_id;           /* see mwg_http_target_path_id() */
     char method[MWG_METHOD_KEEP];
     reply_kind reply;
     bool reply_started;         /* a segment beginning "HTTP/" was seen */
@@ -188,6 +189,7 @@ typedef struct client_request {
     uint32_t since_frame;
     int64_t since_ts;
     const char *host;           /* NULL: not understood; else in the request's own block */
+    uint32_t path_id;           /* see mwg_http_target_path_id() */
     char method[MWG_METHOD_KEEP];
     uint16_t port;
     uint32_t stream;            /* its HTTP/2 stream, answered on the same; 0: in order */

@@ -448,6 +448,28 @@ bool mwg_http_is_proxy_form(const char *method, const char *target)
     return is_connect(method) || scheme_len(target) > 0;
 }
 
+uint32_t mwg_http_target_path_id(const char *method, const char *target, bool target_cut)
+{
+    if (!target || target_cut || is_connect(method))
+        return 0;
+    const char *path = target;
+    size_t scheme = scheme_len(target);
+    if (scheme) {
+        const char *auth = target + scheme + 3;
+        path = auth + strcspn(auth, "/?#");
+    } else if (*path != '/') {
+        return 0;
+    }
+    /* FNV-1a, over the path as if it began with '/' (an absolute URI may
+     * have none: "http://host" asks for "/"). */
+    uint32_t h = 2166136261u;
+    if (*path != '/')
+        h = (h ^ '/') * 16777619u;
+    for (size_t i = 0; i < MWG_MAX_HTTP_LINE && path[i] && path[i] != '#'; i++)
+        h = (h ^ (uint8_t)path[i]) * 16777619u;
+    return h ? h : 1;
+}
+
 bool mwg_http_request_target(const char *method, const char *target, bool target_cut, const char *host_header,
                              char host[MWG_MAX_HOST_LEN + 1], uint16_t *port)
 {

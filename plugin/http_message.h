@@ -73,6 +73,12 @@ bool mwg_host_normalise(const char *in, size_t len, char out[MWG_MAX_HOST_LEN + 
 bool mwg_http_request_target(const char *method, const char *target, bool target_cut, const char *host_header,
                              char host[MWG_MAX_HOST_LEN + 1], uint16_t *port);
 
+/* What tells one request for a host from another, the same whether the
+ * client sent the absolute URI (to a proxy) or the gateway forwarded it in
+ * origin form: a hash of the path and query, never 0; 0 when the target
+ * names none (CONNECT, "*", cut by the snap length). */
+uint32_t mwg_http_target_path_id(const char *method, const char *target, bool target_cut);
+
 /* Whether a request target has the form only a proxy is sent: an absolute
  * URI (any scheme), or a CONNECT. */
 bool mwg_http_is_proxy_form(const char *method, const char *target);

@@ -182,6 +182,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     char host[MWG_MAX_HOST_LEN + 1];
     uint16_t port = 0;
     bool understood = mwg_http_request_target(method, target, msg->m.target_cut, host_header, host, &port);
+    uint32_t path_id = mwg_http_target_path_id(method, target, msg->m.target_cut);
     uint32_t since_frame = msg->frame;
     int64_t since_ts = msg->ts;
     if (msg->inside) {
@@ -239,6 +240,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->ts = msg->ts;
         q->since_frame = since_frame;
         q->since_ts = since_ts;
+        q->path_id = path_id;
         memcpy(q->method, method, sizeof q->method);
         q->port = port;
         q->stream = msg->stream;
@@ -263,6 +265,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     fw->frame = msg->frame;
     fw->ts = msg->ts;
     fw->host = understood ? g_strdup(host) : NULL;
+    fw->path_id = path_id;
     memcpy(fw->method, method, sizeof fw->method);
     watch_update(c, cn);
     for (unsigned i = 0; i < msg->segments->n; i++)

@@ -52,40 +52,55 @@ static uint32_t reply_gone_bad(const conn *cn, const forward *fw, mwg_verdict *v
     return at && at < v->error_frame ? at : 0;
 }
 
-/* A forwarded request for the host sent while the client waited: the
- * latest, the one that decided (a gateway may forward again after a
- * failed try), among those sent before another client asked for the host
- * (one sent after may be that client's: under a burst, the latest is the
- * last client's); where every one came after another request, the latest
- * of all, unless 'only_own'. */
-static bool judge_forward(judge *j, conn_list *cands, bool only_own)
+typedef struct {
+    conn *cn;
+    forward *fw;
+} forward_pick;
+
+/* The forwards for the host sent while the client waited ('same_path':
+ * only those that asked for the request's own page): the latest in
+ * 'any', and in 'own' the latest sent before another client asked for the
+ * host (one sent after may be that client's: under a burst, the latest is
+ * the last client's). */
+static void pick_forward(const judge *j, const conn_list *cands, bool same_path, forward_pick *own,
+                         forward_pick *any)
 {
-    conn *best_conn = NULL, *any_conn = NULL;
-    forward *best = NULL, *any = NULL;
+    *own = *any = (forward_pick){ NULL, NULL };
     for (unsigned i = 0; i < cands->n; i++) {
         conn *cn = candidate_conn(j->c, &cands->v[i]);
         for (unsigned k = 0; cn && k < cn->n_fwd; k++) {
             forward *fw = &cn->fwd[k];
             if (fw->host && strcmp(fw->host, j->req->host) != 0)
                 continue;       /* another virtual host on the same address */
+            if (same_path && fw->path_id != j->req->path_id)
+                continue;
             if (fw->frame <= j->req->frame || fw->frame >= j->v->error_frame)
                 continue;
-            if (!any || fw->frame > any->frame) {
-                any = fw;
-                any_conn = cn;
-            }
-            if ((!best || fw->frame > best->frame) && !judge_another_request_before(j, fw->frame)) {
-                best = fw;
-                best_conn = cn;
-            }
+            if (!any->fw || fw->frame > any->fw->frame)
+                *any = (forward_pick){ cn, fw };
+            if ((!own->fw || fw->frame > own->fw->frame) && !judge_another_request_before(j, fw->frame))
+                *own = (forward_pick){ cn, fw };
         }
     }
-    if (!best && !only_own) {
-        best = any;
-        best_conn = any_conn;
-    }
-    if (!best)
+}
+
+/* A forwarded request for the host sent while the client waited: the
+ * latest, the one that decided (a gateway may forward again after a
+ * failed try), among those that asked for the request's page when the
+ * gateway kept paths (another page is another client's), and among those
+ * sent before another client asked for the host; where every one came
+ * after another request, the latest of all, unless 'only_own'. */
+static bool judge_forward(judge *j, conn_list *cands, bool only_own)
+{
+    forward_pick own, any;
+    pick_forward(j, cands, j->req->path_id != 0, &own, &any);
+    if (!any.fw && j->req->path_id)
+        pick_forward(j, cands, false, &own, &any);     /* a gateway that rewrites paths */
+    forward_pick pick = own.fw || only_own ? own : any;
+    if (!pick.fw)
         return false;
+    conn *best_conn = pick.cn;
+    forward *best = pick.fw;
     mwg_verdict *v = j->v;
     v->attempt_frame = best->frame;
     v->upstream = best_conn->server.addr;
@@ -292,10 +307,13 @@ static void explain(mwg_correlator *c, judge *j)
         n = judge_own_attempts(j, cands, attempts_for(c), &found);
     }
     if (found.own && n && !judge_got_through(j, c->attempts[n - 1])) {
-        /* Failed attempts that other requests' verdicts took, while a
-         * forward went out for the host before any other client asked:
-         * this request got through, and those attempts were the others'. */
-        if (!(found.borrowed && judge_forward(j, cands, true)))
+        /* Failed attempts that other requests' verdicts took, or that began
+         * only after another client asked for the host, while a forward
+         * went out for the host before any other client asked: this
+         * request got through, and those attempts were the others'. */
+        if ((found.borrowed || found.late) && judge_forward(j, cands, true))
+            judge_release_attempts(j, c->attempts, n);
+        else
             judge_connect(j, c->attempts, n);
     } else if (n && judge_tls(j, c->attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */

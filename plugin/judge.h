@@ -42,10 +42,14 @@ void judge_unowned_candidates(const judge *j, conn_list *out);
 typedef struct {
     bool own;                   /* attempts that started after the request */
     bool borrowed;              /* ... but only ones other verdicts had taken */
+    bool late;                  /* ... the first after another client asked for the host */
 } own_attempts;
 /* The candidates that were this request's own attempts, in 'out' (room for
  * all). */
 unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts *found);
+/* Gives back the attempts judge_own_attempts() claimed for the request, when
+ * the verdict found they were not its own after all. */
+void judge_release_attempts(const judge *j, conn *const *attempts, unsigned n);
 /* Whether the attempt was established before the error. */
 bool judge_got_through(const judge *j, const conn *cn);
 /* Whether another client asked for the host after this request and before

@@ -172,10 +172,11 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts
                 if (!out[k]->claimed_by)
                     out[k]->claimed_by = j->req->frame;
             found->own = true;
+            found->late = judge_another_request_before(j, out[0]->first_syn_frame);
             return chain;
         }
     }
-    *found = (own_attempts){ false, false };
+    *found = (own_attempts){ false, false, false };
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     unsigned n = 0;
     for (unsigned i = 0; i < cands->n; i++) {
@@ -186,6 +187,13 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts
             out[n++] = cn;
     }
     return n;
+}
+
+void judge_release_attempts(const judge *j, conn *const *attempts, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (attempts[i]->claimed_by == j->req->frame)
+            attempts[i]->claimed_by = 0;
 }
 
 /* The request's connection attempts (see judge_own_attempts) decide. */

@@ -1568,6 +1568,87 @@ static void test_forward_before_another_request(void)
     cap_close(&k);
 }
 
+/* A request's connection got through and was forwarded; the origin never
+ * answers.  Two minutes on another client asks for the host and its
+ * attempt is still unanswered when the gateway gives up on the first: the
+ * first's 502 is a response timeout, not that attempt's. */
+static void test_pending_attempt_of_a_later_request(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    wait_s(&k, 118);
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    uint32_t last2 = tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    wait_s(&k, 2);
+    gateway_answers(&k, &c2, 502, PAGE_CANNOT_CONNECT);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "bad_response", "http_response_timeout", req1, fwd1);
+    expect(verdict(&k, 1), "cannot_connect", "tcp_syn_timeout", req2, last2);
+    cap_close(&k);
+}
+
+/* The forwarded request's reply is not HTTP; moments before the gateway
+ * answers, another client's request for the host sends a SYN.  That SYN,
+ * too young to have failed, is no evidence against the first request. */
+static void test_fresh_syn_after_bad_reply(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    wait_s(&k, 0.01);
+    client_asks(&k, &c2, "http://10.10.67.124/two");
+    uint32_t bad = send_raw(&k, &u1, 1, "hello\r\n");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_RST | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "http_invalid_response", req1, bad);
+    cap_close(&k);
+}
+
+/* Two clients ask for one host at once, for two pages; the gateway
+ * forwards both, each after both had asked.  The second page comes back;
+ * the first never does.  The first request's 502 names the forward of its
+ * own page, not the later one for the other page. */
+static void test_forward_of_its_own_page(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80), u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    tcp_open(&k, &u2);
+    send_msg(&k, &u2, 0, request_text(&k, "GET", "/two", "10.10.67.124"));
+    send_msg(&k, &u2, 1, response_text(&k, 200, "fine"));
+    gateway_answers(&k, &c2, 200, "fine");
+    wait_s(&k, 120);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "http_response_timeout", req1, fwd1);
+    cap_close(&k);
+}
+
 /* A request's connection attempt times out while another client's request
  * for the same host gets a connection that works: that success does not
  * hide the failure. */
@@ -3096,6 +3177,9 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/success-elsewhere-hides-nothing", test_success_elsewhere_hides_nothing);
     g_test_add_func("/correlate/gateway/later-request-owns-its-attempt", test_later_request_owns_its_attempt);
     g_test_add_func("/correlate/gateway/forward-before-another-request", test_forward_before_another_request);
+    g_test_add_func("/correlate/gateway/pending-attempt-of-a-later-request", test_pending_attempt_of_a_later_request);
+    g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
+    g_test_add_func("/correlate/gateway/forward-of-its-own-page", test_forward_of_its_own_page);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
                          test_pipelining);

@@ -2551,6 +2551,25 @@ static void test_request_target_uri_in_query(void)
     g_assert_cmpuint(port, ==, 80);
 }
 
+static void test_path_id(void)
+{
+    /* The client's absolute URI and the gateway's origin form are one page. */
+    uint32_t page = mwg_http_target_path_id("GET", "http://a.example:8080/p/1?q=2", false);
+    g_assert_cmpuint(page, !=, 0);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "/p/1?q=2", false), ==, page);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "/p/1?q=2#top", false), ==, page);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "/p/1?q=3", false), !=, page);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "http://a.example", false), ==,
+                     mwg_http_target_path_id("GET", "/", false));
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "http://a.example?x", false), ==,
+                     mwg_http_target_path_id("GET", "/?x", false));
+    /* None named: no page to tell requests apart by. */
+    g_assert_cmpuint(mwg_http_target_path_id("CONNECT", "a.example:443", false), ==, 0);
+    g_assert_cmpuint(mwg_http_target_path_id("OPTIONS", "*", false), ==, 0);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", "/p/1?q", true), ==, 0);
+    g_assert_cmpuint(mwg_http_target_path_id("GET", NULL, false), ==, 0);
+}
+
 static void test_proxy_form(void)
 {
     g_assert_true(mwg_http_is_proxy_form("CONNECT", "example.com:443"));
@@ -2644,6 +2663,7 @@ int main(int argc, char **argv)
     g_test_add_func("/http/request-target/cut", test_request_target_cut);
     g_test_add_func("/http/request-target/rejected", test_request_target_rejected);
     g_test_add_func("/http/request-target/uri-in-query", test_request_target_uri_in_query);
+    g_test_add_func("/http/request-target/path-id", test_path_id);
     g_test_add_func("/http/proxy-form", test_proxy_form);
     g_test_add_func("/http/proxy-form-other-schemes", test_proxy_form_other_schemes);
 
