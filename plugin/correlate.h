@@ -87,7 +87,7 @@ typedef struct {
     uint64_t conns_evicted;     /* connections dropped because the table was full */
     uint64_t names_evicted;     /* DNS names dropped because the table was full */
     uint64_t requests_untracked;/* requests beyond the waiting queue of a client connection */
-    uint64_t requests_lost_track;/* waiting requests no longer matched: answers missing from the capture */
+    uint64_t requests_lost_track;/* requests no longer matched: messages missing from the capture */
     uint64_t frames_unread;     /* frames Wireshark dissected that mwg502 could not read */
 } mwg_loss;
 

@@ -224,7 +224,7 @@ typedef struct {
     uint32_t slot;              /* its place in the correlator's conn_slots */
     /* client leg */
     request_queue *waiting;     /* from the pool, with the first request */
-    unsigned untracked;         /* requests past the queue's bound, unanswered */
+    unsigned untracked;         /* requests past the queue's bound, unanswered (see untracked_lost) */
     uint32_t last_syn_seq;
     uint32_t close_frame;
     bool parent_leg;            /* the gateway talking to its parent proxy */
@@ -241,6 +241,7 @@ typedef struct {
     mwg_endpoint server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
     /* the rest */
+    bool untracked_lost;        /* client leg: 'untracked' counts from a request the capture lacks */
     flow_key key;
     mwg_endpoint client;
     mwg_icmp_error icmp;

@@ -217,13 +217,26 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     }
 
     if (cn->client_leg) {
+        if (msg->after_gap && !msg->stream) {
+            /* Requests the capture does not hold came before this one (see
+             * after_gap), at least one: their answers come before its own,
+             * how many is not known.  Counted as one, with this one and
+             * those that follow until that many answers came. */
+            cn->untracked++;
+            cn->untracked_lost = true;
+        }
         /* Past the bound, requests are counted, not queued: the answers to
          * them are then known to be unmatched instead of matched to the
          * wrong request. */
         if (cn->untracked || queue_length(cn) >= MWG_MAX_WAITING_REQUESTS) {
             cn->untracked++;
-            c->loss.requests_untracked++;
-            c->frame_notes.dropped |= MWG_DROP_REQUESTS;
+            if (cn->untracked_lost) {
+                c->loss.requests_lost_track++;
+                c->frame_notes.dropped |= MWG_DROP_TRACK;
+            } else {
+                c->loss.requests_untracked++;
+                c->frame_notes.dropped |= MWG_DROP_REQUESTS;
+            }
             return;
         }
         if (understood) {
@@ -370,15 +383,15 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         ask_answered(c, req, msg->frame, !mwg_config_is_error_status(&c->cfg, msg->m.status));
     if (req && msg->m.status < 300 && strcmp(req->method, "CONNECT") == 0 && !cn->tunnel)
         open_tunnel(cn, req, msg);
-    bool untracked = false;
+    unsigned untracked = 0;
     if (!req && cn->untracked && tracked) {
+        untracked = cn->untracked_lost ? MWG_LOSS_REQUEST_GAP : MWG_LOSS_REQUEST_QUEUE;
         cn->untracked--;
-        untracked = true;
+        cn->untracked_lost &= cn->untracked > 0;
     }
     if (mwg_config_is_error_status(&c->cfg, msg->m.status)) {
         mwg_verdict *v = mwg_verdict_new();
-        if (untracked)
-            v->loss |= MWG_LOSS_REQUEST_QUEUE;
+        v->loss |= untracked;
         if (!tracked)
             v->loss |= MWG_LOSS_ANSWER_GAP;
         judge_error(c, req, msg, v);

@@ -23,7 +23,7 @@ static const kind_name dropped_kinds[] = {
     { MWG_DROP_CONNS, "connections (table full)" },
     { MWG_DROP_NAMES, "DNS names (table full)" },
     { MWG_DROP_REQUESTS, "requests past a connection's waiting queue" },
-    { MWG_DROP_TRACK, "requests not matched: answers missing from the capture" },
+    { MWG_DROP_TRACK, "requests not matched: messages missing from the capture" },
 };
 
 static void stats_init(stats_tree *st)

@@ -65,6 +65,7 @@ typedef enum {
 #define MWG_LOSS_UNREAD 0x2         /* frames mwg502 could not read */
 #define MWG_LOSS_REQUEST_QUEUE 0x4  /* more requests waited than it tracks */
 #define MWG_LOSS_ANSWER_GAP 0x8     /* answers missing from the capture: which request is unknown */
+#define MWG_LOSS_REQUEST_GAP 0x10   /* requests missing from the capture: which request is unknown */
 
 typedef struct {
     mwg_category category;

@@ -169,6 +169,9 @@ char *mwg_verdict_summary(const mwg_verdict *v)
     if (v->loss & MWG_LOSS_REQUEST_QUEUE)
         g_string_append(s, " (more requests waited on the client connection than mwg502 tracks; the request "
                            "it answers is unknown)");
+    if (v->loss & MWG_LOSS_REQUEST_GAP)
+        g_string_append(s, " (requests on the client connection are missing from the capture; the request it "
+                           "answers is unknown)");
     if (v->loss & MWG_LOSS_ANSWER_GAP)
         g_string_append(s, " (answers on the client connection are missing from the capture; the request it "
                            "answers is unknown)");

@@ -1941,6 +1941,52 @@ static void test_answer_missing_pipelined(void)
     cap_close(&k);
 }
 
+/* Three requests pipelined, the second missing from the capture: the first
+ * answer is the first request's; the next two may answer the lost request
+ * or the third.  They are flagged as not matched, never given the third's
+ * host. */
+static void test_request_missing_pipelined(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    enum { N = 3 };
+    uint32_t req[N];
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        const char *text = proxy_get(&k, host);
+        if (i == 1)
+            cl.next[0] += (uint32_t)strlen(text);
+        else
+            req[i] = send_msg(&k, &cl, 0, text);
+        g_free(host);
+    }
+    for (unsigned i = 0; i < N; i++) {
+        char *host = pipeline_host(i);
+        send_msg(&k, &cl, 1, response_text(&k, 502, host));
+        g_free(host);
+    }
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, N);
+    char *first = pipeline_host(0);
+    g_assert_cmpstr(verdict(&k, 0)->host, ==, first);
+    g_assert_cmpuint(verdict(&k, 0)->request_frame, ==, req[0]);
+    g_free(first);
+    for (unsigned i = 1; i < N; i++) {
+        const mwg_verdict *v = verdict(&k, i);
+        g_assert_null(v->host);
+        g_assert_cmpuint(v->request_frame, ==, 0);
+        g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_GAP, !=, 0);
+        g_assert_nonnull(strstr(v->summary, "requests on the client connection are missing"));
+    }
+    mwg_correlator_stats st;
+    mwg_correlator_get_stats(k.c, &st);
+    g_assert_cmpuint(st.loss.requests_lost_track, ==, 1);
+    g_assert_cmpuint(st.loss.requests_untracked, ==, 0);
+    cap_close(&k);
+}
+
 /* A message from side 'dir' as a capture cut at a small snap length holds it:
  * its first 'kept' bytes of 'wire' sent; Wireshark takes no message from it. */
 static uint32_t send_cut_segment(cap *k, tcp_conn *t, int dir, const char *msg, size_t kept, size_t wire)
@@ -3159,6 +3205,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/pipelining/cut-answer-tail-is-no-message", test_cut_answer_tail_is_no_message);
     g_test_add_func("/correlate/pipelining/cut-answer-judged-in-its-frame", test_cut_answer_judged_in_its_frame);
     g_test_add_func("/correlate/pipelining/cut-request-tail-is-no-message", test_cut_request_tail_is_no_message);
+    g_test_add_func("/correlate/pipelining/request-missing", test_request_missing_pipelined);
     g_test_add_func("/correlate/pipelining/whole-answer-after-cut-one", test_whole_answer_after_cut_one);
     g_test_add_data_func("/correlate/gateway/valid-reply-headers-past-nginx-limit", GINT_TO_POINTER(1),
                          test_valid_reply_headers_past_limit);
