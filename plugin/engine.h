@@ -190,6 +190,13 @@ typedef struct client_request {
     int64_t since_ts;
     const char *host;           /* NULL: not understood; else in the request's own block */
     uint32_t path_id;           /* see mwg_http_target_path_id() */
+    /* Where the next client request for its host began, 0: none yet.
+     * Kept for a waiting request ('next_tracked'), exactly where the
+     * name's ring of recent requests forgets: a request that waits two
+     * minutes in a storm sees thousands come after it. */
+    uint32_t next_for_host;
+    bool next_tracked;
+    bool last_for_host;         /* its name's last_request */
     char method[MWG_METHOD_KEEP];
     uint16_t port;
     uint32_t stream;            /* its HTTP/2 stream, answered on the same; 0: in order */
@@ -354,6 +361,7 @@ typedef struct {
     ref_list forwards;          /* connections that carried a request for it */
     uint32_t requests[MWG_RECENT_REQUESTS];     /* frames of the latest client requests for it */
     unsigned n_requests, next_request;
+    client_request *last_request;               /* the latest, while it waits */
     char name[];                /* sized to the name: a flood of names stays small */
 } name_entry;
 

@@ -17,6 +17,11 @@ void client_request_free(mwg_correlator *c, client_request *q)
 {
     if (!q)
         return;
+    if (q->last_for_host) {
+        name_entry *ne = mwg_lru_lookup(&c->names, q->host);
+        if (ne && ne->last_request == q)
+            ne->last_request = NULL;
+    }
     frame_list_clear(&q->frames);
     mwg_pool_free(&c->pool, q, client_request_size(q->host));
 }
@@ -172,6 +177,22 @@ static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t fr
     }
 }
 
+/* A client request for the name ('q', or one not queued) began at
+ * 'since_frame': the one before it learns where the next began. */
+static void follow_last_request(name_entry *ne, client_request *q, uint32_t since_frame)
+{
+    client_request *prev = ne->last_request;
+    if (prev && since_frame <= prev->since_frame)
+        return;                 /* inside the same tunnel: its work began with it */
+    if (prev) {
+        prev->next_for_host = since_frame;
+        prev->last_for_host = false;
+    }
+    ne->last_request = q;
+    if (q)
+        q->next_tracked = q->last_for_host = true;
+}
+
 static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
 {
     char method[MWG_METHOD_KEEP], target_buf[MWG_MAX_HTTP_LINE + 1], host_buf[MWG_MAX_HTTP_LINE + 1];
@@ -229,6 +250,8 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
          * them are then known to be unmatched instead of matched to the
          * wrong request. */
         if (cn->untracked || queue_length(cn) >= MWG_MAX_WAITING_REQUESTS) {
+            if (understood)
+                follow_last_request(name_get(c, host, true), NULL, since_frame);
             cn->untracked++;
             if (cn->untracked_lost) {
                 c->loss.requests_lost_track++;
@@ -239,16 +262,19 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             }
             return;
         }
+        name_entry *ne = NULL;
         if (understood) {
-            name_entry *ne = name_get(c, host, true);
+            ne = name_get(c, host, true);
             ne->requests[ne->next_request] = since_frame;
             ne->next_request = (ne->next_request + 1) % MWG_RECENT_REQUESTS;
             if (ne->n_requests < MWG_RECENT_REQUESTS)
                 ne->n_requests++;
         }
         client_request *q = mwg_pool_alloc0(&c->pool, client_request_size(understood ? host : NULL));
-        if (understood)
+        if (understood) {
             q->host = strcpy((char *)(q + 1), host);
+            follow_last_request(ne, q, since_frame);
+        }
         q->frame = msg->frame;
         q->ts = msg->ts;
         q->since_frame = since_frame;

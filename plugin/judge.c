@@ -61,11 +61,12 @@ typedef struct {
  * only those that asked for the request's own page): the latest in
  * 'any', and in 'own' the latest sent before another client asked for the
  * host (one sent after may be that client's: under a burst, the latest is
- * the last client's). */
-static void pick_forward(const judge *j, const conn_list *cands, bool same_path, forward_pick *own,
-                         forward_pick *any)
+ * the last client's); how many there were. */
+static unsigned pick_forward(const judge *j, const conn_list *cands, bool same_path, forward_pick *own,
+                             forward_pick *any)
 {
     *own = *any = (forward_pick){ NULL, NULL };
+    unsigned n = 0;
     for (unsigned i = 0; i < cands->n; i++) {
         conn *cn = candidate_conn(j->c, &cands->v[i]);
         for (unsigned k = 0; cn && k < cn->n_fwd; k++) {
@@ -76,25 +77,31 @@ static void pick_forward(const judge *j, const conn_list *cands, bool same_path,
                 continue;
             if (fw->frame <= j->req->frame || fw->frame >= j->v->error_frame)
                 continue;
+            n++;
             if (!any->fw || fw->frame > any->fw->frame)
                 *any = (forward_pick){ cn, fw };
             if ((!own->fw || fw->frame > own->fw->frame) && !judge_another_request_before(j, fw->frame))
                 *own = (forward_pick){ cn, fw };
         }
     }
+    return n;
 }
 
-/* A forwarded request for the host sent while the client waited: the
- * latest, the one that decided (a gateway may forward again after a
- * failed try), among those that asked for the request's page when the
- * gateway kept paths (another page is another client's), and among those
- * sent before another client asked for the host; where every one came
- * after another request, the latest of all, unless 'only_own'. */
+/* A forwarded request for the host sent while the client waited: among
+ * those that asked for the request's page when the gateway kept paths
+ * (another page is another client's), the only one; else the latest, the
+ * one that decided (a gateway may forward again after a failed try),
+ * among those sent before another client asked for the host; where every
+ * one came after another request, the latest of all, unless
+ * 'only_own'. */
 static bool judge_forward(judge *j, conn_list *cands, bool only_own)
 {
     forward_pick own, any;
-    pick_forward(j, cands, j->req->path_id != 0, &own, &any);
-    if (!any.fw && j->req->path_id)
+    bool by_page = j->req->path_id != 0;
+    unsigned n = pick_forward(j, cands, by_page, &own, &any);
+    if (by_page && n == 1)
+        own = any;
+    else if (by_page && !n)
         pick_forward(j, cands, false, &own, &any);     /* a gateway that rewrites paths */
     forward_pick pick = own.fw || only_own ? own : any;
     if (!pick.fw)

@@ -41,6 +41,8 @@ static uint32_t conn_outcome_frame(const conn *cn, uint32_t before)
 
 bool judge_another_request_before(const judge *j, uint32_t frame)
 {
+    if (j->req->next_tracked)
+        return j->req->next_for_host && j->req->next_for_host < frame;
     for (unsigned i = 0; j->ne && i < j->ne->n_requests; i++)
         if (j->ne->requests[i] > j->req->frame && j->ne->requests[i] < frame)
             return true;

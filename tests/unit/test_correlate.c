@@ -1599,6 +1599,78 @@ static void test_pending_attempt_of_a_later_request(void)
     cap_close(&k);
 }
 
+/* As above, in a storm: after the request was forwarded, dozens of other
+ * clients ask for the host and are served, one of them while an attempt
+ * hangs, and dozens more after.  The first request's 502 still names its
+ * own forward: the attempt began after another client asked, however many
+ * asked since. */
+static void test_pending_attempt_after_many_requests(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    tcp_conn hung = tcp_conn_make(UPLINK, 42000, DEST, 80);
+    for (unsigned i = 0; i < 60; i++) {
+        wait_s(&k, 1);
+        tcp_conn cl = client_conn((uint16_t)(51000 + i));
+        char page[32];
+        g_snprintf(page, sizeof page, "/page/%u", i);
+        client_asks(&k, &cl, keep(&k, g_strdup_printf("http://10.10.67.124%s", page)));
+        if (i == 20) {
+            tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+            wait_s(&k, 1);
+            tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+        }
+        tcp_conn up = tcp_conn_make(UPLINK, (uint16_t)(43000 + i), DEST, 80);
+        tcp_open(&k, &up);
+        send_msg(&k, &up, 0, request_text(&k, "GET", page, "10.10.67.124"));
+        send_msg(&k, &up, 1, response_text(&k, 200, "fine"));
+        gateway_answers(&k, &cl, 200, "fine");
+    }
+    wait_s(&k, 58);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "http_response_timeout", req1, fwd1);
+    cap_close(&k);
+}
+
+/* Two clients ask for one host at once.  The gateway's connection for the
+ * first gets through and forwards its page, after the second had asked;
+ * the second's attempt hangs.  The first's reply never comes and the
+ * gateway gives up first: its 502 names the forward of its page, the only
+ * one, not the hanging attempt. */
+static void test_only_forward_of_its_page(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80), u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_open(&k, &u1);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    uint32_t last2 = tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 7);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    wait_s(&k, 11);
+    gateway_answers(&k, &c2, 502, PAGE_CANNOT_CONNECT);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "bad_response", "http_response_timeout", req1, fwd1);
+    expect(verdict(&k, 1), "cannot_connect", "tcp_syn_timeout", req2, last2);
+    cap_close(&k);
+}
+
 /* The forwarded request's reply is not HTTP; moments before the gateway
  * answers, another client's request for the host sends a SYN.  That SYN,
  * too young to have failed, is no evidence against the first request. */
@@ -3225,7 +3297,9 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/later-request-owns-its-attempt", test_later_request_owns_its_attempt);
     g_test_add_func("/correlate/gateway/forward-before-another-request", test_forward_before_another_request);
     g_test_add_func("/correlate/gateway/pending-attempt-of-a-later-request", test_pending_attempt_of_a_later_request);
+    g_test_add_func("/correlate/gateway/pending-attempt-after-many-requests", test_pending_attempt_after_many_requests);
     g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
+    g_test_add_func("/correlate/gateway/only-forward-of-its-page", test_only_forward_of_its_page);
     g_test_add_func("/correlate/gateway/forward-of-its-own-page", test_forward_of_its_own_page);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
