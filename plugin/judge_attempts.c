@@ -392,8 +392,20 @@ static bool forwarded_after(const mwg_correlator *c, const name_entry *ne, uint3
     return false;
 }
 
+/* Whether the capture shows the name's resolution failing, none giving an
+ * address: the gateway had none to connect to. */
+static bool resolution_failed(const name_entry *ne)
+{
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        if (t->response_frame && !t->answers_cut && (t->rcode != 0 || !t->has_addr))
+            return true;
+    }
+    return false;
+}
+
 /* The other clients' requests that waited while this one did, for names the
- * capture never resolves either, and whose own attempt is not known to
+ * capture never resolves either (nor shows failing), and whose own attempt is not known to
  * have got through (served, or forwarded); past MWG_MAX_RIVAL_ASKS, that
  * many + 1. */
 static unsigned rival_asks(const judge *j, rival_ask *out)
@@ -409,8 +421,8 @@ static unsigned rival_asks(const judge *j, rival_ask *out)
             strcmp(a->host, j->req->host) == 0)
             continue;
         const name_entry *ne = mwg_lru_lookup(&c->names, a->host);
-        if (ne && ne->n_addrs)
-            continue;           /* its attempts go to the addresses it got */
+        if (ne && (ne->n_addrs || resolution_failed(ne)))
+            continue;           /* its attempts go to the addresses it got, or it made none */
         if (ne && forwarded_after(c, ne, a->frame))
             continue;
         if (n == MWG_MAX_RIVAL_ASKS)

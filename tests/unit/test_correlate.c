@@ -2706,18 +2706,27 @@ static void test_many_unowned_attempts(void)
  * the capture); each attempt goes to an address no name owns.  Either
  * attempt may be either request's: neither is tied, both are named.  When
  * the other request's connection got through (the gateway forwarded it),
- * the refused attempt can only be this one's. */
+ * or its name failed to resolve (it had no address to try), the refused
+ * attempt can only be this one's. */
+enum { RIVAL_WAITING, RIVAL_FORWARDED, RIVAL_NXDOMAIN };
+
 static void test_unowned_attempts_with_rival(gconstpointer data)
 {
-    bool rival_forwarded = GPOINTER_TO_INT(data);
+    int rival = GPOINTER_TO_INT(data);
+    bool rival_forwarded = rival == RIVAL_FORWARDED;
     cap k;
     cap_open(&k);
     tcp_conn a = client_conn(50000), b = client_conn(50001);
     uint32_t req = client_asks(&k, &a, "http://a.cached.example/");
     client_asks(&k, &b, "http://b.cached.example/");
+    if (rival == RIVAL_NXDOMAIN) {
+        dns_query(&k, 40000, 0x1111, "b.cached.example", 1);
+        dns_answer(&k, 40000, 0x1111, "b.cached.example", 3, NULL, 0, false);
+    }
     tcp_conn to_a = tcp_conn_make(UPLINK, 41000, DEST, 80), to_b = tcp_conn_make(UPLINK, 41001, DEST2, 80);
     tcp_flags_only(&k, &to_a, 0, MWG_TCP_SYN);
-    tcp_flags_only(&k, &to_b, 0, MWG_TCP_SYN);
+    if (rival != RIVAL_NXDOMAIN)
+        tcp_flags_only(&k, &to_b, 0, MWG_TCP_SYN);
     uint32_t rst = tcp_flags_only(&k, &to_a, 1, MWG_TCP_RST | MWG_TCP_ACK);
     if (rival_forwarded) {
         tcp_flags_only(&k, &to_b, 1, MWG_TCP_SYN | MWG_TCP_ACK);
@@ -2726,7 +2735,7 @@ static void test_unowned_attempts_with_rival(gconstpointer data)
     }
     gateway_answers(&k, &a, 502, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
-    if (rival_forwarded) {
+    if (rival != RIVAL_WAITING) {
         expect(v, "cannot_connect", "tcp_rst", req, rst);
     } else {
         expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
@@ -3267,9 +3276,11 @@ int main(int argc, char **argv)
                          test_port_reused_after_rst);
     g_test_add_data_func("/correlate/attempts/port-reused-minutes-later", GINT_TO_POINTER(1),
                          test_port_reused_after_rst);
-    g_test_add_data_func("/correlate/attempts/unowned-with-rival", GINT_TO_POINTER(0),
+    g_test_add_data_func("/correlate/attempts/unowned-with-rival", GINT_TO_POINTER(RIVAL_WAITING),
                          test_unowned_attempts_with_rival);
-    g_test_add_data_func("/correlate/attempts/unowned-rival-forwarded", GINT_TO_POINTER(1),
+    g_test_add_data_func("/correlate/attempts/unowned-rival-forwarded", GINT_TO_POINTER(RIVAL_FORWARDED),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-nxdomain", GINT_TO_POINTER(RIVAL_NXDOMAIN),
                          test_unowned_attempts_with_rival);
     g_test_add_func("/correlate/pipelining/answer-missing-keepalive", test_answer_missing_keepalive);
     g_test_add_func("/correlate/pipelining/answer-missing-pipelined", test_answer_missing_pipelined);
