@@ -36,6 +36,11 @@ in a blink and the benchmark big ones; the default is the benchmark's.
   lost-response    keep-alive connections with 6 request/502 pairs, one 502's
                    segment missing from the capture: the truth lists the
                    responses present (100,000).
+  lost-request     client connections with 5 requests pipelined, one
+                   segment each, one of them (any, the first too) missing
+                   from the capture; the gateway answers all 5 in order: the
+                   answers from the lost one's on may be unmatched, never
+                   matched to another request (100,000).
   cut              make-capture.py's mixed traffic (scale: frames, default
                    350,000; --failure-rate, default 0.015) with every record
                    cut to --snaplen bytes (default 96; 68 and 80 cut more):
@@ -457,6 +462,32 @@ def shape_lost_response(net, n, args):
         tcp.close(t + 0.5, 0, 0.001)
 
 
+def shape_lost_request(net, n, args):
+    """Connections with 5 requests pipelined, each in a segment of its own;
+    the capture missed one of them (the gateway got it, and its ACK is
+    there).  The gateway answers the 5 in order; the truth names no request
+    frame for the lost one's answer."""
+    rng = net.rng
+    per_conn = 5
+    for i in range(math.ceil(n / per_conn)):
+        count = min(per_conn, n - i * per_conn)
+        lost = rng.randrange(count)
+        tcp, t = net.client(i % 60000, i * 0.25 + rng.uniform(0, 0.2))
+        hosts = [net.fresh_host("lostreq") for _ in range(count)]
+        reqs = []
+        for k, host in enumerate(hosts):
+            t, (req,) = net.send(t, tcp, 0, [request_bytes(host, net.path())])
+            if k == lost:
+                net.w.drop(req)
+                req = None
+            reqs.append(req)
+        for host, req in zip(hosts, reqs):
+            kind = rng.choice(["dns_nxdomain", "tcp_rst"])
+            t, ev = net.fail(t + 0.0005, host, kind, net.fresh_addr())
+            t, _ = net.answer(t + 0.001, tcp, [(kind, host, ev, req)])
+        tcp.close(t + 0.5, 0, 0.001)
+
+
 def shape_unresolved(net, n, args):
     """Groups of 4 keep-alive clients asking, within 60 ms, for 4 hosts the
     gateway has cached (no DNS in the capture), each at its own address: two
@@ -508,6 +539,7 @@ SHAPES = {
     "pipeline": (shape_pipeline, 100000),
     "per-segment": (shape_per_segment, 100000),
     "lost-response": (shape_lost_response, 100000),
+    "lost-request": (shape_lost_request, 100000),
     "cut": (shape_cut, 350000),
     "unresolved": (shape_unresolved, 100000),
 }

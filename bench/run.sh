@@ -50,6 +50,7 @@ SHAPES=(
     "pipeline-100|--shape pipeline --depth 100"
     "per-segment|--shape per-segment"
     "lost-response|--shape lost-response"
+    "lost-request|--shape lost-request"
     "cut-96|--shape cut --snaplen 96"
     "cut-68|--shape cut --snaplen 68"
     "unresolved|--shape unresolved"
