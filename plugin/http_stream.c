@@ -206,6 +206,13 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
     if (!d->seq_known) {
         d->seq_known = true;
         d->taken_end = seq;
+        /* The client's stream starts after the SYN the server answered: a
+         * first message later than that follows messages the capture
+         * lacks.  (The server's start is set by its SYN-ACK.) */
+        if (dir == 0 && cn->syn_count && cn->synack_frame && seq_before(cn->last_syn_seq + 1, seq)) {
+            d->taken_end = cn->last_syn_seq + 1;
+            d->at_boundary = true;
+        }
     }
 
     if (d->pending && !seq_before(seq, d->pending_seq)) {

@@ -123,18 +123,12 @@ void intake_tcp(mwg_correlator *c, const mwg_facts *f)
             cn->synack_frame = f->frame;
             conn_add_frame(cn, f->frame);
         }
-        /* Both streams start here (the client's where the SYN-ACK
-         * acknowledges): a message that starts later than a stream's first
-         * byte follows messages the capture lacks. */
+        /* The server's stream starts here: an answer that starts later
+         * than its first byte follows answers the capture lacks. */
         http_dir *d = conn_dir(cn, 1);
         if (!d->seq_known) {
             d->seq_known = d->at_boundary = true;
             d->taken_end = f->tcp_seq + 1;
-        }
-        d = conn_dir(cn, 0);
-        if (!d->seq_known && (fl & MWG_TCP_ACK)) {
-            d->seq_known = d->at_boundary = true;
-            d->taken_end = f->tcp_ack;
         }
         return;
     }

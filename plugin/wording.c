@@ -134,6 +134,14 @@ static char *cause_sentence(const mwg_verdict *v)
             return g_strdup_printf("The gateway's TLS connection to %s port %u for %s got through; what the origin "
                                    "answered is encrypted (a key log of the gateway's own TLS would show it)", up,
                                    v->upstream_port, host);
+        if (!v->request_frame && (v->loss & MWG_LOSS_UNMATCHED)) {
+            /* The capture may well hold its upstream traffic: what is
+             * missing is which request it answers. */
+            if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
+                return g_strdup_printf("No upstream traffic can be tied to this error; the block page says %s",
+                                       mwg_category_token(v->block_page));
+            return g_strdup("No upstream traffic can be tied to this error");
+        }
         if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
             return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host,
                                    mwg_category_token(v->block_page));

@@ -65,7 +65,7 @@ static inline char *mwg_verdict_violation(const mwg_verdict *v, uint32_t last_fr
     }
     if (!has_error_frame)
         return g_strdup_printf("error frame %u not among the incident frames", v->error_frame);
-    if ((v->loss & (MWG_LOSS_REQUEST_QUEUE | MWG_LOSS_REQUEST_GAP)) && v->request_frame)
+    if ((v->loss & MWG_LOSS_UNMATCHED) && v->request_frame)
         return g_strdup_printf("request frame %u although the request was not tracked", v->request_frame);
     if (!(v->loss & MWG_LOSS_UNREAD) != !v->unread_frames)
         return g_strdup_printf("%u unread frames with loss 0x%x", v->unread_frames, v->loss);

@@ -2050,6 +2050,7 @@ static void test_request_missing_pipelined(void)
         g_assert_null(v->host);
         g_assert_cmpuint(v->request_frame, ==, 0);
         g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_GAP, !=, 0);
+        g_assert_true(g_str_has_prefix(v->summary, "No upstream traffic can be tied to this error"));
         g_assert_nonnull(strstr(v->summary, "requests on the client connection are missing"));
     }
     mwg_correlator_stats st;
