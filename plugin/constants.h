@@ -73,6 +73,7 @@
 #define MWG_MAX_REFS 512
 #define MWG_RECENT_ATTEMPTS 1024    /* latest connection attempts, for names the capture never resolves */
 #define MWG_RECENT_REQUESTS 16      /* latest client requests per name, to tell their attempts apart */
+#define MWG_WAITING_LOOKBACK 16     /* waiting requests for a name looked back over (forwarded, served first) */
 /* Latest client requests for names, and how many of them waiting at once
  * are weighed, to tell whose an attempt to an address no name owns may be
  * (past that many, any such attempt may be anyone's). */

@@ -196,7 +196,11 @@ typedef struct client_request {
      * minutes in a storm sees thousands come after it. */
     uint32_t next_for_host;
     bool next_tracked;
-    bool last_for_host;         /* its name's last_request */
+    /* The requests for its host that wait with it, in the order they came
+     * (see judge_own_attempts: attempts go to them first come, first
+     * served); 'forwarded': the gateway forwarded its page. */
+    struct client_request *prev_waiting, *next_waiting;
+    bool forwarded;
     char method[MWG_METHOD_KEEP];
     uint16_t port;
     uint32_t stream;            /* its HTTP/2 stream, answered on the same; 0: in order */

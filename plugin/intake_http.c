@@ -17,10 +17,14 @@ void client_request_free(mwg_correlator *c, client_request *q)
 {
     if (!q)
         return;
-    if (q->last_for_host) {
+    if (q->prev_waiting)
+        q->prev_waiting->next_waiting = q->next_waiting;
+    if (q->next_waiting) {
+        q->next_waiting->prev_waiting = q->prev_waiting;
+    } else if (q->next_tracked) {
         name_entry *ne = mwg_lru_lookup(&c->names, q->host);
         if (ne && ne->last_request == q)
-            ne->last_request = NULL;
+            ne->last_request = q->prev_waiting;
     }
     frame_list_clear(&q->frames);
     mwg_pool_free(&c->pool, q, client_request_size(q->host));
@@ -178,19 +182,38 @@ static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t fr
 }
 
 /* A client request for the name ('q', or one not queued) began at
- * 'since_frame': the one before it learns where the next began. */
+ * 'since_frame': the one before it learns where the next began, and 'q'
+ * joins the name's waiting requests. */
 static void follow_last_request(name_entry *ne, client_request *q, uint32_t since_frame)
 {
     client_request *prev = ne->last_request;
     if (prev && since_frame <= prev->since_frame)
         return;                 /* inside the same tunnel: its work began with it */
-    if (prev) {
-        prev->next_for_host = since_frame;
-        prev->last_for_host = false;
-    }
+    /* Where one waiting before it left, the next still came after it. */
+    for (client_request *p = prev; p && !p->next_for_host; p = p->prev_waiting)
+        p->next_for_host = since_frame;
+    if (prev)
+        prev->next_waiting = q;
     ne->last_request = q;
-    if (q)
-        q->next_tracked = q->last_for_host = true;
+    if (q) {
+        q->next_tracked = true;
+        q->prev_waiting = prev;
+    }
+}
+
+/* The gateway forwarded a request for the page 'path_id' of the name at
+ * 'frame': the waiting request that asked for it, the oldest not
+ * forwarded yet among the latest few, was served by it (whether or not it
+ * opened a connection). */
+static void mark_forwarded(name_entry *ne, uint32_t path_id, uint32_t frame)
+{
+    client_request *found = NULL;
+    unsigned steps = 0;
+    for (client_request *p = ne->last_request; p && steps < MWG_WAITING_LOOKBACK; p = p->prev_waiting, steps++)
+        if (!p->forwarded && p->path_id == path_id && p->since_frame < frame)
+            found = p;
+    if (found)
+        found->forwarded = true;
 }
 
 static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
@@ -310,8 +333,12 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     for (unsigned i = 0; i < msg->segments->n; i++)
         conn_add_frame(cn, msg->segments->v[i]);
     endpoint_remember(c, cn);
-    if (understood)
-        ref_list_push(c, &name_get(c, host, true)->forwards, cn, false);
+    if (understood) {
+        name_entry *ne = name_get(c, host, true);
+        ref_list_push(c, &ne->forwards, cn, false);
+        if (path_id)
+            mark_forwarded(ne, path_id, msg->frame);
+    }
 }
 
 /* The origin's reply to a forwarded request. */

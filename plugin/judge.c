@@ -301,6 +301,7 @@ static void explain(mwg_correlator *c, judge *j)
     bool is_literal = mwg_addr_parse(req->host, &literal);
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
+    j->literal = is_literal ? &literal : NULL;
     conn_list *cands = &c->candidates;
     judge_candidates(j, is_literal ? &literal : NULL, true, cands);
     bool resolved = is_literal;

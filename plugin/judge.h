@@ -13,6 +13,7 @@ typedef struct {
     mwg_verdict *v;
     const client_request *req;
     const name_entry *ne;       /* the host's, if the engine knows it */
+    const mwg_addr *literal;    /* the host, when it is an address */
     const conn *tls_attempt;    /* the attempt whose TLS handshake decided, if one did */
     int64_t error_ts;
 } judge;

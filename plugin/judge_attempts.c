@@ -149,6 +149,66 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
     return chain;
 }
 
+/* The frame where the latest attempt to the host's addresses on the
+ * requested port began before 'frame'; UINT32_MAX where a list cannot
+ * tell. */
+static uint32_t latest_start_before(const judge *j, uint32_t frame)
+{
+    uint32_t latest = 0;
+    unsigned n_addrs = j->ne ? j->ne->n_addrs : 0;
+    for (unsigned a = 0; a <= n_addrs; a++) {
+        const mwg_addr *addr = a < n_addrs ? &j->ne->addrs[a] : j->literal;
+        if (!addr || !addr->family)
+            continue;
+        mwg_endpoint ep = { .addr = *addr, .port = j->req->port };
+        ep_key k;
+        ep_key_make(&ep, &k);
+        const endpoint_entry *e = mwg_lru_lookup(&j->c->endpoints, &k);
+        if (!e || !e->conns.n)
+            continue;
+        if (e->conns.unordered)
+            return UINT32_MAX;
+        unsigned i = ref_list_lower_bound(&e->conns, frame);
+        if (i)
+            latest = MAX(latest, ref_list_at(&e->conns, i - 1)->started);
+    }
+    return latest;
+}
+
+/* The gateway serves requests for a host in the order they came: the
+ * requests that came before this one and still wait, with no attempt
+ * begun between them and this one and their page not forwarded, get the
+ * first attempts after it.  Where this error comes before theirs, those
+ * attempts are claimed for them here, the oldest first (their verdicts
+ * take them later); else two requests a moment apart would swap them. */
+static void claim_for_earlier_requests(judge *j, conn_list *cands, conn **scratch)
+{
+    /* Only where the host's addresses tell when its last attempt began. */
+    if (!cands->n || !j->req->prev_waiting || !((j->ne && j->ne->n_addrs) || j->literal) || j->c->n_parents ||
+        j->c->cfg.n_parent_proxies)
+        return;
+    uint32_t latest = latest_start_before(j, j->req->frame);
+    const client_request *earlier[MWG_WAITING_LOOKBACK];
+    unsigned n = 0, steps = 0;
+    for (const client_request *p = j->req->prev_waiting;
+         p && n < G_N_ELEMENTS(earlier) && steps < 4 * MWG_WAITING_LOOKBACK && p->since_frame > latest;
+         p = p->prev_waiting, steps++)
+        if (!p->forwarded && p->port == j->req->port)
+            earlier[n++] = p;
+    while (n--) {
+        client_request since = *earlier[n];
+        since.frame = since.since_frame;
+        since.ts = since.since_ts;
+        judge for_it = *j;
+        for_it.req = &since;
+        bool any = false;
+        unsigned chain = chain_of(&for_it, cands, ATTEMPT_OWN, true, scratch, &any);
+        for (unsigned k = 0; k < chain; k++)
+            if (!scratch[k]->claimed_by)
+                scratch[k]->claimed_by = since.frame;
+    }
+}
+
 /* The attempts the gateway made for this request, among those to the
  * host's addresses that ran while the client waited.  Under a burst of
  * requests for one host, each request has its own: the first attempt that
@@ -161,6 +221,7 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
 unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts *found)
 {
     static const attempt_kind kinds[] = { ATTEMPT_OWN, ATTEMPT_YOUNG };
+    claim_for_earlier_requests(j, cands, out);
     for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
         bool any = false;
         /* Claims only steer: a request whose attempts were all taken still

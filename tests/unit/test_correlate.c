@@ -1671,6 +1671,59 @@ static void test_only_forward_of_its_page(void)
     cap_close(&k);
 }
 
+/* Two clients ask for one host a fraction of a millisecond apart, then the
+ * gateway opens a connection for each, in the order they asked.  The
+ * second's is refused after a retry, the first's hangs: the second's 502
+ * comes first and must take the second attempt, leaving the first to its
+ * own request.  With 'reused', the first request was forwarded on a kept-alive
+ * connection instead, and a third client's attempt hangs: the second's
+ * attempt is still its own. */
+static void test_first_come_first_served(gconstpointer data)
+{
+    bool reused = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn u0 = tcp_conn_make(UPLINK, 41000, DEST, 80);
+    if (reused) {
+        tcp_conn c0 = client_conn(50000);
+        client_asks(&k, &c0, "http://10.10.67.124/zero");
+        tcp_open(&k, &u0);
+        send_msg(&k, &u0, 0, request_text(&k, "GET", "/zero", "10.10.67.124"));
+        send_msg(&k, &u0, 1, response_text(&k, 200, "fine"));
+        gateway_answers(&k, &c0, 200, "fine");
+        wait_s(&k, 1);
+    }
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002), c3 = client_conn(50003);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    wait_s(&k, 0.0002);
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    uint32_t req3 = 0;
+    if (reused) {
+        wait_s(&k, 0.0002);
+        req3 = client_asks(&k, &c3, "http://10.10.67.124/three");
+        send_msg(&k, &u0, 0, request_text(&k, "GET", "/one", "10.10.67.124"));
+    }
+    tcp_conn hung = tcp_conn_make(UPLINK, 41001, DEST, 80), refused = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    if (!reused)
+        tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &refused, 0, MWG_TCP_SYN);
+    if (reused)
+        tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &refused, 0, MWG_TCP_SYN);
+    uint32_t rst = tcp_flags_only(&k, &refused, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    gateway_answers(&k, &c2, 502, PAGE_CANNOT_CONNECT);
+    wait_s(&k, 2);
+    uint32_t last = tcp_flags_only(&k, &hung, 0, MWG_TCP_SYN);
+    wait_s(&k, 4);
+    gateway_answers(&k, reused ? &c3 : &c1, 502, PAGE_CANNOT_CONNECT);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    expect(verdict(&k, 0), "cannot_connect", "tcp_rst", req2, rst);
+    expect(verdict(&k, 1), "cannot_connect", "tcp_syn_timeout", reused ? req3 : req1, last);
+    cap_close(&k);
+}
+
 /* The forwarded request's reply is not HTTP; moments before the gateway
  * answers, another client's request for the host sends a SYN.  That SYN,
  * too young to have failed, is no evidence against the first request. */
@@ -3312,6 +3365,10 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/pending-attempt-after-many-requests", test_pending_attempt_after_many_requests);
     g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
     g_test_add_func("/correlate/gateway/only-forward-of-its-page", test_only_forward_of_its_page);
+    g_test_add_data_func("/correlate/gateway/first-come-first-served", GINT_TO_POINTER(0),
+                         test_first_come_first_served);
+    g_test_add_data_func("/correlate/gateway/first-come-first-served-reused", GINT_TO_POINTER(1),
+                         test_first_come_first_served);
     g_test_add_func("/correlate/gateway/forward-of-its-own-page", test_forward_of_its_own_page);
     g_test_add_func("/correlate/stream/long-request-line", test_long_request_line);
     g_test_add_data_func("/correlate/stream/pipelining/17-segment-each", &PIPE_17_ONE_SEGMENT_EACH_40,
