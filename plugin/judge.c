@@ -315,11 +315,12 @@ static void explain(mwg_correlator *c, judge *j)
         n = judge_own_attempts(j, cands, attempts_for(c), &found);
     }
     if (found.own && n && !judge_got_through(j, c->attempts[n - 1])) {
-        /* Failed attempts that other requests' verdicts took, or that began
-         * only after another client asked for the host, while a forward
-         * went out for the host before any other client asked: this
-         * request got through, and those attempts were the others'. */
-        if ((found.borrowed || found.late) && judge_forward(j, cands, true))
+        /* Failed attempts that other requests' verdicts took, that began
+         * only after another client asked for the host, or only moments
+         * before the error, while a forward went out for the request (see
+         * judge_forward): this request got through, and those attempts
+         * were the others'. */
+        if ((found.borrowed || found.late || found.young) && judge_forward(j, cands, true))
             judge_release_attempts(j, c->attempts, n);
         else
             judge_connect(j, c->attempts, n);

@@ -44,6 +44,7 @@ typedef struct {
     bool own;                   /* attempts that started after the request */
     bool borrowed;              /* ... but only ones other verdicts had taken */
     bool late;                  /* ... the first after another client asked for the host */
+    bool young;                 /* ... only ones begun moments before the error (see attempt_kind_of) */
 } own_attempts;
 /* The candidates that were this request's own attempts, in 'out' (room for
  * all). */

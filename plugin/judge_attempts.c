@@ -236,10 +236,11 @@ unsigned judge_own_attempts(judge *j, conn_list *cands, conn **out, own_attempts
                     out[k]->claimed_by = j->req->frame;
             found->own = true;
             found->late = judge_another_request_before(j, out[0]->first_syn_frame);
+            found->young = kinds[i] == ATTEMPT_YOUNG;
             return chain;
         }
     }
-    *found = (own_attempts){ false, false, false };
+    *found = (own_attempts){ false, false, false, false };
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.connect_window_s);
     unsigned n = 0;
     for (unsigned i = 0; i < cands->n; i++) {

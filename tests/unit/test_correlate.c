@@ -1724,6 +1724,29 @@ static void test_first_come_first_served(gconstpointer data)
     cap_close(&k);
 }
 
+/* Another client asked for the host a moment before this one; its SYN is
+ * still unanswered when this request's connection, forwarded, is closed by
+ * the origin and the gateway answers.  That young SYN is the other's: this
+ * request's 502 is the close. */
+static void test_young_syn_of_an_earlier_request(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    client_asks(&k, &c1, "http://10.10.67.124/one");
+    uint32_t req2 = client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80), u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u1, 0, MWG_TCP_SYN);
+    tcp_open(&k, &u2);
+    send_msg(&k, &u2, 0, request_text(&k, "GET", "/two", "10.10.67.124"));
+    wait_s(&k, 0.005);
+    uint32_t fin = tcp_flags_only(&k, &u2, 1, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 0.0005);
+    gateway_answers(&k, &c2, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "upstream_closed", req2, fin);
+    cap_close(&k);
+}
+
 /* The forwarded request's reply is not HTTP; moments before the gateway
  * answers, another client's request for the host sends a SYN.  That SYN,
  * too young to have failed, is no evidence against the first request. */
@@ -3364,6 +3387,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/pending-attempt-of-a-later-request", test_pending_attempt_of_a_later_request);
     g_test_add_func("/correlate/gateway/pending-attempt-after-many-requests", test_pending_attempt_after_many_requests);
     g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
+    g_test_add_func("/correlate/gateway/young-syn-of-an-earlier-request", test_young_syn_of_an_earlier_request);
     g_test_add_func("/correlate/gateway/only-forward-of-its-page", test_only_forward_of_its_page);
     g_test_add_data_func("/correlate/gateway/first-come-first-served", GINT_TO_POINTER(0),
                          test_first_come_first_served);
