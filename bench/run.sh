@@ -78,6 +78,7 @@ plugin=$(readlink -f "${1:-$root/build/mwg502.so}")
 [ -f "$plugin" ] || { echo "no plugin at $plugin (build it first)" >&2; exit 2; }
 
 py=/usr/bin/python3
+mkdir -p "$here/out"
 if [ -z "$shapes" ]; then
     [ -f "$capture" ] || "$py" "$here/make-capture.py" -o "$capture"
     [ -f "$adversarial" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
@@ -85,7 +86,7 @@ if [ -z "$shapes" ]; then
 fi
 # tshark runs as nobody when we are root: it must reach the inputs.
 d=$(dirname "$(readlink -f "$capture")")
-while [ "$d" != / ]; do chmod a+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+while [ "$d" != / ] && [ "$d" != . ]; do chmod a+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
