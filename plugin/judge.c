@@ -303,7 +303,7 @@ static void explain(mwg_correlator *c, judge *j)
     j->ne = ne;
     j->literal = is_literal ? &literal : NULL;
     conn_list *cands = &c->candidates;
-    judge_candidates(j, is_literal ? &literal : NULL, true, cands);
+    judge_candidates(j, true, cands);
     bool resolved = is_literal;
     own_attempts found;
     unsigned n = judge_own_attempts(j, cands, attempts_for(c), &found);
@@ -311,7 +311,7 @@ static void explain(mwg_correlator *c, judge *j)
         /* No attempt of its own failed: the attempts that started before
          * it (shared) and the connections that carried a request for the
          * host count too.  Gathered only now: in a storm, hundreds. */
-        judge_candidates(j, is_literal ? &literal : NULL, false, cands);
+        judge_candidates(j, false, cands);
         n = judge_own_attempts(j, cands, attempts_for(c), &found);
     }
     if (found.own && n && !judge_got_through(j, c->attempts[n - 1])) {

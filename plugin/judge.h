@@ -27,13 +27,13 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
 
 
 /* Every connection that may have served the host, each once: attempts to
- * its addresses (or 'literal') on the requested port, connections that
- * carried a request for it, and attempts to a parent proxy while the
- * client waited.  'started_after_request': only those whose first SYN came
- * after the request, the ones that may be its own (under a storm, hundreds
- * fewer).  Starts a new list in 'out', in the order the attempts
- * started. */
-void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out);
+ * its addresses (or the host, when it is an address) on the requested
+ * port, connections that carried a request for it, and attempts to a
+ * parent proxy while the client waited.  'started_after_request': only
+ * those whose first SYN came after the request, the ones that may be its
+ * own (under a storm, hundreds fewer).  Starts a new list in 'out', in the
+ * order the attempts started. */
+void judge_candidates(const judge *j, bool started_after_request, conn_list *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
  * to addresses no other name owns, and that no other client's request for
  * such a name could have caused (those are named in the verdict instead),

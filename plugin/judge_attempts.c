@@ -149,6 +149,20 @@ static unsigned chain_of(const judge *j, conn_list *cands, attempt_kind kind, bo
     return chain;
 }
 
+/* The attempts to one of the host's addresses on the requested port: 'a'
+ * counts its resolved addresses, then the host itself when it is an
+ * address; NULL where the capture shows none to that one. */
+static const endpoint_entry *host_endpoint(const judge *j, unsigned a)
+{
+    const mwg_addr *addr = j->ne && a < j->ne->n_addrs ? &j->ne->addrs[a] : j->literal;
+    if (!addr || !addr->family)
+        return NULL;
+    mwg_endpoint ep = { .addr = *addr, .port = j->req->port };
+    ep_key k;
+    ep_key_make(&ep, &k);
+    return mwg_lru_lookup(&j->c->endpoints, &k);
+}
+
 /* The frame where the latest attempt to the host's addresses on the
  * requested port began before 'frame'; UINT32_MAX where a list cannot
  * tell. */
@@ -157,13 +171,7 @@ static uint32_t latest_start_before(const judge *j, uint32_t frame)
     uint32_t latest = 0;
     unsigned n_addrs = j->ne ? j->ne->n_addrs : 0;
     for (unsigned a = 0; a <= n_addrs; a++) {
-        const mwg_addr *addr = a < n_addrs ? &j->ne->addrs[a] : j->literal;
-        if (!addr || !addr->family)
-            continue;
-        mwg_endpoint ep = { .addr = *addr, .port = j->req->port };
-        ep_key k;
-        ep_key_make(&ep, &k);
-        const endpoint_entry *e = mwg_lru_lookup(&j->c->endpoints, &k);
+        const endpoint_entry *e = host_endpoint(j, a);
         if (!e || !e->conns.n)
             continue;
         if (e->conns.unordered)
@@ -413,23 +421,15 @@ static void candidates_settle(conn_list *l)
     l->n = kept;
 }
 
-static void host_conns(mwg_correlator *c, const name_entry *ne, const mwg_addr *literal, uint16_t port,
-                       uint32_t since, conn_list *out)
+static void host_conns(const judge *j, uint32_t since, conn_list *out)
 {
-    const mwg_addr *addrs = ne ? ne->addrs : NULL;
-    unsigned n_addrs = ne ? ne->n_addrs : 0;
+    unsigned n_addrs = j->ne ? j->ne->n_addrs : 0;
     for (unsigned a = 0; a <= n_addrs; a++) {
-        const mwg_addr *addr = a < n_addrs ? &addrs[a] : literal;
-        if (!addr || !addr->family)
-            continue;
-        mwg_endpoint ep = { .addr = *addr, .port = port };
-        ep_key k;
-        ep_key_make(&ep, &k);
-        endpoint_entry *e = mwg_lru_lookup(&c->endpoints, &k);
+        const endpoint_entry *e = host_endpoint(j, a);
         /* Every attempt in one endpoint's list goes to that address. */
         add_refs(e ? &e->conns : NULL, since, a + 1, out);
     }
-    add_refs(ne ? &ne->forwards : NULL, since, 0, out);
+    add_refs(j->ne ? &j->ne->forwards : NULL, since, 0, out);
 }
 
 /* When the capture shows no resolution for the host (the gateway resolved it
@@ -556,11 +556,11 @@ static void parent_attempts(mwg_correlator *c, const judge *j, conn_list *out)
     }
 }
 
-void judge_candidates(const judge *j, const mwg_addr *literal, bool started_after_request, conn_list *out)
+void judge_candidates(const judge *j, bool started_after_request, conn_list *out)
 {
     out->n = 0;
     out->unsorted = out->mixed = false;
-    host_conns(j->c, j->ne, literal, j->req->port, started_after_request ? j->req->frame : 0, out);
+    host_conns(j, started_after_request ? j->req->frame : 0, out);
     if (j->c->n_parents || j->c->cfg.n_parent_proxies)
         parent_attempts(j->c, j, out);
     candidates_settle(out);
