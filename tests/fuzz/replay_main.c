@@ -172,6 +172,10 @@ static size_t mutate(const seed *s, uint8_t *buf, size_t cap)
 }
 #endif
 
+#ifndef FUZZ_REPLAY_MUTATIONS
+#define FUZZ_REPLAY_MUTATIONS 1000000
+#endif
+
 int main(int argc, char **argv)
 {
 #ifdef FUZZ_REPLAY_SEEDS
@@ -207,7 +211,7 @@ int main(int argc, char **argv)
     }
     printf("ran %d fixed and %d pseudo-random inputs\n", 4, N);
 #ifdef FUZZ_REPLAY_SEEDS
-    enum { MUTANTS = 1000000 };
+    enum { MUTANTS = FUZZ_REPLAY_MUTATIONS };
     seed_list seeds = { NULL, 0 };
     fuzz_replay_seeds(keep_seed, &seeds);
     for (size_t i = 0; i < seeds.n; i++)
