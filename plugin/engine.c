@@ -325,6 +325,7 @@ void mwg_correlator_free(mwg_correlator *c)
     g_hash_table_destroy(c->watch);
     g_free(c->candidates.v);
     g_free(c->attempts);
+    g_free(c->asks);
     g_free(c);
 }
 

@@ -409,8 +409,11 @@ struct mwg_correlator {
     mwg_lru owners;
     conn_ref recent[MWG_RECENT_ATTEMPTS];   /* ring of the latest first SYNs */
     unsigned n_recent, next_recent;
-    recent_ask asks[MWG_RECENT_ASKS];       /* ring of the latest client requests for names */
-    unsigned n_asks, next_ask;
+    /* Ring of the latest client requests for names.  It grows to
+     * MWG_RECENT_ASKS before it wraps: full, it weighs some 280 KB, which a
+     * capture with a few requests (or a fuzzer's input) should not pay. */
+    recent_ask *asks;
+    unsigned asks_room, n_asks, next_ask;
     mwg_frame_notes frame_notes;            /* of the frame being fed */
     uint32_t unread[MWG_RECENT_UNREAD];     /* ring of frames mwg502 could not read */
     unsigned n_unread, next_unread;

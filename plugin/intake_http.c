@@ -155,6 +155,11 @@ static void remember_ask(mwg_correlator *c, client_request *q)
     mwg_addr literal;
     if (mwg_addr_parse(q->host, &literal))
         return;
+    if (c->next_ask == c->asks_room && c->asks_room < MWG_RECENT_ASKS) {
+        /* Not wrapped yet (next_ask == n_asks): the slots keep their places. */
+        c->asks_room = MIN(MAX(2 * c->asks_room, 16u), MWG_RECENT_ASKS);
+        c->asks = g_renew(recent_ask, c->asks, c->asks_room);
+    }
     recent_ask *a = &c->asks[c->next_ask];
     a->frame = q->since_frame;
     a->ts = q->since_ts;
@@ -167,13 +172,15 @@ static void remember_ask(mwg_correlator *c, client_request *q)
     memcpy(a->host, q->host, n);
     a->host[n] = '\0';
     q->ask_slot = c->next_ask;
-    c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;
+    c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;   /* wraps only when the ring is full */
     if (c->n_asks < MWG_RECENT_ASKS)
         c->n_asks++;
 }
 
 static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
 {
+    if (q->ask_slot >= c->n_asks)
+        return;                 /* a slot not written yet: it was never remembered */
     recent_ask *a = &c->asks[q->ask_slot];
     if (a->frame == q->since_frame && a->host[0] && !a->answered) {
         a->answered = frame;

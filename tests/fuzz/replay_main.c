@@ -172,10 +172,6 @@ static size_t mutate(const seed *s, uint8_t *buf, size_t cap)
 }
 #endif
 
-#ifndef FUZZ_REPLAY_MUTATIONS
-#define FUZZ_REPLAY_MUTATIONS 1000000
-#endif
-
 int main(int argc, char **argv)
 {
 #ifdef FUZZ_REPLAY_SEEDS
@@ -211,7 +207,7 @@ int main(int argc, char **argv)
     }
     printf("ran %d fixed and %d pseudo-random inputs\n", 4, N);
 #ifdef FUZZ_REPLAY_SEEDS
-    enum { MUTANTS = FUZZ_REPLAY_MUTATIONS };
+    enum { MUTANTS = 1000000 };
     seed_list seeds = { NULL, 0 };
     fuzz_replay_seeds(keep_seed, &seeds);
     for (size_t i = 0; i < seeds.n; i++)
