@@ -198,13 +198,19 @@ bool mwg_extract(tvbuff_t *frame, packet_info *pinfo, mwg_facts *f)
         return false;
     mwg_bytes bytes = tvb_bytes(frame);
     mwg_found found = mwg_decode_headers(frame_link(pinfo), bytes.p, bytes.len, &want, f);
-    if (found == MWG_FOUND_FRAGMENT) {
+    if (found == MWG_FOUND_FRAGMENT || found == MWG_FOUND_FIRST_FRAGMENT) {
         /* A large DNS answer comes in IP fragments; Wireshark dissects the
-         * datagram in the frame of the last one. */
+         * datagram in the frame of the last one.  A first fragment whose
+         * datagram it could not put together (a fragment cut by the snap
+         * length) it dissects alone: DNS in its layers says so, and its
+         * answers are then cut, not missing. */
         tvbuff_t *datagram = mwg_data_source(pinfo, want.flow.src.addr.family == 4 ? "Reassembled IPv4"
                                                                                  : "Reassembled IPv6");
         mwg_bytes d = tvb_bytes(datagram);
-        found = d.p && mwg_decode_datagram(d.p, d.len, &want, f) ? MWG_FOUND : MWG_NOT_FOUND;
+        if (d.p)
+            found = mwg_decode_datagram(d.p, d.len, &want, f) ? MWG_FOUND : MWG_NOT_FOUND;
+        else
+            found = found == MWG_FOUND_FIRST_FRAGMENT && seen.dns ? MWG_FOUND : MWG_NOT_FOUND;
     }
     if (found != MWG_FOUND) {
         f->is_tcp = f->is_udp = false;

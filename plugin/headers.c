@@ -320,9 +320,15 @@ static mwg_found try_packet(const uint8_t *p, size_t len, size_t off, const mwg_
         return ip.fragment ? MWG_NOT_FOUND : read_icmp_error(p, end, &ip, f);
     if (ip.proto != (want->tcp ? IPPROTO_V_TCP : IPPROTO_V_UDP))
         return MWG_NOT_FOUND;
-    /* Wireshark reads a fragmented datagram once, where it is whole. */
-    if (ip.fragment)
-        return MWG_FOUND_FRAGMENT;
+    /* Wireshark reads a fragmented datagram once, where it is whole; but a
+     * first fragment it cannot reassemble (cut by the snap length, or with
+     * reassembly off) it reads on its own, as the datagram's start. */
+    if (ip.fragment) {
+        if (ip.later_fragment || want->tcp || ip.l4 + 8 > end ||
+            !read_transport(p, ip.l4, end, ip.l4 + mwg_get16(p + ip.l4 + 4), want, f))
+            return MWG_FOUND_FRAGMENT;
+        return MWG_FOUND_FIRST_FRAGMENT;
+    }
     return read_transport(p, ip.l4, end, ip.end, want, f) ? MWG_FOUND : MWG_NOT_FOUND;
 }
 
@@ -365,5 +371,8 @@ bool mwg_decode_datagram(const uint8_t *datagram, size_t len, const mwg_wanted *
 {
     if (want->icmp_error)
         return false;
+    /* What a first fragment left there is not the datagram's. */
+    f->payload = (mwg_bytes){ NULL, 0, false };
+    f->payload_len = 0;
     return read_transport(datagram, 0, len, len, want, f);
 }

@@ -44,6 +44,10 @@ typedef struct {
 typedef enum {
     MWG_FOUND,
     MWG_FOUND_FRAGMENT,         /* the IP packet is a fragment: see mwg_decode_datagram */
+    /* ... the first fragment of a UDP datagram: its header and the start of
+     * its payload are read (the payload cut where the fragment ends), for
+     * where Wireshark could not reassemble the datagram */
+    MWG_FOUND_FIRST_FRAGMENT,
     MWG_NOT_FOUND
 } mwg_found;
 

@@ -897,6 +897,39 @@ static void test_ipv4_fragments(void)
     assert_get(&d, 54);
 }
 
+/* A first fragment Wireshark could not put together with the rest (cut by
+ * the snap length, or reassembly off) it dissects alone: its UDP header
+ * and the datagram's first bytes, cut where the fragment ends.  Where the
+ * datagram was reassembled, the caller reads that instead. */
+static void test_udp_first_fragment(void)
+{
+    mwg_wanted w = wanted(false, &SERVER, 53, &CLIENT, 40000);
+    buf u = udp_dgram(53, 40000, 8 + 1800, "answer", 6);
+    buf first = ipv4_ex(PROTO_UDP, &SERVER, &CLIENT, &u, (unsigned)(20 + u.n), 0x2000, 0);
+    buf f = ethernet(ETH_IPV4, &first);
+    decoded d = decode(MWG_LINK_ETHERNET, &f, &w);
+    g_assert_cmpint(d.found, ==, MWG_FOUND_FIRST_FRAGMENT);
+    g_assert_true(d.f.is_udp);
+    g_assert_cmpuint(d.f.payload_len, ==, 1800);
+    assert_payload(&d.f.payload, d.frame + 42, "answer", 6, true);
+
+    /* The datagram read after it replaces what the fragment gave. */
+    buf whole = udp_dgram(53, 40000, 8 + 3, "abc", 3);
+    g_assert_true(mwg_decode_datagram(whole.b, whole.n, &w, &d.f));
+    g_assert_cmpuint(d.f.payload_len, ==, 3);
+    g_assert_false(d.f.payload.cut);
+    g_assert_cmpmem(d.f.payload.p, d.f.payload.len, "abc", 3);
+
+    /* A later fragment has no UDP header; another flow's is not taken. */
+    buf later = ipv4_ex(PROTO_UDP, &SERVER, &CLIENT, &u, (unsigned)(20 + u.n), 185, 0);
+    buf lf = ethernet(ETH_IPV4, &later);
+    g_assert_cmpint(decode(MWG_LINK_ETHERNET, &lf, &w).found, ==, MWG_FOUND_FRAGMENT);
+    buf other = udp_dgram(54, 40000, 8 + 1800, "answer", 6);
+    buf of = ipv4_ex(PROTO_UDP, &SERVER, &CLIENT, &other, (unsigned)(20 + other.n), 0x2000, 0);
+    buf off = ethernet(ETH_IPV4, &of);
+    g_assert_cmpint(decode(MWG_LINK_ETHERNET, &off, &w).found, ==, MWG_FOUND_FRAGMENT);
+}
+
 static void test_datagram(void)
 {
     /* Wireshark's reassembled datagram: the IP payload, whole. */
@@ -2609,6 +2642,7 @@ int main(int argc, char **argv)
     g_test_add_func("/headers/ip/ipv6-fragments", test_ipv6_fragments);
     g_test_add_func("/headers/ip/ipv6-atomic-fragment", test_ipv6_atomic_fragment);
     g_test_add_func("/headers/ip/ipv4-fragments", test_ipv4_fragments);
+    g_test_add_func("/headers/ip/udp-first-fragment", test_udp_first_fragment);
     g_test_add_func("/headers/ip/datagram", test_datagram);
     g_test_add_func("/headers/ip/ipv4-options-and-bad-headers", test_ipv4_options_and_bad_headers);
     g_test_add_func("/headers/transport/tcp-options", test_tcp_options);
