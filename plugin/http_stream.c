@@ -176,9 +176,10 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
                      (st == MWG_HTTP_PARTIAL && taken_although_partial(f, &m, fr->read));
         /* TCP does not reassemble a segment the snap length cut: Wireshark
          * shows the message that starts in it here, as far as it goes,
-         * even where its HTTP record does not name the frame (its requests
-         * and answers then go unmatched). */
-        bool cut_short = !taken && st == MWG_HTTP_PARTIAL && cut;
+         * whether or not its HTTP record names the frame (its requests and
+         * answers may then go unmatched); either way the message is known
+         * only as far as the capture kept it. */
+        bool cut_short = st == MWG_HTTP_PARTIAL && cut;
         if (taken || cut_short) {
             emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, after_gap && off == 0, cut_short, fr);
             boundary = st == MWG_HTTP_COMPLETE;

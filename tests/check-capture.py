@@ -13,11 +13,12 @@ key log); --expected: the verdicts with it, instead of CAPTURE.expected.
 The .expected file beside the capture holds one line per gateway error
 response:
 
-    frame category cause request_frame evidence_frame host [incomplete]
+    frame category cause request_frame evidence_frame host [incomplete|cut|in-tunnel]
 
 ('-' for no evidence frame or no host; "incomplete": the response never
 arrived whole, and its verdict sits on the frame of its status line, which
-only a second pass can show; "in-tunnel": the error travels inside TLS the
+only a second pass can show; "cut": the snap length cut the segment with
+its status line, and the verdict, incomplete, sits there in every run; "in-tunnel": the error travels inside TLS the
 key log does not open, and its verdict sits on the 200 that opened the
 tunnel, which only a second pass can show too), and optionally a "# options: ..." line of
 extra tshark options.  Every other frame must get no verdict.  A TLS key log
@@ -63,14 +64,15 @@ class Verdict:
     def __init__(self, frame, category, cause, request, evidence, host, mark=None):
         self.frame, self.category, self.cause = int(frame), category, cause
         self.request, self.evidence, self.host = request, evidence, host
-        self.incomplete, self.in_tunnel = mark == "incomplete", mark == "in-tunnel"
-        self.second_pass = mark is not None
+        self.incomplete, self.in_tunnel = mark in ("incomplete", "cut"), mark == "in-tunnel"
+        self.cut = mark == "cut"
+        self.second_pass = mark in ("incomplete", "in-tunnel")
 
     def key(self):
         return (self.frame, self.category, self.cause, self.request, self.evidence, self.host)
 
     def __str__(self):
-        return " ".join(str(x) for x in self.key()) + (" incomplete" if self.incomplete else "") + \
+        return " ".join(str(x) for x in self.key()) + (" cut" if self.cut else " incomplete" if self.incomplete else "") + \
             (" in-tunnel" if self.in_tunnel else "")
 
 
@@ -94,7 +96,7 @@ def read_expected(capture, path=None, keys=None):
             if line.startswith("#") or not line.strip():
                 continue
             cols = line.split()
-            if len(cols) not in (6, 7) or (len(cols) == 7 and cols[6] not in ("incomplete", "in-tunnel")):
+            if len(cols) not in (6, 7) or (len(cols) == 7 and cols[6] not in ("incomplete", "cut", "in-tunnel")):
                 fail_input("%s:%d: cannot read %r" % (path, n, line))
             verdicts.append(Verdict(*cols[:6], mark=cols[6] if len(cols) == 7 else None))
     keys = keys or os.path.splitext(capture)[0] + ".keys"
