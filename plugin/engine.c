@@ -356,10 +356,12 @@ void remember_unread(mwg_correlator *c, uint32_t frame, unsigned kinds)
 {
     bool counted = c->frame_notes.unread != 0;
     c->frame_notes.unread |= kinds;
-    if (counted)
+    if (counted) {
+        c->unread[(c->next_unread + MWG_RECENT_UNREAD - 1) % MWG_RECENT_UNREAD].kinds |= kinds;
         return;
+    }
     c->loss.frames_unread++;
-    c->unread[c->next_unread] = frame;
+    c->unread[c->next_unread] = (unread_frame){ frame, kinds };
     c->next_unread = (c->next_unread + 1) % MWG_RECENT_UNREAD;
     if (c->n_unread < MWG_RECENT_UNREAD)
         c->n_unread++;

@@ -218,15 +218,22 @@ typedef struct {
     unsigned n;
 } request_queue;
 
+/* A frame Wireshark dissected that mwg502 could not read. */
+typedef struct {
+    uint32_t frame;
+    unsigned kinds;             /* MWG_UNREAD_* */
+} unread_frame;
+
 /* A client request for a name, remembered so that an attempt to an address
  * no name owns can be told apart: it may be the attempt of any request
- * waiting then for a name the capture never resolves. */
+ * waiting then for a name the capture never resolves, or whose name it did
+ * not hold (a request line the snap length cut). */
 typedef struct {
     uint32_t frame, answered;   /* answered: 0 while the client waits */
     bool served;                /* answered with no error: its attempt got through */
     int64_t ts;
-    uint16_t port;
-    char host[MWG_MAX_HOST_LEN + 1];
+    uint16_t port;              /* 0: not known, any */
+    char host[MWG_MAX_HOST_LEN + 1];    /* "": not known */
 } recent_ask;
 
 typedef struct {
@@ -415,7 +422,7 @@ struct mwg_correlator {
     recent_ask *asks;
     unsigned asks_room, n_asks, next_ask;
     mwg_frame_notes frame_notes;            /* of the frame being fed */
-    uint32_t unread[MWG_RECENT_UNREAD];     /* ring of frames mwg502 could not read */
+    unread_frame unread[MWG_RECENT_UNREAD]; /* ring of frames mwg502 could not read */
     unsigned n_unread, next_unread;
     bool evicted_any;           /* a full table dropped state ... */
     int64_t evicted_at;         /* ... last at this clock */

@@ -149,11 +149,14 @@ static leg leg_of(const mwg_correlator *c, const conn *cn, const char *method, c
     return LEG_UPSTREAM;
 }
 
-/* Requests for addresses need no telling apart: their attempts go there. */
+/* Requests for addresses need no telling apart: their attempts go there.
+ * A request whose host is not known is remembered too: it may have caused
+ * any attempt. */
 static void remember_ask(mwg_correlator *c, client_request *q)
 {
     mwg_addr literal;
-    if (mwg_addr_parse(q->host, &literal))
+    q->ask_slot = G_MAXUINT;
+    if (q->host && mwg_addr_parse(q->host, &literal))
         return;
     if (c->next_ask == c->asks_room && c->asks_room < MWG_RECENT_ASKS) {
         /* Not wrapped yet (next_ask == n_asks): the slots keep their places. */
@@ -163,13 +166,14 @@ static void remember_ask(mwg_correlator *c, client_request *q)
     recent_ask *a = &c->asks[c->next_ask];
     a->frame = q->since_frame;
     a->ts = q->since_ts;
-    a->port = q->port;
+    a->port = q->host ? q->port : 0;
     a->answered = 0;
     a->served = false;
     /* Not the whole record cleared and the host copied byte by byte (GLib's
      * strlcpy): every request of a flood comes here. */
-    size_t n = MIN(strlen(q->host), sizeof a->host - 1);
-    memcpy(a->host, q->host, n);
+    size_t n = q->host ? MIN(strlen(q->host), sizeof a->host - 1) : 0;
+    if (n)
+        memcpy(a->host, q->host, n);
     a->host[n] = '\0';
     q->ask_slot = c->next_ask;
     c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;   /* wraps only when the ring is full */
@@ -180,9 +184,9 @@ static void remember_ask(mwg_correlator *c, client_request *q)
 static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
 {
     if (q->ask_slot >= c->n_asks)
-        return;                 /* a slot not written yet: it was never remembered */
+        return;                 /* never remembered (a request for an address), or a slot not written yet */
     recent_ask *a = &c->asks[q->ask_slot];
-    if (a->frame == q->since_frame && a->host[0] && !a->answered) {
+    if (a->frame == q->since_frame && !a->answered) {
         a->answered = frame;
         a->served = served;
     }
@@ -315,8 +319,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->stream = msg->stream;
         q->ack = msg->ack;
         q->ack_known = msg->ack_known;
-        if (understood)
-            remember_ask(c, q);
+        remember_ask(c, q);
         for (unsigned i = 0; i < msg->segments->n; i++)
             frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
         queue_push(c, cn, q);

@@ -322,6 +322,8 @@ static void explain(mwg_correlator *c, judge *j)
          * were the others'. */
         if ((found.borrowed || found.late || found.young) && judge_forward(j, cands, true))
             judge_release_attempts(j, c->attempts, n);
+        else if (judge_cut_answer_hides_attempts(j))
+            judge_release_attempts(j, c->attempts, n);
         else
             judge_connect(j, c->attempts, n);
     } else if (n && judge_tls(j, c->attempts, n)) {
@@ -333,18 +335,48 @@ static void explain(mwg_correlator *c, judge *j)
             n = judge_own_attempts(j, cands, attempts_for(c), &found);
         }
         judge_connect(j, c->attempts, n);
+        /* Attempts named, none decided: the answer cut may have held their
+         * addresses. */
+        v->dns_answer_cut = v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE && v->n_candidates && judge_answer_cut(j);
     }
 }
 
-/* Frames Wireshark dissected that mwg502 could not read, while the client
- * waited. */
-static unsigned unread_between(const mwg_correlator *c, uint32_t from, uint32_t to)
+/* Frames Wireshark dissected that mwg502 could not read, of the kinds
+ * (MWG_UNREAD_*), while the client waited. */
+static unsigned unread_between(const mwg_correlator *c, uint32_t from, uint32_t to, unsigned kinds)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < c->n_unread; i++)
-        if (c->unread[i] > from && c->unread[i] < to)
+        if (c->unread[i].frame > from && c->unread[i].frame < to && (c->unread[i].kinds & kinds))
             n++;
     return n;
+}
+
+/* The kinds of frame that could have been the answer a cause says never
+ * came: an ICMP error to a SYN or a DNS query, a DNS answer, the origin's
+ * reply. */
+static unsigned answers_to_silence(mwg_cause cause)
+{
+    switch (cause) {
+    case MWG_CAUSE_TCP_SYN_TIMEOUT: return MWG_UNREAD_ICMP;
+    case MWG_CAUSE_DNS_NO_RESPONSE: return MWG_UNREAD_DNS | MWG_UNREAD_ICMP;
+    case MWG_CAUSE_HTTP_RESPONSE_TIMEOUT: return MWG_UNREAD_HTTP;
+    default: return 0;
+    }
+}
+
+/* A verdict that rests on an answer never coming is not sure where a frame
+ * that could have been that answer went unread (cut by the snap length,
+ * say): it keeps what it saw and says so, without a cause. */
+static void doubt_silence(const mwg_correlator *c, uint32_t from, mwg_verdict *v)
+{
+    unsigned kinds = answers_to_silence(v->cause);
+    if (!kinds || !unread_between(c, from, v->error_frame, kinds))
+        return;
+    v->doubted = v->cause;
+    v->silence_unsure = true;
+    v->evidence_frame = 0;
+    mwg_verdict_set_cause(v, MWG_CAUSE_NO_UPSTREAM_EVIDENCE);
 }
 
 mwg_verdict *judge_tunnel(mwg_correlator *c, const client_request *connect, const uint8_t *client_random,
@@ -424,8 +456,10 @@ void judge_error(mwg_correlator *c, const client_request *req, const http_msg *m
      * origin's, only a Via header names the gateway. */
     if (v->cause == MWG_CAUSE_UPSTREAM_STATUS)
         v->gateway = mwg_gateway_identify(named, page.gateway, true);
+    doubt_silence(c, req->frame, v);
     if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE) {
-        v->unread_frames = unread_between(c, req->frame, msg->frame);
+        v->unread_frames =
+            unread_between(c, req->frame, msg->frame, MWG_UNREAD_HTTP | MWG_UNREAD_DNS | MWG_UNREAD_ICMP);
         if (v->unread_frames)
             v->loss |= MWG_LOSS_UNREAD;
         double window = MAX(c->cfg.dns_window_s, c->cfg.connect_window_s);

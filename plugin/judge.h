@@ -39,6 +39,13 @@ void judge_candidates(const judge *j, bool started_after_request, conn_list *out
  * such a name could have caused (those are named in the verdict instead),
  * added to the list judge_candidates() made last. */
 void judge_unowned_candidates(const judge *j, conn_list *out);
+/* Whether the snap length cut a DNS answer for the host before the error:
+ * the addresses past the cut are not known. */
+bool judge_answer_cut(const judge *j);
+/* Whether a DNS answer for the host cut by the snap length may hide the
+ * addresses of attempts made while the client waited (named in the
+ * verdict as candidates): the host's own attempts do not decide then. */
+bool judge_cut_answer_hides_attempts(const judge *j);
 /* What judge_own_attempts() found. */
 typedef struct {
     bool own;                   /* attempts that started after the request */

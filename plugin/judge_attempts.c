@@ -454,16 +454,22 @@ static bool forwarded_after(const mwg_correlator *c, const name_entry *ne, uint3
     return false;
 }
 
-/* Whether the capture shows the name's resolution failing, none giving an
- * address: the gateway had none to connect to. */
-static bool resolution_failed(const name_entry *ne)
+/* Whether the capture tells where the name's attempts went: to the
+ * addresses its answers gave, or nowhere (its resolution failed).  Not
+ * where the snap length cut an answer: the addresses past the cut are
+ * unknown. */
+static bool resolution_known(const name_entry *ne)
 {
+    bool failed = false;
     for (unsigned i = 0; i < ne->n_txns; i++) {
         const dns_txn *t = &ne->txns[i];
-        if (t->response_frame && !t->answers_cut && (t->rcode != 0 || !t->has_addr))
-            return true;
+        if (!t->response_frame)
+            continue;
+        if (t->rcode == 0 && t->answers_cut)
+            return false;
+        failed |= t->rcode != 0 || !t->has_addr;
     }
-    return false;
+    return ne->n_addrs || failed;
 }
 
 /* The other clients' requests that waited while this one did, for names the
@@ -482,8 +488,8 @@ static unsigned rival_asks(const judge *j, rival_ask *out)
         if (a->frame >= j->v->error_frame || (a->answered && a->answered <= j->req->frame) || a->served ||
             strcmp(a->host, j->req->host) == 0)
             continue;
-        const name_entry *ne = mwg_lru_lookup(&c->names, a->host);
-        if (ne && (ne->n_addrs || resolution_failed(ne)))
+        const name_entry *ne = a->host[0] ? mwg_lru_lookup(&c->names, a->host) : NULL;
+        if (ne && resolution_known(ne))
             continue;           /* its attempts go to the addresses it got, or it made none */
         if (ne && forwarded_after(c, ne, a->frame))
             continue;
@@ -499,7 +505,7 @@ static bool may_be_rivals(const rival_ask *r, unsigned n, const conn *cn)
     if (n > MWG_MAX_RIVAL_ASKS)
         return true;
     for (unsigned i = 0; i < n; i++)
-        if (r[i].port == cn->server.port && r[i].frame < cn->first_syn_frame &&
+        if ((r[i].port == cn->server.port || r[i].port == 0) && r[i].frame < cn->first_syn_frame &&
             (!r[i].answered || r[i].answered > cn->first_syn_frame))
             return true;
     return false;
@@ -540,6 +546,42 @@ void judge_unowned_candidates(const judge *j, conn_list *out)
         add_conn(out, cn, &c->recent[i], 0);
     }
     candidates_settle(out);
+}
+
+bool judge_answer_cut(const judge *j)
+{
+    for (unsigned i = 0; j->ne && i < j->ne->n_txns; i++) {
+        const dns_txn *t = &j->ne->txns[i];
+        if (t->answers_cut && t->rcode == 0 && t->response_frame && t->response_frame < j->v->error_frame)
+            return true;
+    }
+    return false;
+}
+
+/* The attempts an answer cut short may hide: to the requested port, while
+ * the client waited, to addresses no name owns. */
+bool judge_cut_answer_hides_attempts(const judge *j)
+{
+    mwg_correlator *c = j->c;
+    if (!judge_answer_cut(j))
+        return false;
+    bool hidden = false;
+    for (unsigned age = 0; age < c->n_recent; age++) {     /* newest first */
+        unsigned i = (c->next_recent + MWG_RECENT_ATTEMPTS - 1 - age) % MWG_RECENT_ATTEMPTS;
+        const conn *cn = ref_resolve(c, &c->recent[i]);
+        if (cn && cn->first_syn_frame <= j->req->frame)
+            break;
+        if (!cn || cn->client_leg || cn->server.port != j->req->port || cn->first_syn_frame >= j->v->error_frame)
+            continue;
+        ep_key k;
+        addr_key_make(&cn->server.addr, &k);
+        if (mwg_lru_lookup(&c->owners, &k))
+            continue;
+        name_candidate(j->v, &cn->server.addr);
+        hidden = true;
+    }
+    j->v->dns_answer_cut = hidden;
+    return hidden;
 }
 
 /* With a parent proxy the gateway connects to it, not to the host: the

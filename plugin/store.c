@@ -24,7 +24,8 @@ typedef struct {
     uint8_t n_candidates;
     uint8_t tls_alert, cert_problems;
     bool block_page_recognised : 1, incomplete : 1, capture_cut : 1, undissected : 1, gateway_gave_up : 1;
-    bool via_parent : 1;
+    bool via_parent : 1, dns_answer_cut : 1, silence_unsure : 1;
+    uint8_t doubted;
     bool tls_alert_known : 1, tls_reset : 1, tls_plain_http : 1, tls_undecrypted : 1, in_tunnel : 1;
     uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
 } packed;
@@ -133,6 +134,8 @@ void mwg_store_add(mwg_verdict *v)
         .n_candidates = (uint8_t)MIN(v->n_candidates, G_MAXUINT8),
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .capture_cut = v->capture_cut, .undissected = v->undissected, .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
+        .dns_answer_cut = v->dns_answer_cut, .silence_unsure = v->silence_unsure,
+        .doubted = (uint8_t)v->doubted,
         .tls_alert = v->tls_alert, .cert_problems = (uint8_t)v->cert_problems,
         .tls_alert_known = v->tls_alert_known, .tls_reset = v->tls_reset,
         .tls_plain_http = v->tls_plain_http, .tls_undecrypted = v->tls_undecrypted, .in_tunnel = v->in_tunnel,
@@ -227,6 +230,9 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->block_page_recognised = p->block_page_recognised;
     v->incomplete = p->incomplete;
     v->capture_cut = p->capture_cut;
+    v->dns_answer_cut = p->dns_answer_cut;
+    v->silence_unsure = p->silence_unsure;
+    v->doubted = (mwg_cause)p->doubted;
     v->undissected = p->undissected;
     v->gateway_gave_up = p->gateway_gave_up;
     v->via_parent = p->via_parent;

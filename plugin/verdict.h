@@ -113,6 +113,13 @@ typedef struct {
      * capture never resolves): how many addresses, the first ones. */
     unsigned n_candidates;
     mwg_addr candidates[MWG_MAX_NAMED_CANDIDATES];
+    /* The snap length cut the host's DNS answer, and the candidates went to
+     * addresses no name owns: maybe ones the answer held past the cut. */
+    bool dns_answer_cut;
+    /* no_upstream_evidence for want of an answer that may have been in a
+     * frame the snap length cut: the cause the verdict would have had. */
+    bool silence_unsure;
+    mwg_cause doubted;
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
     unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */

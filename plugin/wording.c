@@ -142,6 +142,18 @@ static char *cause_sentence(const mwg_verdict *v)
                                        mwg_category_token(v->block_page));
             return g_strdup("No upstream traffic can be tied to this error");
         }
+        if (v->silence_unsure) {
+            mwg_verdict as_judged = *v;
+            as_judged.cause = v->doubted;
+            char *sentence = cause_sentence(&as_judged);
+            char *s = g_strdup_printf("%s, as far as the capture shows; but a frame that may have been the answer "
+                                      "could not be read", sentence);
+            g_free(sentence);
+            return s;
+        }
+        if (v->dns_answer_cut)
+            return g_strdup_printf("The capture's snap length cut the DNS answer for %s: which of the gateway's "
+                                   "connection attempts went to its addresses cannot be told", host);
         if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
             return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host,
                                    mwg_category_token(v->block_page));
@@ -194,8 +206,10 @@ char *mwg_verdict_summary(const mwg_verdict *v)
             }
             if (v->n_candidates > named)
                 g_string_append_printf(s, " (%u more)", v->n_candidates - named);
-            g_string_append(s, " may have been for it or for other clients' hosts, which the capture does not "
-                               "resolve either)");
+            g_string_append(s, v->dns_answer_cut ? " went to addresses no name in the capture owns: maybe ones "
+                                                   "the answer held past the cut, maybe other clients' hosts')"
+                                                 : " may have been for it or for other clients' hosts, which the "
+                                                   "capture does not resolve either)");
         }
         if (v->loss & MWG_LOSS_EVICTED)
             g_string_append(s, " (mwg502's tables were full and dropped older state: evidence may be missing)");

@@ -2784,8 +2784,10 @@ static void test_many_unowned_attempts(void)
  * attempt may be either request's: neither is tied, both are named.  When
  * the other request's connection got through (the gateway forwarded it),
  * or its name failed to resolve (it had no address to try), the refused
- * attempt can only be this one's. */
-enum { RIVAL_WAITING, RIVAL_FORWARDED, RIVAL_NXDOMAIN };
+ * attempt can only be this one's.  A rival whose address answer the snap
+ * length cut (its AAAA answer saying there is none), or whose host the cut
+ * request line hid, may still own either attempt. */
+enum { RIVAL_WAITING, RIVAL_FORWARDED, RIVAL_NXDOMAIN, RIVAL_ANSWER_CUT, RIVAL_HOST_CUT };
 
 static void test_unowned_attempts_with_rival(gconstpointer data)
 {
@@ -2795,10 +2797,21 @@ static void test_unowned_attempts_with_rival(gconstpointer data)
     cap_open(&k);
     tcp_conn a = client_conn(50000), b = client_conn(50001);
     uint32_t req = client_asks(&k, &a, "http://a.cached.example/");
-    client_asks(&k, &b, "http://b.cached.example/");
+    if (rival == RIVAL_HOST_CUT) {
+        tcp_open(&k, &b);
+        send_cut_segment(&k, &b, 0, "GET http://b.cach", 17, 400);
+    } else {
+        client_asks(&k, &b, "http://b.cached.example/");
+    }
     if (rival == RIVAL_NXDOMAIN) {
         dns_query(&k, 40000, 0x1111, "b.cached.example", 1);
         dns_answer(&k, 40000, 0x1111, "b.cached.example", 3, NULL, 0, false);
+    }
+    if (rival == RIVAL_ANSWER_CUT) {
+        dns_query(&k, 40000, 0x1111, "b.cached.example", 1);
+        dns_answer(&k, 40000, 0x1111, "b.cached.example", 0, NULL, 0, true);
+        dns_query(&k, 40001, 0x2222, "b.cached.example", 28);
+        dns_answer(&k, 40001, 0x2222, "b.cached.example", 0, NULL, 0, false);
     }
     tcp_conn to_a = tcp_conn_make(UPLINK, 41000, DEST, 80), to_b = tcp_conn_make(UPLINK, 41001, DEST2, 80);
     tcp_flags_only(&k, &to_a, 0, MWG_TCP_SYN);
@@ -2812,13 +2825,81 @@ static void test_unowned_attempts_with_rival(gconstpointer data)
     }
     gateway_answers(&k, &a, 502, PAGE_CANNOT_CONNECT);
     const mwg_verdict *v = only_verdict(&k);
-    if (rival != RIVAL_WAITING) {
+    if (rival == RIVAL_FORWARDED || rival == RIVAL_NXDOMAIN) {
         expect(v, "cannot_connect", "tcp_rst", req, rst);
     } else {
         expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
         g_assert_cmpuint(v->n_candidates, ==, 2);
         g_assert_nonnull(strstr(v->summary, "10.10.67.124"));
         g_assert_nonnull(strstr(v->summary, "10.10.67.125"));
+    }
+    cap_close(&k);
+}
+
+/* The gateway tries the host's addresses in turn: the first refuses, the
+ * second never answers.  Where the snap length cut the answer after the
+ * first address, the attempts to the second go to an address no name
+ * owns: they may be this host's, so neither address decides; the whole
+ * answer names both, and the last attempt decides. */
+static void test_cut_answer_hides_attempts(gconstpointer data)
+{
+    bool cut = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://multi.example/");
+    dns_query(&k, 40000, 1, "multi.example", 1);
+    mwg_addr both[2] = { DEST, DEST2 };
+    dns_answer(&k, 40000, 1, "multi.example", 0, both, cut ? 1 : 2, cut);
+    tcp_conn first = upstream_conn(DEST, 80), second = tcp_conn_make(UPLINK, 41001, DEST2, 80);
+    tcp_flags_only(&k, &first, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &first, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    tcp_flags_only(&k, &second, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    uint32_t last = tcp_flags_only(&k, &second, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    if (cut) {
+        expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+        g_assert_true(v->dns_answer_cut);
+        g_assert_cmpuint(v->n_candidates, ==, 1);
+        assert_addr(&v->candidates[0], &DEST2);
+        g_assert_nonnull(strstr(v->summary, "snap length cut the DNS answer for multi.example"));
+    } else {
+        expect(v, "cannot_connect", "tcp_syn_timeout", req, last);
+        g_assert_false(v->dns_answer_cut);
+    }
+    cap_close(&k);
+}
+
+/* A verdict that rests on an answer never seen is not sure when a frame
+ * that could have been that answer went unread (an ICMP error to the SYN
+ * cut by the snap length): it keeps what it saw and says so.  A frame of
+ * another kind could not have answered a SYN. */
+static void test_unread_doubts_silence(gconstpointer data)
+{
+    unsigned kinds = (unsigned)GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    uint32_t syn = tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+    unread_frame(&k, kinds);
+    wait_s(&k, 3);
+    gateway_answers(&k, &cl, 502, PAGE_CANNOT_CONNECT);
+    const mwg_verdict *v = only_verdict(&k);
+    if (kinds & MWG_UNREAD_ICMP) {
+        expect(v, "cannot_connect", "no_upstream_evidence", req, 0);
+        g_assert_true(v->silence_unsure);
+        g_assert_cmpint(v->doubted, ==, MWG_CAUSE_TCP_SYN_TIMEOUT);
+        g_assert_cmpuint(v->attempt_frame, ==, syn);
+        g_assert_nonnull(strstr(v->summary, "No answer from 10.10.67.124 port 80 to 1 SYN"));
+        g_assert_nonnull(strstr(v->summary, "may have been the answer could not be read"));
+    } else {
+        expect(v, "cannot_connect", "tcp_syn_timeout", req, syn);
+        g_assert_false(v->silence_unsure);
     }
     cap_close(&k);
 }
@@ -3359,6 +3440,18 @@ int main(int argc, char **argv)
                          test_unowned_attempts_with_rival);
     g_test_add_data_func("/correlate/attempts/unowned-rival-nxdomain", GINT_TO_POINTER(RIVAL_NXDOMAIN),
                          test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-answer-cut", GINT_TO_POINTER(RIVAL_ANSWER_CUT),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-host-cut", GINT_TO_POINTER(RIVAL_HOST_CUT),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/dns/cut-answer-hides-attempts", GINT_TO_POINTER(true),
+                         test_cut_answer_hides_attempts);
+    g_test_add_data_func("/correlate/dns/whole-answer-tells-attempts", GINT_TO_POINTER(false),
+                         test_cut_answer_hides_attempts);
+    g_test_add_data_func("/correlate/unread/icmp-doubts-syn-timeout", GINT_TO_POINTER(MWG_UNREAD_ICMP),
+                         test_unread_doubts_silence);
+    g_test_add_data_func("/correlate/unread/http-leaves-syn-timeout", GINT_TO_POINTER(MWG_UNREAD_HTTP),
+                         test_unread_doubts_silence);
     g_test_add_func("/correlate/pipelining/answer-missing-keepalive", test_answer_missing_keepalive);
     g_test_add_func("/correlate/pipelining/answer-missing-pipelined", test_answer_missing_pipelined);
     g_test_add_func("/correlate/pipelining/cut-answers-in-turn", test_cut_answers_in_turn);
