@@ -175,9 +175,16 @@ static void check_icmp(const uint8_t *p, size_t len, const mwg_wanted *w, const 
 
 static void check_found(mwg_found found, const uint8_t *p, size_t len, const mwg_wanted *w, const mwg_facts *f)
 {
-    REQUIRE(found == MWG_FOUND || found == MWG_FOUND_FRAGMENT || found == MWG_NOT_FOUND);
+    REQUIRE(found == MWG_FOUND || found == MWG_FOUND_FRAGMENT || found == MWG_FOUND_FIRST_FRAGMENT ||
+            found == MWG_NOT_FOUND);
     if (found == MWG_NOT_FOUND)
         return;
+    if (found == MWG_FOUND_FIRST_FRAGMENT) {
+        /* A UDP datagram's start, its header in this packet. */
+        REQUIRE(!w->icmp_error && !w->tcp && has_ip_header(p, len, &w->flow));
+        check_transport(p, len, w, f);
+        return;
+    }
     if (found == MWG_FOUND_FRAGMENT) {
         /* The transport facts come from the datagram, later. */
         REQUIRE(!w->icmp_error && has_ip_header(p, len, &w->flow));
