@@ -196,6 +196,15 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
     d->at_boundary = boundary && off == len;
 }
 
+/* After the segment was read to where the snap length cut it: the bytes
+ * past the cut were sent in it too, so a copy of the segment (a capture on
+ * a bridge holds each twice) holds nothing new. */
+static void read_past_cut(http_dir *d, const mwg_facts *f)
+{
+    if (f->payload.cut && d->taken_end == f->tcp_seq + (uint32_t)f->payload.len)
+        d->taken_end = f->tcp_seq + f->payload_len;
+}
+
 /* The messages of the segment, as far as it is not a copy of bytes read. */
 static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, frame_reading *fr)
 {
@@ -247,9 +256,11 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
             }
             d->taken_end = seq + (uint32_t)in_segment;
             d->at_boundary = boundary;
-            if (f->payload.len > in_segment)
+            if (f->payload.len > in_segment) {
                 read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
                              seq + (uint32_t)in_segment, false, fr);
+                read_past_cut(d, f);
+            }
             return;
         }
         /* Where the snap length cut the message, Wireshark cannot find its
@@ -285,9 +296,11 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
     }
     /* Past the end of a message read whole: what lies between was never
      * captured, and held whole messages. */
-    if (f->payload.len > 0)
+    if (f->payload.len > 0) {
         read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq,
                      d->at_boundary && seq_before(d->taken_end, seq), fr);
+        read_past_cut(d, f);
+    }
 }
 
 void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f)

@@ -2170,6 +2170,44 @@ static uint32_t send_cut_502(cap *k, tcp_conn *t)
     return send_cut_segment(k, t, 1, CUT_502_HEAD, 42, strlen(CUT_502_HEAD) + 900);
 }
 
+/* A capture on a bridge holds every packet twice; cut by the snap length,
+ * the forwarded request's segment and its copy both end early.  The copy
+ * is no second request: the origin's own 502 answers the one forward, and
+ * the gateway relayed it. */
+static void test_cut_forward_and_its_copy(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    uint32_t req = client_asks(&k, &cl, "http://10.10.67.124/");
+    tcp_conn up = upstream_conn(DEST, 80);
+    tcp_open(&k, &up);
+    const char *fwd_text = request_text(&k, "GET", "/", "10.10.67.124");
+    uint32_t seq = up.next[0];
+    uint32_t fwd = 0;
+    for (int copy = 0; copy < 2; copy++) {
+        mwg_facts f;
+        frame_begin(&k, &f);
+        f.is_tcp = true;
+        f.flow = up.fl[0];
+        f.tcp_flags = MWG_TCP_ACK;
+        f.tcp_seq = seq;
+        f.tcp_ack = up.next[1];
+        f.payload_len = (uint32_t)strlen(fwd_text);
+        f.payload = (mwg_bytes){ (const uint8_t *)fwd_text, 20, true };
+        f.http.took_message = true;    /* Wireshark shows the request as far as it goes */
+        feed(&k, &f);
+        fwd = fwd ? fwd : f.frame;
+    }
+    up.next[0] = seq + (uint32_t)strlen(fwd_text);
+    uint32_t ev = send_msg(&k, &up, 1, response_text(&k, 502, "<html>origin failed</html>"));
+    gateway_answers(&k, &cl, 502, "<html>Bad Gateway</html>");
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "upstream_error", "upstream_status", req, ev);
+    g_assert_cmpuint(v->attempt_frame, ==, fwd);
+    cap_close(&k);
+}
+
 /* Keep-alive answers cut by the snap length: Wireshark cannot find where
  * each ends and takes none as it goes.  The next answer begins where the
  * cut one's bytes end: each is still matched to its own request. */
@@ -3444,6 +3482,7 @@ int main(int argc, char **argv)
                          test_unowned_attempts_with_rival);
     g_test_add_data_func("/correlate/attempts/unowned-rival-host-cut", GINT_TO_POINTER(RIVAL_HOST_CUT),
                          test_unowned_attempts_with_rival);
+    g_test_add_func("/correlate/pipelining/cut-forward-and-its-copy", test_cut_forward_and_its_copy);
     g_test_add_data_func("/correlate/dns/cut-answer-hides-attempts", GINT_TO_POINTER(true),
                          test_cut_answer_hides_attempts);
     g_test_add_data_func("/correlate/dns/whole-answer-tells-attempts", GINT_TO_POINTER(false),
