@@ -118,6 +118,12 @@ typedef struct {
 
 /* ------------------------------------------------------------------ HTTP */
 
+/* What the capture lacks before a message: nothing; whole messages (it
+ * starts past the end of the last message read whole); or bytes after a
+ * message the snap length cut, whose end is unknown: the rest of that one,
+ * whole messages, or both. */
+typedef enum { GAP_NONE, GAP_WHOLE_MESSAGES, GAP_UNKNOWN } msg_gap;
+
 /* An HTTP message, in the frame where Wireshark dissected it. */
 typedef struct {
     uint32_t frame;             /* where Wireshark shows it */
@@ -130,9 +136,7 @@ typedef struct {
     /* Whole, but Wireshark never dissected it: it took its bytes for more
      * of the message before (whose end a cut segment hid). */
     bool undissected;
-    /* Whole messages came before it that the capture does not hold (it
-     * starts past the end of the last message read). */
-    bool after_gap;
+    msg_gap after_gap;
     uint32_t ack;               /* the sender's acknowledgement number where it is shown */
     bool ack_known;
     const uint8_t *decoded_body;/* the body de-chunked/uncompressed by Wireshark, if any */
@@ -146,8 +150,9 @@ typedef struct {
     bool seq_known;
     uint32_t taken_end;         /* sequence number just past what is read */
     bool at_boundary;           /* ... and that is where a message read whole ended */
+    bool in_cut;                /* ... or inside a message the snap length cut, of unknown end */
     bool pending;               /* a message began and Wireshark has not dissected it yet */
-    bool pending_after_gap;     /* ... after bytes the capture does not hold */
+    msg_gap pending_after_gap;  /* ... after bytes the capture does not hold */
     bool pending_cut;           /* ... of which the snap length cut bytes: its length is unknown */
     uint32_t pending_seq;
     uint32_t pending_end;       /* past its furthest byte seen, kept or not */

@@ -73,7 +73,7 @@ static void pending_append(http_dir *d, const mwg_facts *f, uint32_t seq, const 
     d->pending_head_len += n;
 }
 
-static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n, bool after_gap)
+static void pending_start(http_dir *d, const mwg_facts *f, uint32_t seq, const uint8_t *p, size_t n, msg_gap after_gap)
 {
     pending_clear(d);
     d->pending = true;
@@ -115,7 +115,7 @@ static bool may_begin(int dir, const uint8_t *p, size_t n)
  * message lies in this segment from sequence number 'seq' on.
  * 'cut_short': the snap length cut it, and it is shown as far as it goes. */
 static void emit_here(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const mwg_http_message *m,
-                      const frame_list *segments, uint32_t seq, bool after_gap, bool cut_short, frame_reading *fr)
+                      const frame_list *segments, uint32_t seq, msg_gap after_gap, bool cut_short, frame_reading *fr)
 {
     uint32_t only_frame = f->frame, only_seq = seq;
     frame_list only = { &only_frame, &only_seq, 1, 1 };
@@ -157,14 +157,14 @@ static bool taken_although_partial(const mwg_facts *f, const mwg_http_message *m
 }
 
 /* The messages that start at 'p' (segment bytes from sequence number
- * 'seq' on), one after the other; 'after_gap': the capture lacks whole
- * messages before the first. */
+ * 'seq' on), one after the other; 'after_gap': what the capture lacks
+ * before the first. */
 static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, const uint8_t *p, size_t len,
-                         bool cut, uint32_t seq, bool after_gap, frame_reading *fr)
+                         bool cut, uint32_t seq, msg_gap after_gap, frame_reading *fr)
 {
     http_dir *d = conn_dir(cn, dir);
     size_t off = 0;
-    bool boundary = true;
+    bool boundary = true, ends_cut = false;
     while (off < len) {
         mwg_http_message m;
         mwg_http_state st = mwg_http_read(p + off, len - off, cut, dir ? answered_method(cn) : NULL, &m);
@@ -181,19 +181,21 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
          * only as far as the capture kept it. */
         bool cut_short = st == MWG_HTTP_PARTIAL && cut;
         if (taken || cut_short) {
-            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, after_gap && off == 0, cut_short, fr);
+            emit_here(c, cn, dir, f, &m, NULL, seq + (uint32_t)off, off == 0 ? after_gap : GAP_NONE, cut_short, fr);
             boundary = st == MWG_HTTP_COMPLETE;
+            ends_cut = cut_short;
             off = st == MWG_HTTP_COMPLETE ? off + m.length : len;
             continue;
         }
         if (!may_begin(dir, p + off, len - off))
             break;
         /* Wireshark waits for more of it: it is shown where it ends. */
-        pending_start(d, f, seq + (uint32_t)off, p + off, len - off, after_gap && off == 0);
+        pending_start(d, f, seq + (uint32_t)off, p + off, len - off, off == 0 ? after_gap : GAP_NONE);
         off = len;
     }
     d->taken_end = seq + (uint32_t)off;
     d->at_boundary = boundary && off == len;
+    d->in_cut = ends_cut;
 }
 
 /* After the segment was read to where the snap length cut it: the bytes
@@ -203,6 +205,16 @@ static void read_past_cut(http_dir *d, const mwg_facts *f)
 {
     if (f->payload.cut && d->taken_end == f->tcp_seq + (uint32_t)f->payload.len)
         d->taken_end = f->tcp_seq + f->payload_len;
+}
+
+/* What the capture lacks before a message that starts at 'seq', past what
+ * was read: after a message read whole, whole messages; after one the snap
+ * length cut, perhaps only the rest of it. */
+static msg_gap gap_before(const http_dir *d, uint32_t seq)
+{
+    if (!seq_before(d->taken_end, seq))
+        return GAP_NONE;
+    return d->at_boundary ? GAP_WHOLE_MESSAGES : d->in_cut ? GAP_UNKNOWN : GAP_NONE;
 }
 
 /* The messages of the segment, as far as it is not a copy of bytes read. */
@@ -237,7 +249,8 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
             frame_list_add_segment(&d->pending_frames, f->frame, seq, MWG_MAX_MESSAGE_FRAMES);
             mwg_http_message m;
             uint32_t start = d->pending_seq;
-            bool after_gap = d->pending_after_gap, boundary = false;
+            msg_gap after_gap = d->pending_after_gap;
+            bool boundary = false;
             mwg_http_state st = mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m);
             if (st != MWG_HTTP_NOT_A_MESSAGE) {
                 frame_list segments = d->pending_frames;
@@ -248,7 +261,7 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
                 boundary = true;
                 if (st == MWG_HTTP_COMPLETE && m.length < r->len) {
                     read_segment(c, cn, dir, f, r->p + m.length, r->len - m.length, r->cut,
-                                 start + (uint32_t)m.length, false, fr);
+                                 start + (uint32_t)m.length, GAP_NONE, fr);
                     boundary = d->at_boundary;
                 }
             } else {
@@ -256,9 +269,10 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
             }
             d->taken_end = seq + (uint32_t)in_segment;
             d->at_boundary = boundary;
+            d->in_cut = false;
             if (f->payload.len > in_segment) {
                 read_segment(c, cn, dir, f, f->payload.p + in_segment, f->payload.len - in_segment, f->payload.cut,
-                             seq + (uint32_t)in_segment, false, fr);
+                             seq + (uint32_t)in_segment, GAP_NONE, fr);
                 read_past_cut(d, f);
             }
             return;
@@ -289,16 +303,20 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
         mwg_http_message m;
         uint32_t start = end - (uint32_t)r->len;
         if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
-            emit_here(c, cn, dir, f, &m, NULL, start, d->at_boundary && seq_before(d->taken_end, start), false, fr);
+            emit_here(c, cn, dir, f, &m, NULL, start, gap_before(d, start), false, fr);
         d->taken_end = end;
-        d->at_boundary = false;
+        d->at_boundary = d->in_cut = false;
         return;
     }
-    /* Past the end of a message read whole: what lies between was never
-     * captured, and held whole messages. */
     if (f->payload.len > 0) {
-        read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq,
-                     d->at_boundary && seq_before(d->taken_end, seq), fr);
+        bool in_cut = d->in_cut;
+        read_segment(c, cn, dir, f, f->payload.p, f->payload.len, f->payload.cut, seq, gap_before(d, seq), fr);
+        /* No message begins here: more of the one the snap length cut, or
+         * of one the capture lacks the start of; its end is unknown still. */
+        if (in_cut && d->taken_end == seq) {
+            d->taken_end = end;
+            d->in_cut = true;
+        }
         read_past_cut(d, f);
     }
 }

@@ -274,9 +274,11 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
     if (cn->client_leg) {
         if (msg->after_gap && !msg->stream) {
             /* Requests the capture does not hold came before this one (see
-             * after_gap), at least one: their answers come before its own,
-             * how many is not known.  Counted as one, with this one and
-             * those that follow until that many answers came. */
+             * after_gap), at least one, or after a request cut short perhaps
+             * none: their answers come before its own, how many is not
+             * known.  Counted as one, with this one and those that follow
+             * until that many answers came (one too many leaves answers
+             * without their request, never with another's). */
             cn->untracked++;
             cn->untracked_lost = true;
         }
@@ -377,12 +379,21 @@ static void reply(mwg_correlator *c, conn *cn, const http_msg *msg)
     watch_update(c, cn);
 }
 
+/* Whether the request was sent after the client had every byte before the
+ * answer (its acknowledgement reaches the answer's start). */
+static bool sent_after(const client_request *q, const http_msg *answer)
+{
+    return q && q->ack_known && (int32_t)(q->ack - answer->seq) >= 0;
+}
+
 /* Answers the capture does not hold came before this one (see after_gap):
  * they answered the oldest waiting requests, at least one.  How many is
  * known when the next waiting request was sent after the client had every
- * byte before this answer (its acknowledgement reaches it), or is the only
- * one left; then those before it are dropped.  Otherwise which request this
- * answers is not known: the waiting ones become untracked (as many as may
+ * byte before this answer, or is the only one left; then those before it
+ * are dropped.  After an answer the snap length cut, the bytes missing may
+ * be only its rest: none of them answered the oldest request if that was
+ * sent after them, and otherwise nothing tells.  Where which request this
+ * answers is not known, the waiting ones become untracked (as many as may
  * still be answered, so that no later answer is matched to the wrong
  * request) and false is returned. */
 static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_msg *msg)
@@ -390,16 +401,18 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     unsigned n = queue_length(cn);
     if (n == 0)
         return true;
-    client_request *next = n > 1 ? queue_head(cn)->next : NULL;
-    bool sent_after_gap = next && next->ack_known && (int32_t)(next->ack - msg->seq) >= 0;
-    if (n == 2 || sent_after_gap) {
+    bool surely_lost = msg->after_gap == GAP_WHOLE_MESSAGES;
+    if (!surely_lost && sent_after(queue_head(cn), msg))
+        return true;
+    if (surely_lost && (n == 2 || sent_after(n > 1 ? queue_head(cn)->next : NULL, msg))) {
         client_request *answered = queue_pop(cn);
         ask_answered(c, answered, msg->frame, false);
         client_request_free(c, answered);
         return true;
     }
-    /* With one waiting, the request this answers is missing too. */
-    cn->untracked += n >= 2 ? n - 2 : 0;
+    /* With one waiting after answers surely lost, the request this answers
+     * is missing too. */
+    cn->untracked += !surely_lost ? n - 1 : n >= 2 ? n - 2 : 0;
     c->loss.requests_lost_track += n;
     c->frame_notes.dropped |= MWG_DROP_TRACK;
     while (queue_head(cn))

@@ -2299,6 +2299,69 @@ static void test_cut_request_tail_is_no_message(void)
     cap_close(&k);
 }
 
+/* Keep-alive answers cut by the snap length, and bytes from the gateway
+ * missing from the capture between two of them: they may be the rest of
+ * the first answer or the answer to the request between.  Where that
+ * request went out before the client had them, which request the next
+ * answer is for cannot be told: it names none, never the wrong one.  Where
+ * the next request went out only after them (its acknowledgement reaches
+ * past them), none of them answered it: the answer is its own. */
+static void test_cut_answer_then_bytes_lost(gconstpointer data)
+{
+    bool sent_after_them = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
+    send_cut_502(&k, &cl);
+    if (sent_after_them)
+        cl.next[1] += 500;      /* the page went on in a segment lost */
+    uint32_t second = send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    if (!sent_after_them) {
+        cl.next[1] += 500;      /* the page's rest, or the second's answer */
+        send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
+    }
+    send_cut_502(&k, &cl);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *v = verdict(&k, 1);
+    if (sent_after_them) {
+        g_assert_cmpstr(v->host, ==, "second.example");
+        g_assert_cmpuint(v->request_frame, ==, second);
+    } else {
+        g_assert_null(v->host);
+        g_assert_cmpuint(v->request_frame, ==, 0);
+        g_assert_cmpuint(v->loss & MWG_LOSS_ANSWER_GAP, !=, 0);
+    }
+    cap_close(&k);
+}
+
+/* The same from the client: a request cut by the snap length, then bytes
+ * missing, then a request.  The missing bytes may be a request: the second
+ * answer may be its, and names no request rather than the third's. */
+static void test_cut_request_then_bytes_lost(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    const char *first = proxy_get(&k, "first.example");
+    uint32_t req = send_cut_segment(&k, &cl, 0, first, 42, strlen(first));
+    cl.next[0] += (uint32_t)strlen(proxy_get(&k, "second.example"));
+    send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
+    send_cut_502(&k, &cl);
+    send_cut_502(&k, &cl);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    g_assert_cmpuint(verdict(&k, 0)->request_frame, ==, req);
+    const mwg_verdict *v = verdict(&k, 1);
+    g_assert_null(v->host);
+    g_assert_cmpuint(v->request_frame, ==, 0);
+    g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_GAP, !=, 0);
+    cap_close(&k);
+}
+
 /* A cut 200 hid where its page ends: Wireshark takes the whole 502 after
  * it for more of that page, and dissects no response there.  At the end of
  * the first pass the 502 gets its verdict, not as one that never arrived
@@ -3483,6 +3546,11 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/attempts/unowned-rival-host-cut", GINT_TO_POINTER(RIVAL_HOST_CUT),
                          test_unowned_attempts_with_rival);
     g_test_add_func("/correlate/pipelining/cut-forward-and-its-copy", test_cut_forward_and_its_copy);
+    g_test_add_data_func("/correlate/pipelining/cut-answer-then-bytes-lost", GINT_TO_POINTER(false),
+                         test_cut_answer_then_bytes_lost);
+    g_test_add_data_func("/correlate/pipelining/cut-answer-then-its-rest-lost", GINT_TO_POINTER(true),
+                         test_cut_answer_then_bytes_lost);
+    g_test_add_func("/correlate/pipelining/cut-request-then-bytes-lost", test_cut_request_then_bytes_lost);
     g_test_add_data_func("/correlate/dns/cut-answer-hides-attempts", GINT_TO_POINTER(true),
                          test_cut_answer_hides_attempts);
     g_test_add_data_func("/correlate/dns/whole-answer-tells-attempts", GINT_TO_POINTER(false),
