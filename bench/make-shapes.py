@@ -12,6 +12,8 @@ explicit-proxy HTTP to 10.0.0.1:9090, the gateway resolves names at
 and its block page.  --scale is the number of gateway errors (for storm:
 of client requests; for cut: of frames), so that tests make small instances
 in a blink and the benchmark big ones; the default is the benchmark's.
+--snaplen cuts every record of any shape as `tcpdump -s` would (the truth
+stays the uncut traffic's).
 
   storm            a popular site dies: hundreds of keep-alive clients (30 at
                    least) send requests mostly to its hosts, whose SYNs are
@@ -553,13 +555,14 @@ def main():
     ap.add_argument("--scale", type=int, help="errors (storm: requests; cut: frames); default: the benchmark's")
     ap.add_argument("--seed", type=int, default=502)
     ap.add_argument("--depth", type=int, default=17, help="pipeline: requests per connection")
-    ap.add_argument("--snaplen", type=int, default=96, help="cut: bytes kept of each record")
+    ap.add_argument("--snaplen", type=int, help="bytes kept of each record (cut: default 96; others: whole)")
     ap.add_argument("--failure-rate", type=float, default=0.015, help="cut: share of failing requests")
     ap.add_argument("-o", "--output", help="default bench/out/shape-NAME.pcap")
     args = ap.parse_args()
     fn, default_scale = SHAPES[args.shape]
     n = args.scale if args.scale is not None else default_scale
-    if n < 1 or args.depth < 1 or not 54 <= args.snaplen <= 65535:
+    snaplen = args.snaplen if args.snaplen is not None else 96 if args.shape == "cut" else 65535
+    if n < 1 or args.depth < 1 or not 54 <= snaplen <= 65535:
         ap.error("--scale and --depth must be positive, --snaplen from 54 (the headers) to 65535")
     out = args.output or os.path.join(os.path.dirname(os.path.abspath(__file__)), "out",
                                       "shape-%s.pcap" % args.shape)
@@ -570,7 +573,7 @@ def main():
     w = Writer()
     net = Net(w, rng)
     fn(net, n, args)
-    frames = w.write(out, snaplen=args.snaplen if args.shape == "cut" else 65535)
+    frames = w.write(out, snaplen=snaplen)
 
     def num(order):
         return str(w.frame_of(order)) if order else "-"
@@ -580,10 +583,10 @@ def main():
     rows = sorted(((w.frame_of(end), kind, host, num(ev), num(req)) for end, kind, host, ev, req in net.truth),
                   key=lambda row: row[0])
     with open(out + ".truth", "w") as tf:
-        tf.write("# make-shapes.py --shape %s --scale %d --seed %d%s\n" % (
+        tf.write("# make-shapes.py --shape %s --scale %d --seed %d%s%s\n" % (
             args.shape, n, args.seed, {"pipeline": " --depth %d" % args.depth,
-                                       "cut": " --snaplen %d --failure-rate %g" % (args.snaplen, args.failure_rate)
-                                       }.get(args.shape, "")))
+                                       "cut": " --failure-rate %g" % args.failure_rate}.get(args.shape, ""),
+            " --snaplen %d" % snaplen if snaplen != 65535 else ""))
         tf.write("# frame cause host evidence_frame request_frame (one line per gateway error response;"
                  " '-': not defined by the shape)\n")
         for row in rows:
