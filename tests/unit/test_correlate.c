@@ -504,6 +504,15 @@ static void expect(const mwg_verdict *v, const char *cat, const char *cause, uin
     g_assert_cmpuint(v->evidence_frame, ==, evidence);
 }
 
+/* An error whose request is not known (MWG_LOSS_* in 'loss' say why): it
+ * names no request and no host, never another request's. */
+static void expect_unmatched(const mwg_verdict *v, unsigned loss)
+{
+    g_assert_null(v->host);
+    g_assert_cmpuint(v->request_frame, ==, 0);
+    g_assert_cmpuint(v->loss & loss, !=, 0);
+}
+
 static void assert_addr(const mwg_addr *got, const mwg_addr *want)
 {
     char a[MWG_ADDR_STRLEN], b[MWG_ADDR_STRLEN];
@@ -2078,9 +2087,7 @@ static void test_answer_missing_pipelined(void)
     g_assert_cmpuint(k.verdicts->len, ==, 2);
     for (unsigned i = 0; i < 2; i++) {
         const mwg_verdict *v = verdict(&k, i);
-        g_assert_null(v->host);
-        g_assert_cmpuint(v->request_frame, ==, 0);
-        g_assert_cmpuint(v->loss & (MWG_LOSS_ANSWER_GAP | MWG_LOSS_REQUEST_QUEUE), !=, 0);
+        expect_unmatched(v, MWG_LOSS_ANSWER_GAP | MWG_LOSS_REQUEST_QUEUE);
     }
     g_assert_nonnull(strstr(verdict(&k, 0)->summary, "missing from the capture"));
     mwg_correlator_stats st;
@@ -2123,9 +2130,7 @@ static void test_request_missing_pipelined(void)
     g_free(first);
     for (unsigned i = 1; i < N; i++) {
         const mwg_verdict *v = verdict(&k, i);
-        g_assert_null(v->host);
-        g_assert_cmpuint(v->request_frame, ==, 0);
-        g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_GAP, !=, 0);
+        expect_unmatched(v, MWG_LOSS_REQUEST_GAP);
         g_assert_true(g_str_has_prefix(v->summary, "No upstream traffic can be tied to this error"));
         g_assert_nonnull(strstr(v->summary, "requests on the client connection are missing"));
     }
@@ -2330,9 +2335,7 @@ static void test_cut_answer_then_bytes_lost(gconstpointer data)
         g_assert_cmpstr(v->host, ==, "second.example");
         g_assert_cmpuint(v->request_frame, ==, second);
     } else {
-        g_assert_null(v->host);
-        g_assert_cmpuint(v->request_frame, ==, 0);
-        g_assert_cmpuint(v->loss & MWG_LOSS_ANSWER_GAP, !=, 0);
+        expect_unmatched(v, MWG_LOSS_ANSWER_GAP);
     }
     cap_close(&k);
 }
@@ -2356,9 +2359,7 @@ static void test_cut_request_then_bytes_lost(void)
     g_assert_cmpuint(k.verdicts->len, ==, 2);
     g_assert_cmpuint(verdict(&k, 0)->request_frame, ==, req);
     const mwg_verdict *v = verdict(&k, 1);
-    g_assert_null(v->host);
-    g_assert_cmpuint(v->request_frame, ==, 0);
-    g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_GAP, !=, 0);
+    expect_unmatched(v, MWG_LOSS_REQUEST_GAP);
     cap_close(&k);
 }
 
@@ -2533,9 +2534,7 @@ static void test_untracked_requests_never_shift(void)
             g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_QUEUE, ==, 0);
             g_free(host);
         } else {
-            g_assert_null(v->host);
-            g_assert_cmpuint(v->request_frame, ==, 0);
-            g_assert_cmpuint(v->loss & MWG_LOSS_REQUEST_QUEUE, !=, 0);
+            expect_unmatched(v, MWG_LOSS_REQUEST_QUEUE);
             g_assert_nonnull(strstr(v->summary, "more requests waited"));
         }
     }
