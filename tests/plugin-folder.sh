@@ -26,3 +26,30 @@ mwg502_plugin_folder() {
     MWG502_GLOBAL_PLUGINS=$global
     MWG502_LOCAL_PLUGINS=$dest
 }
+
+# mwg502_plugin_folder_kept PLUGIN KEEP: the same folder, kept under KEEP
+# (one per path of PLUGIN, so that a test giving another plugin leaves the
+# others' alone) and laid out again only when PLUGIN or tshark changed.  A
+# test suite starts tshark hundreds of times with one plugin, and laying the
+# folder out (one more tshark start, megabytes copied) costs more than
+# reading a small capture.  A lock beside it: parallel tests find it whole
+# or lay it out once.
+mwg502_plugin_folder_kept() {
+    local plugin=$1 dir key lock status=0
+    dir="$2/$(readlink -f "$plugin" | md5sum | cut -c1-16)"
+    mkdir -p "$2" || return 2
+    key=$(stat -L -c '%i %Z' "$(command -v tshark)") || return 2
+    exec {lock}>"$dir.lock"
+    flock "$lock"
+    if [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] && [ -d "$(cat "$dir/global")" ] &&
+        cmp -s "$plugin" "$dir/plugins/$(basename "$(cat "$dir/global")")/epan/mwg502.so"; then
+        MWG502_GLOBAL_PLUGINS=$(cat "$dir/global")
+        MWG502_LOCAL_PLUGINS="$dir/plugins/$(basename "$MWG502_GLOBAL_PLUGINS")"
+    else
+        rm -rf "$dir" && mkdir -p "$dir" && chmod 755 "$dir" &&
+            mwg502_plugin_folder "$plugin" "$dir" &&
+            echo "$MWG502_GLOBAL_PLUGINS" >"$dir/global" && echo "$key" >"$dir/key" || status=2
+    fi
+    exec {lock}>&-
+    return "$status"
+}

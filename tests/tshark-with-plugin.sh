@@ -5,9 +5,9 @@
 # usage: tshark-with-plugin.sh PATH/TO/mwg502.so [tshark arguments...]
 #
 # tshark reads WIRESHARK_PLUGIN_DIR only when not run as root, and that
-# folder then replaces the global one.  So we lay out a throw-away plugin
-# folder (links to every global plugin but mwg502, plus the one just built)
-# and give it to tshark: as WIRESHARK_PLUGIN_DIR for a user; for root (as CI
+# folder then replaces the global one.  So we lay out a plugin folder
+# (copies of every global plugin but mwg502, plus the one just built) and
+# give it to tshark: as WIRESHARK_PLUGIN_DIR for a user; for root (as CI
 # runs) bind-mounted over the global folder in a private mount namespace, so
 # that no system folder changes and tshark still reads every input root can.
 set -euo pipefail
@@ -20,12 +20,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 source "$(dirname "$(readlink -f "$0")")/plugin-folder.sh"
-mwg502_plugin_folder "$plugin" "$work"
+# MWG502_PLUGIN_FOLDER: where to keep the folder between runs (the tests
+# set it); without it, a folder of this run's own.
+if [ -n "${MWG502_PLUGIN_FOLDER:-}" ]; then
+    mwg502_plugin_folder_kept "$plugin" "$MWG502_PLUGIN_FOLDER"
+else
+    mwg502_plugin_folder "$plugin" "$work"
+fi
 
 # A sanitizer build of the plugin needs the sanitizer runtime loaded first
 # in the uninstrumented tshark: MWG502_TSHARK_PRELOAD names it.
 # MWG502_HOME: a home whose Wireshark configuration (profiles) tshark uses.
-run_env=(HOME="${MWG502_HOME:-$work}" WIRESHARK_PLUGIN_DIR="$work/plugins")
+run_env=(HOME="${MWG502_HOME:-$work}" WIRESHARK_PLUGIN_DIR="${MWG502_LOCAL_PLUGINS%/*}")
 if [ -n "${MWG502_TSHARK_PRELOAD:-}" ]; then
     run_env+=(LD_PRELOAD="$MWG502_TSHARK_PRELOAD"
               ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"

@@ -79,21 +79,11 @@ EOF
 chmod 755 "$work/bin/tshark"
 export PATH="$work/bin:$PATH"
 
-# The plugin folder, laid out once as tests/tshark-with-plugin.sh does (links
-# to every global plugin but mwg502, plus the one under test), so that each
-# input costs one tshark start and not two.
-global=$("$real_tshark" -G folders 2>/dev/null | awk -F'\t' '/^Global Plugins:/ {print $2}' | sed 's/[[:space:]]*$//')
-[ -d "$global" ] || { echo "cannot find tshark's global plugin folder" >&2; exit 2; }
-dest="$work/plugins/$(basename "$global")"
-for kind in "$global"/*/; do
-    kind=$(basename "$kind")
-    mkdir -p "$dest/$kind"
-    for so in "$global/$kind"/*.so; do
-        [ -e "$so" ] && [ "$(basename "$so")" != mwg502.so ] && ln -s "$so" "$dest/$kind/"
-    done
-done
-mkdir -p "$dest/epan"
-cp "$plugin" "$dest/epan/mwg502.so"
+# The plugin folder, laid out once as tests/tshark-with-plugin.sh does, so
+# that each input costs one tshark start and not two.
+# shellcheck source=tests/plugin-folder.sh
+source "$root/tests/plugin-folder.sh"
+mwg502_plugin_folder "$plugin" "$work" || exit 2
 chmod -R a+rX "$work"
 
 # tshark runs unprivileged, as in tests/tshark-with-plugin.sh.
