@@ -117,7 +117,8 @@ typedef struct {
      * addresses no name owns: maybe ones the answer held past the cut. */
     bool dns_answer_cut;
     /* no_upstream_evidence for want of an answer that may have been in a
-     * frame the snap length cut: the cause the verdict would have had. */
+     * frame the plugin could not read (cut by the snap length, a link it
+     * does not know): the cause the verdict would have had. */
     bool silence_unsure;
     mwg_cause doubted;
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
