@@ -82,6 +82,10 @@
  * one SYN: an attempt that young, unanswered at the error, is taken for
  * another request's when the request has older ones of its own. */
 #define MWG_MIN_CONNECT_WAIT_S 0.5
+/* Nor on a DNS query sooner than this after sending it (resolvers wait a
+ * second at least, gateways seconds): an error that soon after the latest
+ * query is not its silence. */
+#define MWG_MIN_DNS_WAIT_S 0.5
 #define MWG_MAX_RIVAL_ASKS 64
 /* Addresses named in the summary of a verdict that found attempts it
  * could not tell were its own. */

@@ -244,6 +244,16 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
             v->evidence_frame = ev->icmp_frame;
             v->icmp = ev->icmp;
         } else {
+            /* Every query moments old at the error: the resolver was still
+             * waiting for its answer (the gateway failed for some other
+             * reason, or answered from a cache), so its silence says
+             * nothing; nor can an attempt be the host's, whose address the
+             * gateway was still asking for. */
+            bool waited = false;
+            for (unsigned i = 0; i < n; i++)
+                waited |= j->error_ts - rel[i]->last_query_ts >= mwg_seconds(MWG_MIN_DNS_WAIT_S);
+            if (!waited)
+                return true;
             for (unsigned i = 0; i < n; i++)
                 if (!ev || query_before(rel[i], v->error_frame) > query_before(ev, v->error_frame))
                     ev = rel[i];

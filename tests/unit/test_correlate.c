@@ -567,6 +567,35 @@ static void test_dns_no_response(void)
     cap_close(&k);
 }
 
+/* Another client's query for the name went out moments before this
+ * client's 502 (the gateway failed it from its negative cache): no
+ * resolver gives up that soon, so the query's silence is no cause; nor is
+ * an attempt to an address no name owns the host's, whose address was
+ * still being asked for.  The first client's 502 follows the answer. */
+static void test_dns_query_moments_old(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn first = client_conn(50000), second = client_conn(50001);
+    uint32_t req1 = client_asks(&k, &first, "http://gone.example/");
+    dns_query(&k, 40000, 7, "gone.example", 1);
+    uint32_t req2 = client_asks(&k, &second, "http://gone.example/");
+    tcp_conn other = upstream_conn(DEST, 80);
+    tcp_flags_only(&k, &other, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &other, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    uint32_t err2 = gateway_answers(&k, &second, 502, PAGE_NOT_RESOLVABLE);
+    uint32_t answer = dns_answer(&k, 40000, 7, "gone.example", 3, NULL, 0, false);
+    uint32_t err1 = gateway_answers(&k, &first, 502, PAGE_NOT_RESOLVABLE);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *v2 = verdict(&k, 0), *v1 = verdict(&k, 1);
+    g_assert_cmpuint(v2->error_frame, ==, err2);
+    expect(v2, "host_not_resolvable", "no_upstream_evidence", req2, 0);
+    g_assert_cmpuint(v1->error_frame, ==, err1);
+    expect(v1, "host_not_resolvable", "dns_nxdomain", req1, answer);
+    cap_close(&k);
+}
+
 static void test_dns_server_unreachable(void)
 {
     cap k;
@@ -3475,6 +3504,7 @@ int main(int argc, char **argv)
 
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
+    g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
     g_test_add_func("/correlate/dns/server-unreachable", test_dns_server_unreachable);
     g_test_add_func("/correlate/dns/rcodes", test_dns_rcodes);
     g_test_add_func("/correlate/dns/cut-answer-is-not-nodata", test_dns_cut_answer_is_not_nodata);
