@@ -149,36 +149,39 @@ static leg leg_of(const mwg_correlator *c, const conn *cn, const char *method, c
     return LEG_UPSTREAM;
 }
 
-/* Requests for addresses need no telling apart: their attempts go there.
+/* A client request that began at 'frame', for 'host' on 'port' (host
+ * NULL: not known), remembered among the asks that may own an attempt to
+ * an address no name owns; its slot, G_MAXUINT where it is not kept.
+ * Requests for addresses need no telling apart: their attempts go there.
  * A request whose host is not known is remembered too: it may have caused
  * any attempt. */
-static void remember_ask(mwg_correlator *c, client_request *q)
+static unsigned remember_ask(mwg_correlator *c, uint32_t frame, int64_t ts, const char *host, uint16_t port)
 {
     mwg_addr literal;
-    q->ask_slot = G_MAXUINT;
-    if (q->host && mwg_addr_parse(q->host, &literal))
-        return;
+    if (host && mwg_addr_parse(host, &literal))
+        return G_MAXUINT;
     if (c->next_ask == c->asks_room && c->asks_room < MWG_RECENT_ASKS) {
         /* Not wrapped yet (next_ask == n_asks): the slots keep their places. */
         c->asks_room = MIN(MAX(2 * c->asks_room, 16u), MWG_RECENT_ASKS);
         c->asks = g_renew(recent_ask, c->asks, c->asks_room);
     }
-    recent_ask *a = &c->asks[c->next_ask];
-    a->frame = q->since_frame;
-    a->ts = q->since_ts;
-    a->port = q->host ? q->port : 0;
+    unsigned slot = c->next_ask;
+    recent_ask *a = &c->asks[slot];
+    a->frame = frame;
+    a->ts = ts;
+    a->port = host ? port : 0;
     a->answered = 0;
     a->served = false;
     /* Not the whole record cleared and the host copied byte by byte (GLib's
      * strlcpy): every request of a flood comes here. */
-    size_t n = q->host ? MIN(strlen(q->host), sizeof a->host - 1) : 0;
+    size_t n = host ? MIN(strlen(host), sizeof a->host - 1) : 0;
     if (n)
-        memcpy(a->host, q->host, n);
+        memcpy(a->host, host, n);
     a->host[n] = '\0';
-    q->ask_slot = c->next_ask;
     c->next_ask = (c->next_ask + 1) % MWG_RECENT_ASKS;   /* wraps only when the ring is full */
     if (c->n_asks < MWG_RECENT_ASKS)
         c->n_asks++;
+    return slot;
 }
 
 static void ask_answered(mwg_correlator *c, const client_request *q, uint32_t frame, bool served)
@@ -282,10 +285,16 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             cn->untracked++;
             cn->untracked_lost = true;
         }
+        /* Requests the capture lacks, before this one or in the bytes of
+         * its segment past the snap length, may have caused any attempt
+         * that follows: an ask for a host not known stands for them. */
+        if ((msg->after_gap && !msg->stream) || msg->capture_cut)
+            remember_ask(c, msg->frame, msg->ts, NULL, 0);
         /* Past the bound, requests are counted, not queued: the answers to
          * them are then known to be unmatched instead of matched to the
          * wrong request. */
         if (cn->untracked || queue_length(cn) >= MWG_MAX_WAITING_REQUESTS) {
+            remember_ask(c, since_frame, since_ts, understood ? host : NULL, port);
             if (understood)
                 follow_last_request(name_get(c, host, true), NULL, since_frame);
             cn->untracked++;
@@ -321,7 +330,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
         q->stream = msg->stream;
         q->ack = msg->ack;
         q->ack_known = msg->ack_known;
-        remember_ask(c, q);
+        q->ask_slot = remember_ask(c, since_frame, since_ts, q->host, port);
         for (unsigned i = 0; i < msg->segments->n; i++)
             frame_list_add(&q->frames, msg->segments->v[i], MWG_MAX_MESSAGE_FRAMES);
         queue_push(c, cn, q);

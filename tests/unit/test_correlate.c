@@ -2914,9 +2914,11 @@ static void test_many_unowned_attempts(void)
  * the other request's connection got through (the gateway forwarded it),
  * or its name failed to resolve (it had no address to try), the refused
  * attempt can only be this one's.  A rival whose address answer the snap
- * length cut (its AAAA answer saying there is none), or whose host the cut
- * request line hid, may still own either attempt. */
-enum { RIVAL_WAITING, RIVAL_FORWARDED, RIVAL_NXDOMAIN, RIVAL_ANSWER_CUT, RIVAL_HOST_CUT };
+ * length cut (its AAAA answer saying there is none), whose host the cut
+ * request line hid, whose whole request the cut hid (pipelined after a
+ * request for an address), or whose request the capture lost (a request
+ * for an address follows the gap), may still own either attempt. */
+enum { RIVAL_WAITING, RIVAL_FORWARDED, RIVAL_NXDOMAIN, RIVAL_ANSWER_CUT, RIVAL_HOST_CUT, RIVAL_HIDDEN, RIVAL_LOST };
 
 static void test_unowned_attempts_with_rival(gconstpointer data)
 {
@@ -2929,6 +2931,14 @@ static void test_unowned_attempts_with_rival(gconstpointer data)
     if (rival == RIVAL_HOST_CUT) {
         tcp_open(&k, &b);
         send_cut_segment(&k, &b, 0, "GET http://b.cach", 17, 400);
+    } else if (rival == RIVAL_HIDDEN) {
+        static const char seen[] = "GET http://192.0.2.77/ HTTP/1.1\r\nHost: 19";
+        tcp_open(&k, &b);
+        send_cut_segment(&k, &b, 0, seen, sizeof seen - 1, 400);
+    } else if (rival == RIVAL_LOST) {
+        tcp_open(&k, &b);
+        b.next[0] += (uint32_t)strlen(request_text(&k, "GET", "http://b.cached.example/", NULL));
+        send_msg(&k, &b, 0, request_text(&k, "GET", "http://192.0.2.77/", NULL));
     } else {
         client_asks(&k, &b, "http://b.cached.example/");
     }
@@ -3573,6 +3583,10 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/attempts/unowned-rival-answer-cut", GINT_TO_POINTER(RIVAL_ANSWER_CUT),
                          test_unowned_attempts_with_rival);
     g_test_add_data_func("/correlate/attempts/unowned-rival-host-cut", GINT_TO_POINTER(RIVAL_HOST_CUT),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-hidden", GINT_TO_POINTER(RIVAL_HIDDEN),
+                         test_unowned_attempts_with_rival);
+    g_test_add_data_func("/correlate/attempts/unowned-rival-lost", GINT_TO_POINTER(RIVAL_LOST),
                          test_unowned_attempts_with_rival);
     g_test_add_func("/correlate/pipelining/cut-forward-and-its-copy", test_cut_forward_and_its_copy);
     g_test_add_data_func("/correlate/pipelining/cut-answer-then-bytes-lost", GINT_TO_POINTER(false),
