@@ -252,8 +252,10 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
             bool waited = false;
             for (unsigned i = 0; i < n; i++)
                 waited |= j->error_ts - rel[i]->last_query_ts >= mwg_seconds(MWG_MIN_DNS_WAIT_S);
-            if (!waited)
+            if (!waited) {
+                v->dns_pending = true;
                 return true;
+            }
             for (unsigned i = 0; i < n; i++)
                 if (!ev || query_before(rel[i], v->error_frame) > query_before(ev, v->error_frame))
                     ev = rel[i];

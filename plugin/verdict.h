@@ -121,6 +121,10 @@ typedef struct {
      * does not know): the cause the verdict would have had. */
     bool silence_unsure;
     mwg_cause doubted;
+    /* no_upstream_evidence: the gateway answered while its DNS query for
+     * the host was still out, moments old (from a cache, or failing for a
+     * reason the capture does not show). */
+    bool dns_pending;
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
     unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */

@@ -151,6 +151,13 @@ static char *cause_sentence(const mwg_verdict *v)
             g_free(sentence);
             return s;
         }
+        if (v->dns_pending)
+            return g_strdup_printf("The gateway answered while its DNS query for %s was still out, moments old (no "
+                                   "resolver gives up that soon): the capture does not show why%s%s", host,
+                                   v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN
+                                       ? "; the block page says " : "",
+                                   v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN
+                                       ? mwg_category_token(v->block_page) : "");
         if (v->dns_answer_cut)
             return g_strdup_printf("The capture's snap length cut the DNS answer for %s: which of the gateway's "
                                    "connection attempts went to its addresses cannot be told", host);
@@ -334,6 +341,9 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
         if (v->tls_undecrypted)
             return "Give Wireshark the gateway's own TLS keys as well (a key log of its connections to origins, "
                    "beside the client's): the origin's answer is inside that TLS";
+        if (v->dns_pending)
+            return "The gateway did not wait for DNS: it likely failed the name from its DNS cache (a failure it "
+                   "remembered); look the name up from the gateway, and clear its DNS cache if it resolves now";
         return for_gateway(no_evidence, v->gateway);
     }
 }

@@ -591,6 +591,7 @@ static void test_dns_query_moments_old(void)
     const mwg_verdict *v2 = verdict(&k, 0), *v1 = verdict(&k, 1);
     g_assert_cmpuint(v2->error_frame, ==, err2);
     expect(v2, "host_not_resolvable", "no_upstream_evidence", req2, 0);
+    g_assert_nonnull(strstr(v2->summary, "DNS query for gone.example was still out"));
     g_assert_cmpuint(v1->error_frame, ==, err1);
     expect(v1, "host_not_resolvable", "dns_nxdomain", req1, answer);
     cap_close(&k);
