@@ -37,6 +37,12 @@ static const char *rcode_text(unsigned rcode)
     return rcode < G_N_ELEMENTS(names) ? names[rcode] : "an error";
 }
 
+/* The family the gateway's block page names, NULL where it names none. */
+static const char *block_page_says(const mwg_verdict *v)
+{
+    return v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN ? mwg_category_token(v->block_page) : NULL;
+}
+
 static char *cause_sentence(const mwg_verdict *v)
 {
     char up[MWG_ADDR_STRLEN], rep[MWG_ADDR_STRLEN];
@@ -134,12 +140,12 @@ static char *cause_sentence(const mwg_verdict *v)
             return g_strdup_printf("The gateway's TLS connection to %s port %u for %s got through; what the origin "
                                    "answered is encrypted (a key log of the gateway's own TLS would show it)", up,
                                    v->upstream_port, host);
+        const char *page = block_page_says(v);
         if (!v->request_frame && (v->loss & MWG_LOSS_UNMATCHED)) {
             /* The capture may well hold its upstream traffic: what is
              * missing is which request it answers. */
-            if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
-                return g_strdup_printf("No upstream traffic can be tied to this error; the block page says %s",
-                                       mwg_category_token(v->block_page));
+            if (page)
+                return g_strdup_printf("No upstream traffic can be tied to this error; the block page says %s", page);
             return g_strdup("No upstream traffic can be tied to this error");
         }
         if (v->silence_unsure) {
@@ -154,16 +160,12 @@ static char *cause_sentence(const mwg_verdict *v)
         if (v->dns_pending)
             return g_strdup_printf("The gateway answered while its DNS query for %s was still out, moments old (no "
                                    "resolver gives up that soon): the capture does not show why%s%s", host,
-                                   v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN
-                                       ? "; the block page says " : "",
-                                   v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN
-                                       ? mwg_category_token(v->block_page) : "");
+                                   page ? "; the block page says " : "", page ? page : "");
         if (v->dns_answer_cut)
             return g_strdup_printf("The capture's snap length cut the DNS answer for %s: which of the gateway's "
                                    "connection attempts went to its addresses cannot be told", host);
-        if (v->block_page_recognised && v->block_page != MWG_CAT_UNKNOWN)
-            return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host,
-                                   mwg_category_token(v->block_page));
+        if (page)
+            return g_strdup_printf("No upstream traffic for %s in the capture; the block page says %s", host, page);
         return g_strdup_printf("No upstream traffic for %s in the capture", host);
     }
 }

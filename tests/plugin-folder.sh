@@ -35,16 +35,17 @@ mwg502_plugin_folder() {
 # reading a small capture.  A lock beside it: parallel tests find it whole
 # or lay it out once.
 mwg502_plugin_folder_kept() {
-    local plugin=$1 dir key lock status=0
+    local plugin=$1 dir key lock global status=0
     dir="$2/$(readlink -f "$plugin" | md5sum | cut -c1-16)"
     mkdir -p "$2" || return 2
     key=$(stat -L -c '%i %Z' "$(command -v tshark)") || return 2
     exec {lock}>"$dir.lock"
     flock "$lock"
-    if [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] && [ -d "$(cat "$dir/global")" ] &&
-        cmp -s "$plugin" "$dir/plugins/$(basename "$(cat "$dir/global")")/epan/mwg502.so"; then
-        MWG502_GLOBAL_PLUGINS=$(cat "$dir/global")
-        MWG502_LOCAL_PLUGINS="$dir/plugins/$(basename "$MWG502_GLOBAL_PLUGINS")"
+    global=$(cat "$dir/global" 2>/dev/null) || global=
+    if [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] && [ -d "$global" ] &&
+        cmp -s "$plugin" "$dir/plugins/${global##*/}/epan/mwg502.so"; then
+        MWG502_GLOBAL_PLUGINS=$global
+        MWG502_LOCAL_PLUGINS="$dir/plugins/${global##*/}"
     else
         rm -rf "$dir" && mkdir -p "$dir" && chmod 755 "$dir" &&
             mwg502_plugin_folder "$plugin" "$dir" &&
