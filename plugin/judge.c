@@ -180,20 +180,106 @@ static uint32_t query_before(const dns_txn *t, uint32_t error_frame)
     return t->last_query_frame < error_frame ? t->last_query_frame : t->first_query_frame;
 }
 
-/* DNS for the host while the client waited; fills the addresses it gave.
- * Returns true when DNS decided the verdict (resolution failed). */
-static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
+/* What a lookup of the name was to the request (lookup_roles). */
+typedef struct {
+    bool own;                   /* begun for it: after it, before the error and another client's request */
+    bool later_clients;         /* another client's (see lookup_roles) */
+} lookup_role;
+
+/* Each lookup of the name: the request's own, or another client's: one
+ * for a record type its own lookups asked too, begun after another client
+ * asked for the host, or while an own lookup was still being retried (for
+ * a client the capture does not show, its request cut short).  One of
+ * another type may be the rest of its own resolution: nginx asks for AAAA
+ * after A.  Whether the request has lookups of its own (else the roles are
+ * not filled in). */
+static bool lookup_roles(const judge *j, const name_entry *ne, lookup_role *roles)
+{
+    bool any_own = false;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        roles[i].own = t->first_query_frame > j->req->frame && t->first_query_frame < j->v->error_frame &&
+                       !judge_another_request_before(j, t->first_query_frame);
+        any_own |= roles[i].own;
+    }
+    if (!any_own)
+        return false;           /* then no lookup is another client's either */
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        roles[i].later_clients = false;
+        if (t->first_query_frame <= j->req->frame)
+            continue;
+        bool after_another = judge_another_request_before(j, t->first_query_frame);
+        for (unsigned k = 0; k < ne->n_txns && !roles[i].later_clients; k++) {
+            const dns_txn *o = &ne->txns[k];
+            roles[i].later_clients = k != i && roles[k].own && o->qtype == t->qtype &&
+                                     (after_another || (o->first_query_frame < t->first_query_frame &&
+                                                        o->last_query_frame > t->first_query_frame));
+        }
+    }
+    return true;
+}
+
+/* Whether the request's resolution failed before the error: the lookups
+ * it rested on (for each record type, the latest begun before the error
+ * and not another client's; its own among them) each refused by their
+ * answer or an ICMP error, while other clients asked too.  The gateway had
+ * no address for it then, and what it did for the host meanwhile was for
+ * the others.  Not through a parent proxy, which takes a request without
+ * an address. */
+static bool own_lookups_failed(const judge *j, const name_entry *ne, lookup_role *roles)
+{
+    if (j->c->n_parents || j->c->cfg.n_parent_proxies)
+        return false;
+    /* Only while the name's ring holds every lookup since the request: a
+     * retry of one it let go would pass for a lookup of its own. */
+    if (ne->n_txns == MWG_MAX_DNS_TXNS) {
+        const dns_txn *oldest = &ne->txns[ne->next_txn];
+        if ((oldest->first_query_frame ? oldest->first_query_frame : oldest->response_frame) > j->req->frame)
+            return false;
+    }
+    if (!lookup_roles(j, ne, roles))
+        return false;
+    bool own = false, others = judge_another_request_before(j, j->v->error_frame);
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        others |= roles[i].later_clients;
+        if (!t->first_query_frame || t->first_query_frame >= j->v->error_frame || roles[i].later_clients)
+            continue;
+        bool superseded = false;
+        for (unsigned k = 0; k < ne->n_txns && !superseded; k++) {
+            const dns_txn *o = &ne->txns[k];
+            superseded = o->qtype == t->qtype && o->first_query_frame > t->first_query_frame &&
+                         o->first_query_frame < j->v->error_frame && !roles[k].later_clients;
+        }
+        if (superseded)
+            continue;
+        bool answered = t->response_frame && t->response_frame < j->v->error_frame;
+        if (answered && t->rcode == 0 && (t->has_addr || t->answers_cut))
+            return false;
+        if (!answered && !(t->icmp_frame && t->icmp_frame < j->v->error_frame))
+            return false;       /* still out: its outcome is not known */
+        own |= roles[i].own;
+    }
+    return own && others;
+}
+
+/* DNS for the host while the client waited (with 'roles', not the lookups
+ * of other clients); fills the addresses it gave.  Returns true when DNS
+ * decided the verdict (resolution failed). */
+static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
 {
     mwg_verdict *v = j->v;
     const dns_txn *rel[MWG_MAX_DNS_TXNS];
     unsigned n = 0;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
-    *resolved = false;
     for (unsigned i = 0; i < ne->n_txns; i++) {
         const dns_txn *t = &ne->txns[i];
         uint32_t started = t->first_query_frame ? t->first_query_frame : t->response_frame;
         uint32_t ended = t->response_frame ? t->response_frame : t->icmp_frame;
         if (t->first_query_frame && t->last_query_ts < horizon)
+            continue;
+        if (roles && roles[i].later_clients)
             continue;
         if (overlaps(started, ended, j->req->frame, v->error_frame))
             rel[n++] = t;
@@ -205,9 +291,7 @@ static bool judge_dns(judge *j, const name_entry *ne, bool *resolved)
     for (unsigned i = 0; i < n; i++)
         if ((rel[i]->has_addr || (rel[i]->rcode == 0 && rel[i]->answers_cut)) && rel[i]->response_frame &&
             rel[i]->response_frame < v->error_frame)
-            *resolved = true;
-    if (*resolved)
-        return false;
+            return false;
     /* Which failure: an authoritative "no such name" outweighs the rest. */
     static const struct { mwg_cause cause; int rcode; } order[] = {
         { MWG_CAUSE_DNS_NXDOMAIN, 3 }, { MWG_CAUSE_DNS_SERVFAIL, 2 },
@@ -314,9 +398,13 @@ static void explain(mwg_correlator *c, judge *j)
     name_entry *ne = name_get(c, req->host, false);
     j->ne = ne;
     j->literal = is_literal ? &literal : NULL;
+    /* Without an address the gateway made no attempt of its own: what
+     * connected and forwarded for the host meanwhile was for later clients. */
+    lookup_role roles[MWG_MAX_DNS_TXNS];
+    if (ne && !is_literal && own_lookups_failed(j, ne, roles) && judge_dns(j, ne, roles))
+        return;
     conn_list *cands = &c->candidates;
     judge_candidates(j, true, cands);
-    bool resolved = is_literal;
     own_attempts found;
     unsigned n = judge_own_attempts(j, cands, attempts_for(c), &found);
     if (!found.own || !n || judge_got_through(j, c->attempts[n - 1])) {
@@ -341,7 +429,7 @@ static void explain(mwg_correlator *c, judge *j)
     } else if (n && judge_tls(j, c->attempts, n)) {
         /* connected, but the TLS handshake with the origin failed */
     } else if (!judge_forward(j, cands, false) &&
-               !(ne && !is_literal && judge_dns(j, ne, &resolved))) {
+               !(ne && !is_literal && judge_dns(j, ne, NULL))) {
         if (!is_literal && (!ne || ne->n_addrs == 0)) {
             judge_unowned_candidates(j, cands);
             n = judge_own_attempts(j, cands, attempts_for(c), &found);

@@ -614,6 +614,54 @@ static void test_dns_server_unreachable(void)
     cap_close(&k);
 }
 
+/* The gateway's own lookup for a request met an ICMP error; a client who
+ * asked later got its own lookup, which ended otherwise: that is not the
+ * first request's evidence. */
+typedef enum { LATER_NXDOMAIN, LATER_RESOLVED, LATER_SIX } later_lookup;
+
+static void test_dns_own_lookup_refused(gconstpointer data)
+{
+    later_lookup later = (later_lookup)GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn first = client_conn(50000), second = client_conn(50001);
+    uint32_t req1 = client_asks(&k, &first, "http://far.example/");
+    dns_query(&k, 40002, 9, "far.example", 1);
+    uint32_t ic = icmp_error(&k, MWG_ICMP_QUOTES_UDP, (mwg_flow){ { UPLINK, 40002 }, { DNS, 53 } }, 3, 3);
+    wait_s(&k, 1);
+    uint32_t req2 = client_asks(&k, &second, "http://far.example/");
+    dns_query(&k, 40003, 10, "far.example", 1);
+    uint32_t answer2;
+    if (later != LATER_RESOLVED) {
+        answer2 = dns_answer(&k, 40003, 10, "far.example", 3, NULL, 0, false);
+    } else {
+        dns_answer(&k, 40003, 10, "far.example", 0, &DEST, 1, false);
+        tcp_conn up = upstream_conn(DEST, 80);
+        tcp_flags_only(&k, &up, 0, MWG_TCP_SYN);
+        answer2 = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
+    }
+    gateway_answers(&k, &second, 502, later == LATER_RESOLVED ? PAGE_CANNOT_CONNECT : PAGE_NOT_RESOLVABLE);
+    /* A storm: each client's lookup is kept beside the first one's. */
+    unsigned more = later == LATER_SIX ? 5 : 0;
+    for (unsigned i = 0; i < more; i++) {
+        tcp_conn cl = client_conn((uint16_t)(50002 + i));
+        client_asks(&k, &cl, "http://far.example/");
+        dns_query(&k, (uint16_t)(40004 + i), (uint16_t)(11 + i), "far.example", 1);
+        dns_answer(&k, (uint16_t)(40004 + i), (uint16_t)(11 + i), "far.example", 3, NULL, 0, false);
+        gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    }
+    wait_s(&k, 4);
+    gateway_answers(&k, &first, 502, PAGE_NOT_RESOLVABLE);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2 + more);
+    if (later != LATER_RESOLVED)
+        expect(verdict(&k, 0), "host_not_resolvable", "dns_nxdomain", req2, answer2);
+    else
+        expect(verdict(&k, 0), "cannot_connect", "tcp_rst", req2, answer2);
+    expect(verdict(&k, 1 + more), "host_not_resolvable", "dns_server_unreachable", req1, ic);
+    cap_close(&k);
+}
+
 static void test_dns_rcodes(void)
 {
     static const struct {
@@ -3516,6 +3564,12 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
     g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
+    g_test_add_data_func("/correlate/dns/own-lookup-refused/later-nxdomain", GINT_TO_POINTER(LATER_NXDOMAIN),
+                         test_dns_own_lookup_refused);
+    g_test_add_data_func("/correlate/dns/own-lookup-refused/later-resolved", GINT_TO_POINTER(LATER_RESOLVED),
+                         test_dns_own_lookup_refused);
+    g_test_add_data_func("/correlate/dns/own-lookup-refused/six-later", GINT_TO_POINTER(LATER_SIX),
+                         test_dns_own_lookup_refused);
     g_test_add_func("/correlate/dns/server-unreachable", test_dns_server_unreachable);
     g_test_add_func("/correlate/dns/rcodes", test_dns_rcodes);
     g_test_add_func("/correlate/dns/cut-answer-is-not-nodata", test_dns_cut_answer_is_not_nodata);
