@@ -86,6 +86,9 @@
  * second at least, gateways seconds): an error that soon after the latest
  * query is not its silence. */
 #define MWG_MIN_DNS_WAIT_S 0.5
+/* Nor on a forwarded request's reply: a forward that young, unanswered at
+ * the error, did not time out. */
+#define MWG_MIN_REPLY_WAIT_S 0.5
 #define MWG_MAX_RIVAL_ASKS 64
 /* Addresses named in the summary of a verdict that found attempts it
  * could not tell were its own. */

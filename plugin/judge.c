@@ -77,6 +77,11 @@ static unsigned pick_forward(const judge *j, const conn_list *cands, bool same_p
                 continue;
             if (fw->frame <= j->req->frame || fw->frame >= j->v->error_frame)
                 continue;
+            /* Sent moments before the error, and no reply begun then: the
+             * gateway was not waiting on it when it failed this request. */
+            bool replied = fw->reply_started || (fw->reply != REPLY_NONE && fw->reply_frame < j->v->error_frame);
+            if (!replied && j->error_ts - fw->ts < mwg_seconds(MWG_MIN_REPLY_WAIT_S))
+                continue;
             n++;
             if (!any->fw || fw->frame > any->fw->frame)
                 *any = (forward_pick){ cn, fw };

@@ -1655,6 +1655,30 @@ static void test_forward_before_another_request(void)
     cap_close(&k);
 }
 
+/* A gateway that rewrites paths forwards two clients' requests for one
+ * host; the second forward goes out moments before the first client's
+ * error, whose own forward's reply had already gone bad: the gateway was
+ * not waiting on the young one, and no response timed out. */
+static void test_young_forward_not_waited_on(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://10.10.67.124/one");
+    client_asks(&k, &c2, "http://10.10.67.124/two");
+    tcp_conn u1 = tcp_conn_make(UPLINK, 41001, DEST, 80);
+    tcp_open(&k, &u1);
+    send_msg(&k, &u1, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    uint32_t bad = send_raw(&k, &u1, 1, "hello\r\n");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_open(&k, &u2);
+    send_msg(&k, &u2, 0, request_text(&k, "GET", "/", "10.10.67.124"));
+    wait_s(&k, 0.001);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "http_invalid_response", req1, bad);
+    cap_close(&k);
+}
+
 /* A request's connection got through and was forwarded; the origin never
  * answers.  Two minutes on another client asks for the host and its
  * attempt is still unanswered when the gateway gives up on the first: the
@@ -3564,6 +3588,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
     g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
+    g_test_add_func("/correlate/forward/young-not-waited-on", test_young_forward_not_waited_on);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-nxdomain", GINT_TO_POINTER(LATER_NXDOMAIN),
                          test_dns_own_lookup_refused);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-resolved", GINT_TO_POINTER(LATER_RESOLVED),
