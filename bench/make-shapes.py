@@ -54,6 +54,12 @@ stays the uncut traffic's).
                    differently (2 refused, 2 unanswered).  A verdict must not
                    blame another host's attempt (no_upstream_evidence is
                    honest) (100,000).
+  dns-outage       keep-alive clients, a lookup per request (no cache), and
+                   the DNS server unreachable 6 s in every 20 (ICMP port
+                   unreachable, 3 tries a second apart): errors of the
+                   outage are dns_server_unreachable, whatever lookups of
+                   clients who asked as it ended found, and then their
+                   attempts (100,000).
 
 OUT.pcap.truth (written beside the capture) holds one line per gateway error
 response in the capture:
@@ -71,12 +77,13 @@ import heapq
 import math
 import os
 import random
+import struct
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pcapgen import (ACK, BLOCK_TITLES, DNS_SERVER, GW_CLIENT_SIDE, GW_UPSTREAM, MSS, PROXY_PORT, RST,  # noqa: E402
-                     SYN, Tcp, Writer, block_page, dns_packet, error_response, eth, ip4, ipv4, mixed_traffic,
+from pcapgen import (ACK, BLOCK_TITLES, DNS_SERVER, GW_CLIENT_SIDE, GW_UPSTREAM, MSS, PROXY_PORT, ROUTER,  # noqa: E402
+                     RST, SYN, Tcp, Writer, block_page, dns_packet, error_response, eth, ip4, ipv4, mixed_traffic,
                      udp)
 
 UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"
@@ -524,6 +531,73 @@ def shape_unresolved(net, n, args):
         conn[0].close(end, 0, 0.001)
 
 
+def lookup_in_outage(net, t, host, rcode, addr, outage):
+    """An A lookup of the gateway's own, tried 3 times a second apart; a try
+    while outage(time) holds meets ICMP port unreachable, the first try
+    after it is answered.  Returns (time the gateway knows, True if
+    answered)."""
+    net.dns_port = 30000 + (net.dns_port - 30000 + 1) % 30000
+    ident = net.dns_id = (net.dns_id * 1103 + 7) & 0xffff
+    port = net.dns_port
+    query = udp(port, 53, dns_packet(ident, host, 1, False))
+    for attempt in range(3):
+        tq = t + attempt
+        net.w.add(tq, eth(True, ipv4(GW_UPSTREAM, DNS_SERVER, 17, query)))
+        if not outage(tq):
+            ta = tq + net.rng.uniform(0.001, 0.02)
+            answer = dns_packet(ident, host, 1, True, rcode, [addr] if rcode == 0 else [])
+            net.w.add(ta, eth(False, ipv4(DNS_SERVER, GW_UPSTREAM, 17, udp(53, port, answer))))
+            return ta, True
+        quoted = ipv4(GW_UPSTREAM, DNS_SERVER, 17, query)[:28]
+        net.w.add(tq + 0.0008, eth(False, ipv4(ROUTER, GW_UPSTREAM, 1, struct.pack("!BBHI", 3, 3, 0, 0) + quoted)))
+    return t + 3.0, False
+
+
+def shape_dns_outage(net, n, args):
+    """A DNS outage in a storm: keep-alive clients ask for 12 hosts (a third
+    gone, a third refusing, a third healthy), and the gateway looks each
+    request's name up anew (no cache).  For 6 s in every 20 the DNS server
+    is unreachable (ICMP port unreachable to every try).  A request whose 3
+    tries all fell in the outage is dns_server_unreachable, however the
+    lookups of clients who asked after the outage ended went: they are
+    answered, and connect and fail, while its last try is still out."""
+    rng = net.rng
+    hosts = [(net.fresh_host("outage"), kind, net.fresh_addr())
+             for kind in ("dns_nxdomain", "tcp_rst", None) for _ in range(4)]
+    period, down = 20.0, 6.0
+    def outage(t):
+        return t % period < down
+    clients = []
+    heap = []
+    for c in range(max(8, min(300, n // 10))):
+        tcp, t = net.client(c, rng.uniform(0, 3.0))
+        clients.append(tcp)
+        heap.append((t, c))
+    heapq.heapify(heap)
+    while len(net.truth) < n:
+        t, c = heapq.heappop(heap)
+        tcp = clients[c]
+        host, kind, addr = rng.choice(hosts)
+        path = net.path()
+        t, (req,) = net.send(t, tcp, 0, [request_bytes(host, path)])
+        t, answered = lookup_in_outage(net, t + 0.0005, host, 3 if kind == "dns_nxdomain" else 0, addr, outage)
+        if not answered:
+            kind = "dns_server_unreachable"
+        elif kind == "tcp_rst":
+            t, _ = net.syn_rst(t + 0.0005, addr)
+        elif kind is None:
+            t = net.fetch(t + 0.0005, tcp, host, addr, path)
+        if kind:
+            # Evidence not pinned: as the outage ends, clients' lookups and
+            # attempts for one host are answered in another order than they
+            # asked (README, Limits: first come, first served), and which
+            # of their alike answers is whose is not what this shape tests.
+            t, _ = net.answer(t + 0.001, tcp, [(kind, host, None, req)])
+        heapq.heappush(heap, (t + rng.uniform(0.05, 1.5), c))
+    for t, c in heap:
+        clients[c].close(t, 0, 0.001)
+
+
 def shape_cut(net, n, args):
     """make-capture.py's traffic, n frames; written cut to --snaplen."""
     gw, _ = mixed_traffic(net.w, net.rng, n, args.failure_rate, 400, max(60.0, 1800.0 * n / 350000))
@@ -544,6 +618,7 @@ SHAPES = {
     "lost-request": (shape_lost_request, 100000),
     "cut": (shape_cut, 350000),
     "unresolved": (shape_unresolved, 100000),
+    "dns-outage": (shape_dns_outage, 100000),
 }
 
 

@@ -44,6 +44,7 @@ BLOCK_TITLES = {
     "dns_nxdomain": ("NotResolvable", "Host Not Resolvable"),
     "dns_servfail": ("NotResolvable", "Host Not Resolvable"),
     "dns_no_response": ("NotResolvable", "Host Not Resolvable"),
+    "dns_server_unreachable": ("NotResolvable", "Host Not Resolvable"),
     "tcp_syn_timeout": ("CannotConnect", "Cannot Connect"),
     "tcp_rst": ("CannotConnect", "Cannot Connect"),
     "icmp_unreachable": ("CannotConnect", "Cannot Connect"),

@@ -54,6 +54,7 @@ SHAPES=(
     "cut-96|--shape cut --snaplen 96"
     "cut-68|--shape cut --snaplen 68"
     "unresolved|--shape unresolved"
+    "dns-outage|--shape dns-outage"
 )
 shapes=""
 args=()
