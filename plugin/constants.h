@@ -57,7 +57,7 @@
  * CONNECT change what the engine does. */
 #define MWG_METHOD_KEEP 16
 #define MWG_MAX_DNS_ADDRS 16        /* addresses kept per name */
-#define MWG_MAX_DNS_TXNS 16         /* DNS transactions per name: A, AAAA, retries, a storm's own lookups */
+#define MWG_MAX_DNS_TXNS 32         /* DNS transactions per name: A, AAAA, retries, a storm's own lookups */
 #define MWG_MAX_DNS_SERVERS 4       /* distinct servers counted per transaction */
 #define MWG_MAX_TXN_FRAMES 8        /* frames of one DNS transaction */
 /* The origin's handshake flight kept to read its certificate (TLS 1.2 sends

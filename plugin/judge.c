@@ -187,7 +187,8 @@ static uint32_t query_before(const dns_txn *t, uint32_t error_frame)
 
 /* What a lookup of the name was to the request (lookup_roles). */
 typedef struct {
-    bool own;                   /* begun for it: after it, before the error and another client's request */
+    bool own;                   /* begun for it: after it and before the error, the first of its type
+                                 * or before another client asked */
     bool later_clients;         /* another client's (see lookup_roles) */
 } lookup_role;
 
@@ -203,8 +204,19 @@ static bool lookup_roles(const judge *j, const name_entry *ne, lookup_role *role
     bool any_own = false;
     for (unsigned i = 0; i < ne->n_txns; i++) {
         const dns_txn *t = &ne->txns[i];
-        roles[i].own = t->first_query_frame > j->req->frame && t->first_query_frame < j->v->error_frame &&
-                       !judge_another_request_before(j, t->first_query_frame);
+        roles[i].own = false;
+        if (t->first_query_frame <= j->req->frame || t->first_query_frame >= j->v->error_frame)
+            continue;
+        /* The first of its type after the request is its own even when
+         * another client asked meanwhile: the gateway serves them in
+         * turn. */
+        bool first = true;
+        for (unsigned k = 0; k < ne->n_txns && first; k++) {
+            const dns_txn *o = &ne->txns[k];
+            first = !(o->qtype == t->qtype && o->first_query_frame > j->req->frame &&
+                      o->first_query_frame < t->first_query_frame);
+        }
+        roles[i].own = first || !judge_another_request_before(j, t->first_query_frame);
         any_own |= roles[i].own;
     }
     if (!any_own)
@@ -225,6 +237,34 @@ static bool lookup_roles(const judge *j, const name_entry *ne, lookup_role *role
     return true;
 }
 
+/* Whether the name's ring still holds every lookup begun since the
+ * request (MWG_MAX_DNS_TXNS). */
+static bool lookups_kept(const judge *j, const name_entry *ne)
+{
+    if (ne->n_txns < MWG_MAX_DNS_TXNS)
+        return true;
+    const dns_txn *oldest = &ne->txns[ne->next_txn];
+    return (oldest->first_query_frame ? oldest->first_query_frame : oldest->response_frame) <= j->req->frame;
+}
+
+/* Whether the request's own lookups are gone from the ring while lookups of
+ * the name failed meanwhile and other clients asked for it: which failure
+ * was its own, and whether what followed was for it or for the others, is
+ * not known. */
+static bool own_lookups_lost(const judge *j, const name_entry *ne)
+{
+    if (lookups_kept(j, ne) || !judge_another_request_before(j, j->v->error_frame))
+        return false;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        bool answered = t->response_frame && t->response_frame < j->v->error_frame;
+        if ((answered && (t->rcode != 0 || !t->has_addr) && !t->answers_cut) ||
+            (t->icmp_frame > j->req->frame && t->icmp_frame < j->v->error_frame))
+            return true;
+    }
+    return false;
+}
+
 /* Whether the request's resolution failed before the error: the lookups
  * it rested on (for each record type, the latest begun before the error
  * and not another client's; its own among them) each refused by their
@@ -234,15 +274,10 @@ static bool lookup_roles(const judge *j, const name_entry *ne, lookup_role *role
  * an address. */
 static bool own_lookups_failed(const judge *j, const name_entry *ne, lookup_role *roles)
 {
-    if (j->c->n_parents || j->c->cfg.n_parent_proxies)
-        return false;
     /* Only while the name's ring holds every lookup since the request: a
      * retry of one it let go would pass for a lookup of its own. */
-    if (ne->n_txns == MWG_MAX_DNS_TXNS) {
-        const dns_txn *oldest = &ne->txns[ne->next_txn];
-        if ((oldest->first_query_frame ? oldest->first_query_frame : oldest->response_frame) > j->req->frame)
-            return false;
-    }
+    if (j->c->n_parents || j->c->cfg.n_parent_proxies || !lookups_kept(j, ne))
+        return false;
     if (!lookup_roles(j, ne, roles))
         return false;
     bool own = false, others = judge_another_request_before(j, j->v->error_frame);
@@ -269,13 +304,28 @@ static bool own_lookups_failed(const judge *j, const name_entry *ne, lookup_role
     return own && others;
 }
 
-/* DNS for the host while the client waited (with 'roles', not the lookups
- * of other clients); fills the addresses it gave.  Returns true when DNS
- * decided the verdict (resolution failed). */
+/* Whether the lookup was answered before the error with this rcode (-1:
+ * any other than those the causes name; 0: no address). */
+static bool answered_with(const dns_txn *t, int rcode, uint32_t error_frame)
+{
+    if (!t->response_frame || t->response_frame >= error_frame)
+        return false;
+    int rc = (int)t->rcode;
+    if (rc == 0)        /* an answer cut short may have held the address */
+        return rcode == 0 && !t->has_addr && !t->answers_cut;
+    return rcode >= 0 ? rc == rcode : rc != 2 && rc != 3 && rc != 5;
+}
+
+/* DNS for the host while the client waited; fills the addresses it gave.
+ * With 'roles', other clients' lookups do not decide the cause, though
+ * the latest lookup that failed that way, whoever's, is its evidence (a
+ * gateway answers many clients from one).  Returns true when DNS decided
+ * the verdict (resolution failed). */
 static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
 {
     mwg_verdict *v = j->v;
     const dns_txn *rel[MWG_MAX_DNS_TXNS];
+    bool weighs[MWG_MAX_DNS_TXNS];
     unsigned n = 0;
     int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
     for (unsigned i = 0; i < ne->n_txns; i++) {
@@ -284,72 +334,67 @@ static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
         uint32_t ended = t->response_frame ? t->response_frame : t->icmp_frame;
         if (t->first_query_frame && t->last_query_ts < horizon)
             continue;
-        if (roles && roles[i].later_clients)
-            continue;
-        if (overlaps(started, ended, j->req->frame, v->error_frame))
+        if (overlaps(started, ended, j->req->frame, v->error_frame)) {
+            weighs[n] = !roles || !roles[i].later_clients;
             rel[n++] = t;
+        }
     }
     if (n == 0)
         return false;
     /* Resolved, or answered with addresses the capture cut off: DNS did
      * not fail, the later stages tell. */
     for (unsigned i = 0; i < n; i++)
-        if ((rel[i]->has_addr || (rel[i]->rcode == 0 && rel[i]->answers_cut)) && rel[i]->response_frame &&
-            rel[i]->response_frame < v->error_frame)
+        if (weighs[i] && (rel[i]->has_addr || (rel[i]->rcode == 0 && rel[i]->answers_cut)) &&
+            rel[i]->response_frame && rel[i]->response_frame < v->error_frame)
             return false;
     /* Which failure: an authoritative "no such name" outweighs the rest. */
     static const struct { mwg_cause cause; int rcode; } order[] = {
         { MWG_CAUSE_DNS_NXDOMAIN, 3 }, { MWG_CAUSE_DNS_SERVFAIL, 2 },
         { MWG_CAUSE_DNS_REFUSED, 5 }, { MWG_CAUSE_DNS_ERROR, -1 }, { MWG_CAUSE_DNS_NODATA, 0 },
     };
+    size_t found = G_N_ELEMENTS(order);
+    bool refused = false;
+    for (size_t o = 0; o < G_N_ELEMENTS(order) && found == G_N_ELEMENTS(order); o++)
+        for (unsigned i = 0; i < n; i++)
+            if (weighs[i] && answered_with(rel[i], order[o].rcode, v->error_frame))
+                found = o;
+    for (unsigned i = 0; i < n; i++)
+        refused |= weighs[i] && rel[i]->icmp_frame && rel[i]->icmp_frame < v->error_frame;
     const dns_txn *ev = NULL;
     mwg_cause cause = MWG_CAUSE_DNS_NO_RESPONSE;
-    for (size_t o = 0; o < G_N_ELEMENTS(order) && !ev; o++) {
-        for (unsigned i = 0; i < n; i++) {
-            const dns_txn *t = rel[i];
-            if (!t->response_frame || t->response_frame >= v->error_frame)
-                continue;
-            int rc = (int)t->rcode;
-            bool match = order[o].rcode >= 0 ? rc == order[o].rcode : (rc != 0 && rc != 2 && rc != 3 && rc != 5);
-            /* An answer cut short may have held the address. */
-            if (rc == 0 && t->answers_cut)
-                match = false;
-            if (match && (!ev || t->response_frame > ev->response_frame)) {
-                ev = t;
-                cause = order[o].cause;
-            }
-        }
-    }
-    if (ev) {
+    if (found < G_N_ELEMENTS(order)) {
+        cause = order[found].cause;
+        for (unsigned i = 0; i < n; i++)
+            if (answered_with(rel[i], order[found].rcode, v->error_frame) &&
+                (!ev || rel[i]->response_frame > ev->response_frame))
+                ev = rel[i];
         v->evidence_frame = ev->response_frame;
         v->dns_rcode = ev->rcode;
-    } else {
+    } else if (refused) {
+        cause = MWG_CAUSE_DNS_SERVER_UNREACHABLE;
         for (unsigned i = 0; i < n; i++)
             if (rel[i]->icmp_frame && rel[i]->icmp_frame < v->error_frame &&
                 (!ev || rel[i]->icmp_frame > ev->icmp_frame))
                 ev = rel[i];
-        if (ev) {
-            cause = MWG_CAUSE_DNS_SERVER_UNREACHABLE;
-            v->evidence_frame = ev->icmp_frame;
-            v->icmp = ev->icmp;
-        } else {
-            /* Every query moments old at the error: the resolver was still
-             * waiting for its answer (the gateway failed for some other
-             * reason, or answered from a cache), so its silence says
-             * nothing; nor can an attempt be the host's, whose address the
-             * gateway was still asking for. */
-            bool waited = false;
-            for (unsigned i = 0; i < n; i++)
-                waited |= j->error_ts - rel[i]->last_query_ts >= mwg_seconds(MWG_MIN_DNS_WAIT_S);
-            if (!waited) {
-                v->dns_pending = true;
-                return true;
-            }
-            for (unsigned i = 0; i < n; i++)
-                if (!ev || query_before(rel[i], v->error_frame) > query_before(ev, v->error_frame))
-                    ev = rel[i];
-            v->evidence_frame = query_before(ev, v->error_frame);
+        v->evidence_frame = ev->icmp_frame;
+        v->icmp = ev->icmp;
+    } else {
+        /* Every query moments old at the error: the resolver was still
+         * waiting for its answer (the gateway failed for some other
+         * reason, or answered from a cache), so its silence says nothing;
+         * nor can an attempt be the host's, whose address the gateway was
+         * still asking for. */
+        bool waited = false;
+        for (unsigned i = 0; i < n; i++)
+            waited |= weighs[i] && j->error_ts - rel[i]->last_query_ts >= mwg_seconds(MWG_MIN_DNS_WAIT_S);
+        if (!waited) {
+            v->dns_pending = true;
+            return true;
         }
+        for (unsigned i = 0; i < n; i++)
+            if (!ev || query_before(rel[i], v->error_frame) > query_before(ev, v->error_frame))
+                ev = rel[i];
+        v->evidence_frame = query_before(ev, v->error_frame);
     }
     mwg_verdict_set_cause(v, cause);
     v->upstream = ev->server.addr;
@@ -408,6 +453,10 @@ static void explain(mwg_correlator *c, judge *j)
     lookup_role roles[MWG_MAX_DNS_TXNS];
     if (ne && !is_literal && own_lookups_failed(j, ne, roles) && judge_dns(j, ne, roles))
         return;
+    if (ne && !is_literal && own_lookups_lost(j, ne)) {
+        v->loss |= MWG_LOSS_EVICTED;
+        return;
+    }
     conn_list *cands = &c->candidates;
     judge_candidates(j, true, cands);
     own_attempts found;

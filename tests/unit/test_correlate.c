@@ -617,7 +617,7 @@ static void test_dns_server_unreachable(void)
 /* The gateway's own lookup for a request met an ICMP error; a client who
  * asked later got its own lookup, which ended otherwise: that is not the
  * first request's evidence. */
-typedef enum { LATER_NXDOMAIN, LATER_RESOLVED, LATER_SIX } later_lookup;
+typedef enum { LATER_NXDOMAIN, LATER_RESOLVED, LATER_SIX, LATER_TOO_MANY } later_lookup;
 
 static void test_dns_own_lookup_refused(gconstpointer data)
 {
@@ -641,8 +641,9 @@ static void test_dns_own_lookup_refused(gconstpointer data)
         answer2 = tcp_flags_only(&k, &up, 1, MWG_TCP_RST | MWG_TCP_ACK);
     }
     gateway_answers(&k, &second, 502, later == LATER_RESOLVED ? PAGE_CANNOT_CONNECT : PAGE_NOT_RESOLVABLE);
-    /* A storm: each client's lookup is kept beside the first one's. */
-    unsigned more = later == LATER_SIX ? 5 : 0;
+    /* A storm: each client's lookup is kept beside the first one's, until
+     * the name's ring lets the first one's go. */
+    unsigned more = later == LATER_SIX ? 5 : later == LATER_TOO_MANY ? MWG_MAX_DNS_TXNS : 0;
     for (unsigned i = 0; i < more; i++) {
         tcp_conn cl = client_conn((uint16_t)(50002 + i));
         client_asks(&k, &cl, "http://far.example/");
@@ -658,7 +659,39 @@ static void test_dns_own_lookup_refused(gconstpointer data)
         expect(verdict(&k, 0), "host_not_resolvable", "dns_nxdomain", req2, answer2);
     else
         expect(verdict(&k, 0), "cannot_connect", "tcp_rst", req2, answer2);
-    expect(verdict(&k, 1 + more), "host_not_resolvable", "dns_server_unreachable", req1, ic);
+    if (later == LATER_TOO_MANY) {
+        /* Which failure was its own is not known: said, not guessed. */
+        expect(verdict(&k, 1 + more), "host_not_resolvable", "no_upstream_evidence", req1, 0);
+        g_assert_true(verdict(&k, 1 + more)->loss & MWG_LOSS_EVICTED);
+    } else {
+        expect(verdict(&k, 1 + more), "host_not_resolvable", "dns_server_unreachable", req1, ic);
+    }
+    cap_close(&k);
+}
+
+/* Two clients ask for a host before the gateway looks it up: the first
+ * lookup is the first client's, though it went out after the second asked;
+ * a third client's lookup, answered, is not. */
+static void test_dns_lookups_in_turn(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn first = client_conn(50000), second = client_conn(50001), third = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &first, "http://far.example/");
+    client_asks(&k, &second, "http://far.example/");
+    dns_query(&k, 40002, 9, "far.example", 1);
+    dns_query(&k, 40003, 10, "far.example", 1);
+    icmp_error(&k, MWG_ICMP_QUOTES_UDP, (mwg_flow){ { UPLINK, 40002 }, { DNS, 53 } }, 3, 3);
+    /* The latest error of the kind that decided is the evidence, whoever's
+     * lookup it answered (as the lab's squid-storm shows). */
+    uint32_t ic = icmp_error(&k, MWG_ICMP_QUOTES_UDP, (mwg_flow){ { UPLINK, 40003 }, { DNS, 53 } }, 3, 3);
+    wait_s(&k, 1);
+    client_asks(&k, &third, "http://far.example/");
+    dns_query(&k, 40004, 11, "far.example", 1);
+    dns_answer(&k, 40004, 11, "far.example", 3, NULL, 0, false);
+    wait_s(&k, 2);
+    gateway_answers(&k, &first, 502, PAGE_NOT_RESOLVABLE);
+    expect(only_verdict(&k), "host_not_resolvable", "dns_server_unreachable", req1, ic);
     cap_close(&k);
 }
 
@@ -3595,6 +3628,9 @@ int main(int argc, char **argv)
                          test_dns_own_lookup_refused);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/six-later", GINT_TO_POINTER(LATER_SIX),
                          test_dns_own_lookup_refused);
+    g_test_add_data_func("/correlate/dns/own-lookup-refused/too-many-later", GINT_TO_POINTER(LATER_TOO_MANY),
+                         test_dns_own_lookup_refused);
+    g_test_add_func("/correlate/dns/lookups-in-turn", test_dns_lookups_in_turn);
     g_test_add_func("/correlate/dns/server-unreachable", test_dns_server_unreachable);
     g_test_add_func("/correlate/dns/rcodes", test_dns_rcodes);
     g_test_add_func("/correlate/dns/cut-answer-is-not-nodata", test_dns_cut_answer_is_not_nodata);
