@@ -454,7 +454,7 @@ static void explain(mwg_correlator *c, judge *j)
     if (ne && !is_literal && own_lookups_failed(j, ne, roles) && judge_dns(j, ne, roles))
         return;
     if (ne && !is_literal && own_lookups_lost(j, ne)) {
-        v->loss |= MWG_LOSS_EVICTED;
+        v->loss |= MWG_LOSS_LOOKUPS;
         return;
     }
     conn_list *cands = &c->candidates;

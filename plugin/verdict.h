@@ -66,6 +66,7 @@ typedef enum {
 #define MWG_LOSS_REQUEST_QUEUE 0x4  /* more requests waited than it tracks */
 #define MWG_LOSS_ANSWER_GAP 0x8     /* answers missing from the capture: which request is unknown */
 #define MWG_LOSS_REQUEST_GAP 0x10   /* requests missing from the capture: which request is unknown */
+#define MWG_LOSS_LOOKUPS 0x20       /* the name's lookups outnumbered those kept: its own are gone */
 /* Any of the three: the error is matched to no request. */
 #define MWG_LOSS_UNMATCHED (MWG_LOSS_REQUEST_QUEUE | MWG_LOSS_ANSWER_GAP | MWG_LOSS_REQUEST_GAP)
 

@@ -157,6 +157,10 @@ static char *cause_sentence(const mwg_verdict *v)
             g_free(sentence);
             return s;
         }
+        if (v->loss & MWG_LOSS_LOOKUPS)
+            return g_strdup_printf("Lookups of %s failed while the client waited, and more went out for other "
+                                   "clients than mwg502 keeps per name: which of them was this request's cannot "
+                                   "be told%s%s", host, page ? "; the block page says " : "", page ? page : "");
         if (v->dns_pending)
             return g_strdup_printf("The gateway answered while its DNS query for %s was still out, moments old (no "
                                    "resolver gives up that soon): the capture does not show why%s%s", host,
