@@ -347,6 +347,9 @@ const char *mwg_verdict_advice(const mwg_verdict *v)
         if (v->tls_undecrypted)
             return "Give Wireshark the gateway's own TLS keys as well (a key log of its connections to origins, "
                    "beside the client's): the origin's answer is inside that TLS";
+        if (v->loss & MWG_LOSS_LOOKUPS)
+            return "The name's lookups were failing: check that the gateway's DNS servers are reachable and "
+                   "answer for the host (the other errors for it name how their lookups failed)";
         if (v->dns_pending)
             return "The gateway did not wait for DNS: it likely failed the name from its DNS cache (a failure it "
                    "remembered); look the name up from the gateway, and clear its DNS cache if it resolves now";
