@@ -174,12 +174,16 @@ class Net:
         return t, [self.w.tag(o) for o in ends]
 
     # -- the gateway upstream
+    def next_lookup(self):
+        """The DNS identifier and source port of the gateway's next lookup."""
+        self.dns_port = 30000 + (self.dns_port - 30000 + 1) % 30000
+        self.dns_id = (self.dns_id * 1103 + 7) & 0xffff
+        return self.dns_id, self.dns_port
+
     def dns(self, t, host, rcode=0, addr=None, answer=True):
         """One A lookup.  Returns (time the gateway knows, query order,
         answer order or None)."""
-        self.dns_port = 30000 + (self.dns_port - 30000 + 1) % 30000
-        ident = self.dns_id = (self.dns_id * 1103 + 7) & 0xffff
-        port = self.dns_port
+        ident, port = self.next_lookup()
         self.w.add(t, eth(True, ipv4(GW_UPSTREAM, DNS_SERVER, 17, udp(port, 53, dns_packet(ident, host, 1, False)))))
         query = self.w.tag(self.w.order)
         if not answer:
@@ -536,9 +540,7 @@ def lookup_in_outage(net, t, host, rcode, addr, outage):
     while outage(time) holds meets ICMP port unreachable, the first try
     after it is answered.  Returns (time the gateway knows, True if
     answered)."""
-    net.dns_port = 30000 + (net.dns_port - 30000 + 1) % 30000
-    ident = net.dns_id = (net.dns_id * 1103 + 7) & 0xffff
-    port = net.dns_port
+    ident, port = net.next_lookup()
     query = udp(port, 53, dns_packet(ident, host, 1, False))
     for attempt in range(3):
         tq = t + attempt

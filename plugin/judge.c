@@ -237,6 +237,14 @@ static bool lookup_roles(const judge *j, const name_entry *ne, lookup_role *role
     return true;
 }
 
+/* Whether the lookup was answered before the error with an address, or with
+ * addresses the capture cut off: it did not fail. */
+static bool resolved_before(const dns_txn *t, uint32_t error_frame)
+{
+    return t->response_frame && t->response_frame < error_frame &&
+           (t->has_addr || (t->rcode == 0 && t->answers_cut));
+}
+
 /* Whether the name's ring still holds every lookup begun since the
  * request (MWG_MAX_DNS_TXNS). */
 static bool lookups_kept(const judge *j, const name_entry *ne)
@@ -258,7 +266,7 @@ static bool own_lookups_lost(const judge *j, const name_entry *ne)
     for (unsigned i = 0; i < ne->n_txns; i++) {
         const dns_txn *t = &ne->txns[i];
         bool answered = t->response_frame && t->response_frame < j->v->error_frame;
-        if ((answered && (t->rcode != 0 || !t->has_addr) && !t->answers_cut) ||
+        if ((answered && !resolved_before(t, j->v->error_frame)) ||
             (t->icmp_frame > j->req->frame && t->icmp_frame < j->v->error_frame))
             return true;
     }
@@ -294,9 +302,9 @@ static bool own_lookups_failed(const judge *j, const name_entry *ne, lookup_role
         }
         if (superseded)
             continue;
-        bool answered = t->response_frame && t->response_frame < j->v->error_frame;
-        if (answered && t->rcode == 0 && (t->has_addr || t->answers_cut))
+        if (resolved_before(t, j->v->error_frame))
             return false;
+        bool answered = t->response_frame && t->response_frame < j->v->error_frame;
         if (!answered && !(t->icmp_frame && t->icmp_frame < j->v->error_frame))
             return false;       /* still out: its outcome is not known */
         own |= roles[i].own;
@@ -344,8 +352,7 @@ static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
     /* Resolved, or answered with addresses the capture cut off: DNS did
      * not fail, the later stages tell. */
     for (unsigned i = 0; i < n; i++)
-        if (weighs[i] && (rel[i]->has_addr || (rel[i]->rcode == 0 && rel[i]->answers_cut)) &&
-            rel[i]->response_frame && rel[i]->response_frame < v->error_frame)
+        if (weighs[i] && resolved_before(rel[i], v->error_frame))
             return false;
     /* Which failure: an authoritative "no such name" outweighs the rest. */
     static const struct { mwg_cause cause; int rcode; } order[] = {
@@ -450,12 +457,14 @@ static void explain(mwg_correlator *c, judge *j)
     j->literal = is_literal ? &literal : NULL;
     /* Without an address the gateway made no attempt of its own: what
      * connected and forwarded for the host meanwhile was for later clients. */
-    lookup_role roles[MWG_MAX_DNS_TXNS];
-    if (ne && !is_literal && own_lookups_failed(j, ne, roles) && judge_dns(j, ne, roles))
-        return;
-    if (ne && !is_literal && own_lookups_lost(j, ne)) {
-        v->loss |= MWG_LOSS_LOOKUPS;
-        return;
+    if (ne && !is_literal) {
+        lookup_role roles[MWG_MAX_DNS_TXNS];
+        if (own_lookups_failed(j, ne, roles) && judge_dns(j, ne, roles))
+            return;
+        if (own_lookups_lost(j, ne)) {
+            v->loss |= MWG_LOSS_LOOKUPS;
+            return;
+        }
     }
     conn_list *cands = &c->candidates;
     judge_candidates(j, true, cands);

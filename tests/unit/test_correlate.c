@@ -3622,7 +3622,6 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
     g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
-    g_test_add_func("/correlate/forward/young-not-waited-on", test_young_forward_not_waited_on);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-nxdomain", GINT_TO_POINTER(LATER_NXDOMAIN),
                          test_dns_own_lookup_refused);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-resolved", GINT_TO_POINTER(LATER_RESOLVED),
@@ -3744,6 +3743,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/success-elsewhere-hides-nothing", test_success_elsewhere_hides_nothing);
     g_test_add_func("/correlate/gateway/later-request-owns-its-attempt", test_later_request_owns_its_attempt);
     g_test_add_func("/correlate/gateway/forward-before-another-request", test_forward_before_another_request);
+    g_test_add_func("/correlate/gateway/young-not-waited-on", test_young_forward_not_waited_on);
     g_test_add_func("/correlate/gateway/pending-attempt-of-a-later-request", test_pending_attempt_of_a_later_request);
     g_test_add_func("/correlate/gateway/pending-attempt-after-many-requests", test_pending_attempt_after_many_requests);
     g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
