@@ -247,7 +247,7 @@ typedef struct {
     uint32_t slot;              /* its place in the correlator's conn_slots */
     /* client leg */
     request_queue *waiting;     /* from the pool, with the first request */
-    unsigned untracked;         /* requests past the queue's bound, unanswered (see untracked_lost) */
+    unsigned untracked;         /* requests not matched to their answers, unanswered (see untracked_why) */
     uint32_t last_syn_seq;
     uint32_t close_frame;
     bool parent_leg;            /* the gateway talking to its parent proxy */
@@ -264,7 +264,10 @@ typedef struct {
     mwg_endpoint server;
     bool client_leg;            /* a client talking to the gateway as a proxy */
     /* the rest */
-    bool untracked_lost;        /* client leg: 'untracked' counts from a request the capture lacks */
+    /* client leg: why 'untracked' counts: MWG_LOSS_REQUEST_QUEUE (past the
+     * queue's bound), _REQUEST_GAP (from a request the capture lacks) or
+     * _ANSWER_GAP (answers the capture lacks, how many not known) */
+    uint8_t untracked_why;
     flow_key key;
     mwg_endpoint client;
     mwg_icmp_error icmp;

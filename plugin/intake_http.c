@@ -283,7 +283,7 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
              * until that many answers came (one too many leaves answers
              * without their request, never with another's). */
             cn->untracked++;
-            cn->untracked_lost = true;
+            cn->untracked_why = MWG_LOSS_REQUEST_GAP;
         }
         /* Requests the capture lacks, before this one or in the bytes of
          * its segment past the snap length, may have caused any attempt
@@ -297,8 +297,10 @@ static void request(mwg_correlator *c, conn *cn, const http_msg *msg)
             remember_ask(c, since_frame, since_ts, understood ? host : NULL, port);
             if (understood)
                 follow_last_request(name_get(c, host, true), NULL, since_frame);
+            if (!cn->untracked)
+                cn->untracked_why = MWG_LOSS_REQUEST_QUEUE;
             cn->untracked++;
-            if (cn->untracked_lost) {
+            if (cn->untracked_why != MWG_LOSS_REQUEST_QUEUE) {
                 c->loss.requests_lost_track++;
                 c->frame_notes.dropped |= MWG_DROP_TRACK;
             } else {
@@ -422,6 +424,8 @@ static bool skip_answers_not_captured(mwg_correlator *c, conn *cn, const http_ms
     /* With one waiting after answers surely lost, the request this answers
      * is missing too. */
     cn->untracked += !surely_lost ? n - 1 : n >= 2 ? n - 2 : 0;
+    if (cn->untracked)
+        cn->untracked_why = MWG_LOSS_ANSWER_GAP;
     c->loss.requests_lost_track += n;
     c->frame_notes.dropped |= MWG_DROP_TRACK;
     while (queue_head(cn))
@@ -470,9 +474,8 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         open_tunnel(cn, req, msg);
     unsigned untracked = 0;
     if (!req && cn->untracked && tracked) {
-        untracked = cn->untracked_lost ? MWG_LOSS_REQUEST_GAP : MWG_LOSS_REQUEST_QUEUE;
+        untracked = cn->untracked_why;
         cn->untracked--;
-        cn->untracked_lost &= cn->untracked > 0;
     }
     if (mwg_config_is_error_status(&c->cfg, msg->m.status)) {
         mwg_verdict *v = mwg_verdict_new();
