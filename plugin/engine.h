@@ -201,6 +201,10 @@ typedef struct client_request {
      * minutes in a storm sees thousands come after it. */
     uint32_t next_for_host;
     bool next_tracked;
+    /* Where the answer to the request before it on its connection began,
+     * when that came after it (the gateway still owed that answer), else
+     * 0; set when its own answer comes. */
+    uint32_t prev_answer_frame;
     /* The requests for its host that wait with it, in the order they came
      * (see judge_own_attempts: attempts go to them first come, first
      * served); 'forwarded': the gateway forwarded its page. */
@@ -274,6 +278,7 @@ typedef struct {
     int64_t rst_ts, icmp_ts;
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
+    uint32_t last_answer_frame; /* client leg: where its latest answer began */
     /* [0] from the client, [1] from the server: made with the first byte
      * or SYN-ACK (see conn_dir), never for an attempt that failed. */
     http_dir *dirs;
@@ -377,6 +382,7 @@ typedef struct {
     unsigned n_txns, next_txn;
     mwg_addr *addrs;            /* what the name resolved to, up to MWG_MAX_DNS_ADDRS */
     unsigned n_addrs;
+    uint32_t last_response_frame;   /* its latest DNS answer, the ring's or one it let go */
     ref_list forwards;          /* connections that carried a request for it */
     uint32_t requests[MWG_RECENT_REQUESTS];     /* frames of the latest client requests for it */
     unsigned n_requests, next_request;

@@ -158,7 +158,7 @@ void intake_dns(mwg_correlator *c, const mwg_facts *f)
     frames_add_fixed(t->frames, &t->n_frames, MWG_MAX_TXN_FRAMES, f->frame);
     if (is_copy_of(c, t->response_frame, t->response_ts) && t->rcode == f->dns_rcode)
         return;
-    t->response_frame = f->frame;
+    t->response_frame = ne->last_response_frame = f->frame;
     t->response_ts = c->clock;
     t->rcode = f->dns_rcode;
     t->has_addr = f->n_dns_addrs > 0;

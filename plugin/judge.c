@@ -324,31 +324,12 @@ static bool answered_with(const dns_txn *t, int rcode, uint32_t error_frame)
     return rcode >= 0 ? rc == rcode : rc != 2 && rc != 3 && rc != 5;
 }
 
-/* DNS for the host while the client waited; fills the addresses it gave.
- * With 'roles', other clients' lookups do not decide the cause, though
- * the latest lookup that failed that way, whoever's, is its evidence (a
- * gateway answers many clients from one).  Returns true when DNS decided
- * the verdict (resolution failed). */
-static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
+/* The verdict of the lookups 'rel' ('weighs': those that may decide the
+ * cause; the latest that failed that way, whoever's, is its evidence).
+ * Returns true when DNS decided the verdict (resolution failed). */
+static bool decide_dns(judge *j, const dns_txn *const *rel, const bool *weighs, unsigned n)
 {
     mwg_verdict *v = j->v;
-    const dns_txn *rel[MWG_MAX_DNS_TXNS];
-    bool weighs[MWG_MAX_DNS_TXNS];
-    unsigned n = 0;
-    int64_t horizon = j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
-    for (unsigned i = 0; i < ne->n_txns; i++) {
-        const dns_txn *t = &ne->txns[i];
-        uint32_t started = t->first_query_frame ? t->first_query_frame : t->response_frame;
-        uint32_t ended = t->response_frame ? t->response_frame : t->icmp_frame;
-        if (t->first_query_frame && t->last_query_ts < horizon)
-            continue;
-        if (overlaps(started, ended, j->req->frame, v->error_frame)) {
-            weighs[n] = !roles || !roles[i].later_clients;
-            rel[n++] = t;
-        }
-    }
-    if (n == 0)
-        return false;
     /* Resolved, or answered with addresses the capture cut off: DNS did
      * not fail, the later stages tell. */
     for (unsigned i = 0; i < n; i++)
@@ -427,6 +408,124 @@ static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
     return true;
 }
 
+/* The name's lookups that ran within the DNS window (a lookup older than
+ * that is no longer in the gateway's cache). */
+static bool within_dns_window(const judge *j, const dns_txn *t)
+{
+    return !t->first_query_frame || t->last_query_ts >= j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
+}
+
+static uint32_t lookup_started(const dns_txn *t)
+{
+    return t->first_query_frame ? t->first_query_frame : t->response_frame;
+}
+
+static uint32_t lookup_ended(const dns_txn *t)
+{
+    return t->response_frame ? t->response_frame : t->icmp_frame;
+}
+
+/* The name's latest lookups before the request (the latest of each record
+ * type, within the DNS window), into 'rel', when they had all failed by
+ * the request, by their answers or ICMP errors, and none was still out:
+ * the gateway knew, when the request came, that the name had no address
+ * (Squid's negative_dns_ttl, a resolver's negative caching).  Else 0. */
+static unsigned failed_at_request(const judge *j, const name_entry *ne, const dns_txn **rel)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        if (!within_dns_window(j, t) || lookup_started(t) > j->req->frame)
+            continue;
+        if (!lookup_ended(t) || lookup_ended(t) > j->req->frame)
+            return 0;
+        unsigned k = 0;
+        while (k < n && rel[k]->qtype != t->qtype)
+            k++;
+        if (k == n)
+            rel[n++] = t;
+        else if (lookup_ended(t) > lookup_ended(rel[k]))
+            rel[k] = t;
+    }
+    for (unsigned k = 0; k < n; k++)
+        if (resolved_before(rel[k], j->req->frame))
+            return 0;
+    return n;
+}
+
+/* A lookup that began after another client asked for the host, while the
+ * gateway still owed the answer to the request before this one on its
+ * connection, where the name had failed already when this one came.  A
+ * gateway that works pipelined requests at once had its answer for it
+ * then, from its cache; one that works them in turn starts on it only
+ * once the one before is answered.  Either way the lookup is another
+ * client's. */
+static bool others_lookup(const judge *j, bool failed_at_arrival, const dns_txn *t)
+{
+    uint32_t started = lookup_started(t);
+    return failed_at_arrival && started > j->req->frame && started < j->req->prev_answer_frame &&
+           judge_another_request_before(j, started);
+}
+
+/* DNS for the host while the client waited; fills the addresses it gave.
+ * With 'roles', other clients' lookups do not decide the cause (see
+ * decide_dns). */
+static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
+{
+    const dns_txn *rel[MWG_MAX_DNS_TXNS];
+    bool weighs[MWG_MAX_DNS_TXNS];
+    bool failed_at_arrival = j->req->prev_answer_frame && failed_at_request(j, ne, rel);
+    unsigned n = 0;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        if (within_dns_window(j, t) && !others_lookup(j, failed_at_arrival, t) &&
+            overlaps(lookup_started(t), lookup_ended(t), j->req->frame, j->v->error_frame)) {
+            weighs[n] = !roles || !roles[i].later_clients;
+            rel[n++] = t;
+        }
+    }
+    if (!n)
+        return false;
+    /* Answered after the request before it on its connection, the request
+     * may have been worked on at any time since it came; where the name's
+     * ring no longer holds the lookups since then, others asked, and the
+     * name was answered meanwhile (it is not silent for all), which were
+     * its own, and how they ended, cannot be told. */
+    if (!roles && j->req->prev_answer_frame && !lookups_kept(j, ne) &&
+        ne->last_response_frame > j->req->frame && judge_another_request_before(j, j->v->error_frame)) {
+        for (unsigned i = 0; i < n; i++)
+            if (resolved_before(rel[i], j->v->error_frame))
+                return false;
+        j->v->loss |= MWG_LOSS_LOOKUPS;
+        return true;
+    }
+    return decide_dns(j, rel, weighs, n);
+}
+
+/* Nothing went out for the request, no lookup of the name either (but
+ * others' lookups, see others_lookup), and the name had failed when the
+ * request came: the gateway answered from what it had learned. */
+static bool judge_dns_cached(judge *j, const name_entry *ne)
+{
+    const dns_txn *rel[MWG_MAX_DNS_TXNS];
+    bool weighs[MWG_MAX_DNS_TXNS];
+    unsigned n = failed_at_request(j, ne, rel);
+    if (!n)
+        return false;
+    for (unsigned i = 0; i < ne->n_txns; i++) {
+        const dns_txn *t = &ne->txns[i];
+        if (within_dns_window(j, t) && lookup_started(t) > j->req->frame &&
+            lookup_started(t) < j->v->error_frame && !others_lookup(j, true, t))
+            return false;
+    }
+    for (unsigned k = 0; k < n; k++)
+        weighs[k] = true;
+    if (!decide_dns(j, rel, weighs, n))
+        return false;
+    j->v->dns_cached = true;
+    return true;
+}
+
 /* Room in the correlator's attempts for every candidate. */
 static conn **attempts_for(mwg_correlator *c)
 {
@@ -501,6 +600,8 @@ static void explain(mwg_correlator *c, judge *j)
         /* Attempts named, none decided: the answer cut may have held their
          * addresses. */
         v->dns_answer_cut = v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE && v->n_candidates && judge_answer_cut(j);
+        if (v->cause == MWG_CAUSE_NO_UPSTREAM_EVIDENCE && !v->n_candidates && ne && !is_literal)
+            judge_dns_cached(j, ne);
     }
 }
 

@@ -24,7 +24,7 @@ typedef struct {
     uint8_t n_candidates;
     uint8_t tls_alert, cert_problems;
     bool block_page_recognised : 1, incomplete : 1, capture_cut : 1, undissected : 1, gateway_gave_up : 1;
-    bool via_parent : 1, dns_answer_cut : 1, silence_unsure : 1, dns_pending : 1;
+    bool via_parent : 1, dns_answer_cut : 1, silence_unsure : 1, dns_pending : 1, dns_cached : 1;
     uint8_t doubted;
     bool tls_alert_known : 1, tls_reset : 1, tls_plain_http : 1, tls_undecrypted : 1, in_tunnel : 1;
     uint32_t candidates[MWG_MAX_NAMED_CANDIDATES];
@@ -135,6 +135,7 @@ void mwg_store_add(mwg_verdict *v)
         .block_page_recognised = v->block_page_recognised, .incomplete = v->incomplete,
         .capture_cut = v->capture_cut, .undissected = v->undissected, .gateway_gave_up = v->gateway_gave_up, .via_parent = v->via_parent,
         .dns_answer_cut = v->dns_answer_cut, .silence_unsure = v->silence_unsure, .dns_pending = v->dns_pending,
+        .dns_cached = v->dns_cached,
         .doubted = (uint8_t)v->doubted,
         .tls_alert = v->tls_alert, .cert_problems = (uint8_t)v->cert_problems,
         .tls_alert_known = v->tls_alert_known, .tls_reset = v->tls_reset,
@@ -233,6 +234,7 @@ void mwg_store_get(uint32_t frame, unsigned i, mwg_verdict *v)
     v->dns_answer_cut = p->dns_answer_cut;
     v->silence_unsure = p->silence_unsure;
     v->dns_pending = p->dns_pending;
+    v->dns_cached = p->dns_cached;
     v->doubted = (mwg_cause)p->doubted;
     v->undissected = p->undissected;
     v->gateway_gave_up = p->gateway_gave_up;

@@ -126,6 +126,9 @@ typedef struct {
      * the host was still out, moments old (from a cache, or failing for a
      * reason the capture does not show). */
     bool dns_pending;
+    /* A DNS cause learned before the request: no lookup went out while
+     * the client waited, the gateway answered from its cache. */
+    bool dns_cached;
     bool via_parent;            /* the failing hop is the gateway's parent proxy */
     unsigned loss;              /* MWG_LOSS_*: what the engine could not see */
     unsigned unread_frames;     /* ... of which frames it could not read while the client waited */

@@ -158,9 +158,10 @@ static char *cause_sentence(const mwg_verdict *v)
             return s;
         }
         if (v->loss & MWG_LOSS_LOOKUPS)
-            return g_strdup_printf("Lookups of %s failed while the client waited, and more went out for other "
-                                   "clients than mwg502 keeps per name: which of them was this request's cannot "
-                                   "be told%s%s", host, page ? "; the block page says " : "", page ? page : "");
+            return g_strdup_printf("Lookups of %s failed or went unanswered while the client waited, and more "
+                                   "went out for other clients than mwg502 keeps per name: which of them was this "
+                                   "request's cannot be told%s%s", host, page ? "; the block page says " : "",
+                                   page ? page : "");
         if (v->dns_pending)
             return g_strdup_printf("The gateway answered while its DNS query for %s was still out, moments old (no "
                                    "resolver gives up that soon): the capture does not show why%s%s", host,
@@ -188,6 +189,9 @@ char *mwg_verdict_summary(const mwg_verdict *v)
         g_string_append_printf(s, " (%s is the gateway's parent proxy: the failing hop is the next proxy, not "
                                   "the origin)", mwg_addr_to_str(&v->upstream, up, sizeof up));
     }
+    if (v->dns_cached)
+        g_string_append(s, " before the request (no lookup went out while the client waited: the gateway "
+                           "answered from its DNS cache)");
     if (v->incomplete)
         g_string_append(s, v->capture_cut ? " (the capture kept only the start of the error response: its snap "
                                             "length cut it)"

@@ -597,6 +597,94 @@ static void test_dns_query_moments_old(void)
     cap_close(&k);
 }
 
+/* The name had failed before the request and nothing went out for it
+ * while the client waited: the gateway answered from its cache of
+ * failures (Squid's negative_dns_ttl), and what it had learned is the
+ * cause.  Not where the name resolved after the failure. */
+typedef enum { CACHED_FAILURE, CACHED_THEN_RESOLVED } cached_case;
+
+static void test_dns_failure_cached(gconstpointer data)
+{
+    cached_case cc = (cached_case)GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn first = client_conn(50000), second = client_conn(50001);
+    client_asks(&k, &first, "http://gone.example/");
+    dns_query(&k, 40000, 7, "gone.example", 1);
+    uint32_t answer = dns_answer(&k, 40000, 7, "gone.example", 3, NULL, 0, false);
+    gateway_answers(&k, &first, 502, PAGE_NOT_RESOLVABLE);
+    if (cc == CACHED_THEN_RESOLVED) {
+        dns_query(&k, 40001, 8, "gone.example", 1);
+        dns_answer(&k, 40001, 8, "gone.example", 0, &DEST, 1, false);
+    }
+    wait_s(&k, 5);
+    uint32_t req = client_asks(&k, &second, "http://gone.example/");
+    gateway_answers(&k, &second, 502, PAGE_NOT_RESOLVABLE);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 2);
+    const mwg_verdict *v = verdict(&k, 1);
+    if (cc == CACHED_FAILURE) {
+        expect(v, "host_not_resolvable", "dns_nxdomain", req, answer);
+        g_assert_true(v->dns_cached);
+        g_assert_nonnull(strstr(v->summary, "the gateway answered from its DNS cache"));
+    } else {
+        expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+        g_assert_false(v->dns_cached);
+    }
+    cap_close(&k);
+}
+
+/* Pipelined behind a request the gateway answered only 6 s later, a
+ * request for a name that had failed before it came.  The lookup another
+ * client's request started meanwhile, still unanswered at the error, is
+ * not its own: a gateway that works pipelined requests at once had its
+ * answer from its cache when the request came; one that works them in
+ * turn starts on it only once the one before is answered.  With 'crowded',
+ * more lookups of the name than its ring keeps went out since the request
+ * while the name was answered meanwhile: which were its own, and how they
+ * ended, cannot be told. */
+static void test_dns_failure_cached_pipelined(gconstpointer data)
+{
+    bool crowded = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn early = client_conn(50000), cl = client_conn(50001);
+    client_asks(&k, &early, "http://gone.example/");
+    dns_query(&k, 40000, 7, "gone.example", 1);
+    uint32_t answer = dns_answer(&k, 40000, 7, "gone.example", 3, NULL, 0, false);
+    gateway_answers(&k, &early, 502, PAGE_NOT_RESOLVABLE);
+    tcp_open(&k, &cl);
+    send_msg(&k, &cl, 0, proxy_get(&k, "quiet.example"));
+    uint32_t req = send_msg(&k, &cl, 0, proxy_get(&k, "gone.example"));
+    dns_query(&k, 40001, 8, "quiet.example", 1);
+    wait_s(&k, 4);
+    unsigned others = crowded ? MWG_MAX_DNS_TXNS + 4 : 1;
+    for (unsigned i = 0; i < others; i++) {
+        tcp_conn other = client_conn((uint16_t)(50100 + i));
+        client_asks(&k, &other, "http://gone.example/");
+        dns_query(&k, (uint16_t)(41000 + i), (uint16_t)(100 + i), "gone.example", 1);
+        /* the first few answered, the rest still out at the error */
+        if (crowded && i < 4)
+            dns_answer(&k, (uint16_t)(41000 + i), (uint16_t)(100 + i), "gone.example", 3, NULL, 0, false);
+    }
+    wait_s(&k, 2);
+    gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    uint32_t err = gateway_answers(&k, &cl, 502, PAGE_NOT_RESOLVABLE);
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, 3);
+    const mwg_verdict *v = verdict(&k, 2);
+    g_assert_cmpuint(v->error_frame, ==, err);
+    if (!crowded) {
+        expect(v, "host_not_resolvable", "dns_nxdomain", req, answer);
+        g_assert_true(v->dns_cached);
+    } else {
+        expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+        g_assert_cmpuint(v->loss & MWG_LOSS_LOOKUPS, !=, 0);
+        g_assert_nonnull(strstr(v->summary, "which of them was this request's cannot be told"));
+    }
+    cap_close(&k);
+}
+
 static void test_dns_server_unreachable(void)
 {
     cap k;
@@ -3625,6 +3713,14 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
     g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
+    g_test_add_data_func("/correlate/dns/failure-cached/nxdomain", GINT_TO_POINTER(CACHED_FAILURE),
+                         test_dns_failure_cached);
+    g_test_add_data_func("/correlate/dns/failure-cached/then-resolved", GINT_TO_POINTER(CACHED_THEN_RESOLVED),
+                         test_dns_failure_cached);
+    g_test_add_data_func("/correlate/dns/failure-cached/pipelined", GINT_TO_POINTER(false),
+                         test_dns_failure_cached_pipelined);
+    g_test_add_data_func("/correlate/dns/failure-cached/pipelined-crowded", GINT_TO_POINTER(true),
+                         test_dns_failure_cached_pipelined);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-nxdomain", GINT_TO_POINTER(LATER_NXDOMAIN),
                          test_dns_own_lookup_refused);
     g_test_add_data_func("/correlate/dns/own-lookup-refused/later-resolved", GINT_TO_POINTER(LATER_RESOLVED),
