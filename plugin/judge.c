@@ -327,7 +327,7 @@ static bool answered_with(const dns_txn *t, int rcode, uint32_t error_frame)
 /* The verdict of the lookups 'rel' ('weighs': those that may decide the
  * cause; the latest that failed that way, whoever's, is its evidence).
  * Returns true when DNS decided the verdict (resolution failed). */
-static bool decide_dns(judge *j, const dns_txn *const *rel, const bool *weighs, unsigned n)
+static bool decide_dns(judge *j, const name_entry *ne, const dns_txn *const *rel, const bool *weighs, unsigned n)
 {
     mwg_verdict *v = j->v;
     /* Resolved, or answered with addresses the capture cut off: DNS did
@@ -376,7 +376,12 @@ static bool decide_dns(judge *j, const dns_txn *const *rel, const bool *weighs, 
         for (unsigned i = 0; i < n; i++)
             waited |= weighs[i] && j->error_ts - rel[i]->last_query_ts >= mwg_seconds(MWG_MIN_DNS_WAIT_S);
         if (!waited) {
-            v->dns_pending = true;
+            /* Unless the request's own lookups, older, are gone from the
+             * name's ring. */
+            if (lookups_kept(j, ne))
+                v->dns_pending = true;
+            else
+                v->loss |= MWG_LOSS_LOOKUPS;
             return true;
         }
         for (unsigned i = 0; i < n; i++)
@@ -499,7 +504,7 @@ static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
         j->v->loss |= MWG_LOSS_LOOKUPS;
         return true;
     }
-    return decide_dns(j, rel, weighs, n);
+    return decide_dns(j, ne, rel, weighs, n);
 }
 
 /* Nothing went out for the request, no lookup of the name either (but
@@ -520,7 +525,7 @@ static bool judge_dns_cached(judge *j, const name_entry *ne)
     }
     for (unsigned k = 0; k < n; k++)
         weighs[k] = true;
-    if (!decide_dns(j, rel, weighs, n))
+    if (!decide_dns(j, ne, rel, weighs, n))
         return false;
     j->v->dns_cached = true;
     return true;

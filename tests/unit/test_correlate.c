@@ -685,6 +685,34 @@ static void test_dns_failure_cached_pipelined(gconstpointer data)
     cap_close(&k);
 }
 
+/* A name no resolver answers, asked by more clients in the last moments
+ * than its ring keeps: the lookups left are moments old, and the
+ * request's own, older, are gone.  Its summary says that, not that the
+ * gateway answered while its query was moments old. */
+static void test_dns_own_lookups_crowded_out(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn first = client_conn(50000);
+    uint32_t req = client_asks(&k, &first, "http://silent.example/");
+    dns_query(&k, 40000, 7, "silent.example", 1);
+    wait_s(&k, 5.6);
+    for (unsigned i = 0; i < MWG_MAX_DNS_TXNS + 2; i++) {
+        tcp_conn other = client_conn((uint16_t)(50100 + i));
+        client_asks(&k, &other, "http://silent.example/");
+        dns_query(&k, (uint16_t)(41000 + i), (uint16_t)(100 + i), "silent.example", 1);
+        wait_s(&k, 0.01);
+    }
+    gateway_answers(&k, &first, 502, PAGE_NOT_RESOLVABLE);
+    finish(&k);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "host_not_resolvable", "no_upstream_evidence", req, 0);
+    g_assert_false(v->dns_pending);
+    g_assert_cmpuint(v->loss & MWG_LOSS_LOOKUPS, !=, 0);
+    g_assert_nonnull(strstr(v->summary, "more went out for other clients than mwg502 keeps per name"));
+    cap_close(&k);
+}
+
 static void test_dns_server_unreachable(void)
 {
     cap k;
@@ -3713,6 +3741,7 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/dns/nxdomain-a-and-aaaa", test_nxdomain_a_and_aaaa);
     g_test_add_func("/correlate/dns/no-response", test_dns_no_response);
     g_test_add_func("/correlate/dns/query-moments-old", test_dns_query_moments_old);
+    g_test_add_func("/correlate/dns/own-lookups-crowded-out", test_dns_own_lookups_crowded_out);
     g_test_add_data_func("/correlate/dns/failure-cached/nxdomain", GINT_TO_POINTER(CACHED_FAILURE),
                          test_dns_failure_cached);
     g_test_add_data_func("/correlate/dns/failure-cached/then-resolved", GINT_TO_POINTER(CACHED_THEN_RESOLVED),
