@@ -477,9 +477,9 @@ static bool others_lookup(const judge *j, bool failed_at_arrival, const dns_txn 
  * decide_dns). */
 static bool judge_dns(judge *j, const name_entry *ne, const lookup_role *roles)
 {
-    const dns_txn *rel[MWG_MAX_DNS_TXNS];
+    const dns_txn *rel[MWG_MAX_DNS_TXNS], *before[MWG_MAX_DNS_TXNS];
     bool weighs[MWG_MAX_DNS_TXNS];
-    bool failed_at_arrival = j->req->prev_answer_frame && failed_at_request(j, ne, rel);
+    bool failed_at_arrival = j->req->prev_answer_frame && failed_at_request(j, ne, before);
     unsigned n = 0;
     for (unsigned i = 0; i < ne->n_txns; i++) {
         const dns_txn *t = &ne->txns[i];
