@@ -477,7 +477,8 @@ static void answer(mwg_correlator *c, conn *cn, const http_msg *msg)
         untracked = cn->untracked_why;
         cn->untracked--;
     }
-    if (req)
+    /* HTTP/2 answers each stream when it is ready: none waits for another. */
+    if (req && !msg->stream)
         req->prev_answer_frame = cn->last_answer_frame > req->frame ? cn->last_answer_frame : 0;
     cn->last_answer_frame = msg->segments->n ? msg->segments->v[0] : msg->frame;
     if (mwg_config_is_error_status(&c->cfg, msg->m.status)) {
