@@ -245,6 +245,16 @@ static bool resolved_before(const dns_txn *t, uint32_t error_frame)
            (t->has_addr || (t->rcode == 0 && t->answers_cut));
 }
 
+static uint32_t lookup_started(const dns_txn *t)
+{
+    return t->first_query_frame ? t->first_query_frame : t->response_frame;
+}
+
+static uint32_t lookup_ended(const dns_txn *t)
+{
+    return t->response_frame ? t->response_frame : t->icmp_frame;
+}
+
 /* Whether the name's ring still holds every lookup begun since the
  * request (MWG_MAX_DNS_TXNS). */
 static bool lookups_kept(const judge *j, const name_entry *ne)
@@ -252,7 +262,7 @@ static bool lookups_kept(const judge *j, const name_entry *ne)
     if (ne->n_txns < MWG_MAX_DNS_TXNS)
         return true;
     const dns_txn *oldest = &ne->txns[ne->next_txn];
-    return (oldest->first_query_frame ? oldest->first_query_frame : oldest->response_frame) <= j->req->frame;
+    return lookup_started(oldest) <= j->req->frame;
 }
 
 /* Whether the request's own lookups are gone from the ring while lookups of
@@ -418,16 +428,6 @@ static bool decide_dns(judge *j, const name_entry *ne, const dns_txn *const *rel
 static bool within_dns_window(const judge *j, const dns_txn *t)
 {
     return !t->first_query_frame || t->last_query_ts >= j->req->ts - mwg_seconds(j->c->cfg.dns_window_s);
-}
-
-static uint32_t lookup_started(const dns_txn *t)
-{
-    return t->first_query_frame ? t->first_query_frame : t->response_frame;
-}
-
-static uint32_t lookup_ended(const dns_txn *t)
-{
-    return t->response_frame ? t->response_frame : t->icmp_frame;
 }
 
 /* The name's latest lookups before the request (the latest of each record
