@@ -1198,6 +1198,41 @@ def keepalive(cap):
     healthy(st, site, client, Req("intranet.example.local", "/news.html"), "10.10.67.135", conn=c, lookup=False)
 
 
+def out_of_order_page(reassembled):
+    """One keep-alive connection: a 502 Host Not Resolvable whose two
+    segments are captured in the wrong order (the second first, as a
+    capture on a busy bridge may hold them), a 200, then a 502 Refused.
+    Wireshark shows the first 502 only with tcp.reassemble_out_of_order,
+    in the late first segment; either way the later answers keep their
+    own requests."""
+    def play_it(cap):
+        st, site, client = cap.story(), cap.site, "10.10.67.131"
+        c = client_connects(st, site, client)
+        req = Req("old-intranet.example.local")
+        request = client_asks(c, req)
+        evidence = dns_failure(st, site, req.host, NXDOMAIN)
+        st.wait(THINK)
+        page = block_page(st.t, "notresolvable", req, client, "Host not found", close=False)
+        half = len(page) // 2
+        assert len(page) - half <= MSS
+        start = c.nxt[1]
+        c.emit(c.segment(1, "PA", page[half:], seq=(start + half) & 0xFFFFFFFF))
+        st.wait(0.00031)
+        late = c.emit(c.segment(1, "A", page[:half], seq=start))
+        c.nxt[1] = (start + len(page)) & 0xFFFFFFFF
+        st.wait(LAN)
+        c.ack(0)
+        if reassembled:
+            cap.expect(late, HNR, "dns_nxdomain", request, evidence, req.host)
+        st.wait(2.4)
+        healthy(st, site, client, Req("intranet.example.local"), "10.10.67.135", conn=c, close=False)
+        st.wait(3.1)
+        gateway_error(st, site, client, Req("partner.example.org"), "notresolvable", HNR, "dns_refused",
+                      lambda st: dns_failure(st, site, "partner.example.org", REFUSED, ns=[]), "Host not found",
+                      conn=c)
+    return play_it
+
+
 def cached_name(cap):
     """A name resolved for a 200; 45 s later it fails to connect, no new query."""
     st, dst = cap.story(), "10.10.67.150"
@@ -1558,6 +1593,18 @@ header in two segments: the request frame is the second) for a name that does
 not exist, 502 Host Not Resolvable, the connection stays open; then a 200.
 """, keepalive)
 
+    add("keepalive-502-out-of-order.pcap", """
+One keep-alive client connection: a 502 Host Not Resolvable in two segments
+captured in the wrong order (second first), which Wireshark does not show as
+a response with its default TCP settings; a 200; a 502 for a name the DNS
+server refuses, paired with its own request, not the one before.
+""", out_of_order_page(False))
+
+    add("keepalive-502-out-of-order-reassembled.pcap", """
+The same connection read with tcp.reassemble_out_of_order: Wireshark shows
+the first 502 in its late first segment, and it gets its verdict there.
+""", out_of_order_page(True), options="-o tcp.reassemble_out_of_order:TRUE")
+
     add("dns-cached-rst.pcap", """
 Name cached by the gateway: portal.example.local resolves and a client gets a
 200; 45 s later another client asks for it, the gateway sends no new query and
@@ -1763,8 +1810,15 @@ def check(cap, path):
              "dns.flags.rcode", "icmp.type", "icmpv6.type", "tcp.flags.syn", "tcp.flags.ack",
              "tcp.flags.reset", "tcp.flags.fin", "tcp.len", "_ws.malformed", "_ws.expert.message"]
     rows = {}
+    # Wireshark's own preferences among the capture's options change what it dissects.
+    words = cap.options.split()
+    wireshark_prefs = []
+    for flag, pref in zip(words, words[1:]):
+        if flag == "-o" and not pref.startswith("mwg502."):
+            wireshark_prefs += [flag, pref]
     for values in tshark_fields(path, port, names, ["-o", "ip.check_checksum:TRUE", "-o",
-                                                    "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]):
+                                                    "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"] +
+                                wireshark_prefs):
         # ICMP errors repeat tcp.*/udp.* for the quoted datagram: keep the first value.
         r = {k: v.split(",")[0] for k, v in zip(names, values)}
         r["_all"] = dict(zip(names, values))

@@ -48,7 +48,10 @@ static void watch_count(GHashTable *watch, guint hash, int delta)
 void watch_update(mwg_correlator *c, conn *cn)
 {
     forward *fw = cn->client_leg ? NULL : awaiting_reply(cn);
-    bool wanted = (fw && !fw->reply_started) || (cn->dirs && (cn->dirs[0].pending || cn->dirs[1].pending));
+    /* A client's requests wait for answers: every segment counts, so that
+     * bytes the capture lacks are seen before the next answer is paired. */
+    bool wanted = (fw && !fw->reply_started) || (cn->dirs && (cn->dirs[0].pending || cn->dirs[1].pending)) ||
+                  (cn->waiting && cn->waiting->n);
     if (wanted == cn->watched)
         return;
     watch_count(c->watch, flow_key_hash(&cn->key), wanted ? 1 : -1);

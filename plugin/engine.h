@@ -151,6 +151,13 @@ typedef struct {
     uint32_t taken_end;         /* sequence number just past what is read */
     bool at_boundary;           /* ... and that is where a message read whole ended */
     bool in_cut;                /* ... or inside a message the snap length cut, of unknown end */
+    /* Bytes the capture lacks were skipped, and what followed began no
+     * message: the next message read comes after this gap. */
+    msg_gap lost;
+    /* The bytes last skipped [hole_seq, hole_end), and the gap that held at
+     * their start: a segment captured late (out of order) falls in them. */
+    uint32_t hole_seq, hole_end;
+    msg_gap hole_gap;
     bool pending;               /* a message began and Wireshark has not dissected it yet */
     msg_gap pending_after_gap;  /* ... after bytes the capture does not hold */
     bool pending_cut;           /* ... of which the snap length cut bytes: its length is unknown */

@@ -32,6 +32,15 @@ static bool seq_before(uint32_t a, uint32_t b)
     return (int32_t)(a - b) < 0;
 }
 
+/* Of two gaps before a message, the one that tells more: answers surely
+ * missing over perhaps only the rest of one the snap length cut. */
+static msg_gap graver_gap(msg_gap a, msg_gap b)
+{
+    if (a == GAP_WHOLE_MESSAGES || b == GAP_WHOLE_MESSAGES)
+        return GAP_WHOLE_MESSAGES;
+    return a != GAP_NONE ? a : b;
+}
+
 static void pending_clear(http_dir *d)
 {
     d->pending = false;
@@ -193,6 +202,9 @@ static void read_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
         pending_start(d, f, seq + (uint32_t)off, p + off, len - off, off == 0 ? after_gap : GAP_NONE);
         off = len;
     }
+    /* Bytes that begin no message after a gap: what follows them still
+     * comes after that gap. */
+    d->lost = off > 0 ? GAP_NONE : graver_gap(d->lost, after_gap);
     d->taken_end = seq + (uint32_t)off;
     d->at_boundary = boundary && off == len;
     d->in_cut = ends_cut;
@@ -213,8 +225,41 @@ static void read_past_cut(http_dir *d, const mwg_facts *f)
 static msg_gap gap_before(const http_dir *d, uint32_t seq)
 {
     if (!seq_before(d->taken_end, seq))
-        return GAP_NONE;
-    return d->at_boundary ? GAP_WHOLE_MESSAGES : d->in_cut ? GAP_UNKNOWN : GAP_NONE;
+        return d->lost;
+    return graver_gap(d->lost, d->at_boundary ? GAP_WHOLE_MESSAGES : d->in_cut ? GAP_UNKNOWN : GAP_NONE);
+}
+
+/* Whether the segment [seq, end) lies in the bytes last skipped: captured
+ * after what followed them, it is no copy of bytes read. */
+static bool in_hole(const http_dir *d, uint32_t seq, uint32_t end)
+{
+    return d->hole_seq != d->hole_end && seq != end && !seq_before(seq, d->hole_seq) &&
+           !seq_before(d->hole_end, end);
+}
+
+/* A segment captured after those that follow it.  Wireshark shows the
+ * message it begins here only when told to reassemble out of order; then
+ * it is read as if it had come in its turn.  Otherwise it holds nothing
+ * Wireshark shows, and the gap stays: the next message read comes after
+ * answers the capture lacks. */
+static void read_late(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, frame_reading *fr)
+{
+    http_dir *d = conn_dir(cn, dir);
+    const mwg_bytes *r = &f->reassembled;
+    if (!r->p || !f->http.took_message || f->tcp_seq != d->hole_seq)
+        return;
+    uint32_t end_before = d->taken_end;
+    bool boundary_before = d->at_boundary, cut_before = d->in_cut;
+    d->hole_end = d->hole_seq;
+    read_segment(c, cn, dir, f, r->p, r->len, r->cut, f->tcp_seq, d->hole_gap, fr);
+    if (seq_before(d->taken_end, end_before)) {
+        /* What lies between those messages and the bytes read before is
+         * still missing, and nothing tells what it held. */
+        d->taken_end = end_before;
+        d->at_boundary = boundary_before;
+        d->in_cut = cut_before;
+        d->lost = GAP_UNKNOWN;
+    }
 }
 
 /* The messages of the segment, as far as it is not a copy of bytes read. */
@@ -293,17 +338,30 @@ static void read_frame(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f,
         http_stream_abandon(c, cn, dir);
     }
 
+    if (in_hole(d, seq, end)) {
+        read_late(c, cn, dir, f, fr);
+        return;
+    }
     /* A copy of bytes already read. */
     if (f->payload_len > 0 && !seq_before(d->taken_end, end))
         return;
+    if (f->payload_len > 0 && seq_before(d->taken_end, seq)) {
+        d->hole_seq = d->taken_end;
+        d->hole_end = seq;
+        d->hole_gap = d->lost;
+    }
     if (r->p && f->http.took_message) {
         /* Completed here, but its start was not seen as one (the capture
          * began inside it): the message is there; where it ended in this
          * segment is not known, so nothing after it is read. */
         mwg_http_message m;
         uint32_t start = end - (uint32_t)r->len;
-        if (mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) != MWG_HTTP_NOT_A_MESSAGE)
-            emit_here(c, cn, dir, f, &m, NULL, start, gap_before(d, start), false, fr);
+        msg_gap gap = gap_before(d, start);
+        bool message = mwg_http_read(r->p, r->len, r->cut, dir ? answered_method(cn) : NULL, &m) !=
+                       MWG_HTTP_NOT_A_MESSAGE;
+        if (message)
+            emit_here(c, cn, dir, f, &m, NULL, start, gap, false, fr);
+        d->lost = message ? GAP_NONE : gap;
         d->taken_end = end;
         d->at_boundary = d->in_cut = false;
         return;
@@ -325,7 +383,9 @@ void http_stream_segment(mwg_correlator *c, conn *cn, int dir, const mwg_facts *
 {
     frame_reading fr = { 0 };
     const http_dir *seen = conn_dir_peek(cn, dir);
-    bool copy = seen->seq_known && f->payload_len > 0 && !seq_before(seen->taken_end, f->tcp_seq + f->payload_len);
+    uint32_t end = f->tcp_seq + f->payload_len;
+    bool copy = seen->seq_known && f->payload_len > 0 && !seq_before(seen->taken_end, end) &&
+                !in_hole(seen, f->tcp_seq, end);
     read_frame(c, cn, dir, f, &fr);
     /* Wireshark dissected a message here that was not read: say so. */
     if (f->http.took_message && fr.read == 0 && !copy)

@@ -2595,6 +2595,45 @@ static void test_cut_answer_then_bytes_lost(gconstpointer data)
     cap_close(&k);
 }
 
+/* A 502 in two segments, the second captured first.  Wireshark shows it
+ * only when told to reassemble out of order (then in the late first
+ * segment); otherwise the capture holds no answer for the first request,
+ * and the next answers stay paired with their own requests. */
+static void test_answer_out_of_order(gconstpointer data)
+{
+    bool reassembled = GPOINTER_TO_INT(data);
+    cap k;
+    cap_open(&k);
+    tcp_conn cl = client_conn(50000);
+    tcp_open(&k, &cl);
+    uint32_t first = send_msg(&k, &cl, 0, proxy_get(&k, "first.example"));
+    const char *page = response_text(&k, 502, "<html><body>first.example is not resolvable</body></html>");
+    size_t len = strlen(page), half = len / 2;
+    uint32_t start = cl.next[1];
+    cl.next[1] = start + (uint32_t)half;
+    send_raw(&k, &cl, 1, page + half);
+    cl.next[1] = start;
+    mwg_ws_http ws = ws_record(&k, page);
+    uint32_t late = segment(&k, &cl, 1, MWG_TCP_ACK, page, half, reassembled ? &ws : NULL,
+                            reassembled ? page : NULL, reassembled ? len : 0);
+    cl.next[1] = start + (uint32_t)len;
+    send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
+    send_msg(&k, &cl, 1, response_text(&k, 200, "fine"));
+    uint32_t third = send_msg(&k, &cl, 0, proxy_get(&k, "third.example"));
+    uint32_t error = send_msg(&k, &cl, 1, response_text(&k, 502, "third"));
+    finish(&k);
+    g_assert_cmpuint(k.verdicts->len, ==, reassembled ? 2 : 1);
+    if (reassembled) {
+        g_assert_cmpuint(verdict(&k, 0)->error_frame, ==, late);
+        g_assert_cmpuint(verdict(&k, 0)->request_frame, ==, first);
+    }
+    const mwg_verdict *v = verdict(&k, k.verdicts->len - 1);
+    g_assert_cmpuint(v->error_frame, ==, error);
+    g_assert_cmpstr(v->host, ==, "third.example");
+    g_assert_cmpuint(v->request_frame, ==, third);
+    cap_close(&k);
+}
+
 /* The same from the client: a request cut by the snap length, then bytes
  * missing, then a request.  The missing bytes may be a request: the second
  * answer may be its, and names no request rather than the third's. */
@@ -3838,6 +3877,10 @@ int main(int argc, char **argv)
     g_test_add_data_func("/correlate/pipelining/cut-answer-then-its-rest-lost", GINT_TO_POINTER(true),
                          test_cut_answer_then_bytes_lost);
     g_test_add_func("/correlate/pipelining/cut-request-then-bytes-lost", test_cut_request_then_bytes_lost);
+    g_test_add_data_func("/correlate/pipelining/answer-out-of-order", GINT_TO_POINTER(false),
+                         test_answer_out_of_order);
+    g_test_add_data_func("/correlate/pipelining/answer-out-of-order-reassembled", GINT_TO_POINTER(true),
+                         test_answer_out_of_order);
     g_test_add_data_func("/correlate/dns/cut-answer-hides-attempts", GINT_TO_POINTER(true),
                          test_cut_answer_hides_attempts);
     g_test_add_data_func("/correlate/dns/whole-answer-tells-attempts", GINT_TO_POINTER(false),
