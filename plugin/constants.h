@@ -74,6 +74,7 @@
 #define MWG_RECENT_ATTEMPTS 1024    /* latest connection attempts, for names the capture never resolves */
 #define MWG_RECENT_REQUESTS 16      /* latest client requests per name, to tell their attempts apart */
 #define MWG_WAITING_LOOKBACK 16     /* waiting requests for a name looked back over (forwarded, served first) */
+#define MWG_KEPT_CONNECTIONS 16     /* connections kept open for a name looked back over for a request's forward */
 /* Latest client requests for names, and how many of them waiting at once
  * are weighed, to tell whose an attempt to an address no name owns may be
  * (past that many, any such attempt may be anyone's). */

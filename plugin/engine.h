@@ -286,6 +286,10 @@ typedef struct {
     forward *fwd;               /* MWG_MAX_FORWARDS, allocated on the first one */
     unsigned n_fwd;
     uint32_t last_answer_frame; /* client leg: where its latest answer began */
+    /* upstream leg: the name whose answer last gave its address when its
+     * first SYN left (g_str_hash of the name, 0: none), and that answer's
+     * frame: an attempt right after another name's lookup is that name's. */
+    uint32_t owner_hash, owner_frame;
     /* [0] from the client, [1] from the server: made with the first byte
      * or SYN-ACK (see conn_dir), never for an attempt that failed. */
     http_dir *dirs;
@@ -402,6 +406,8 @@ typedef struct {
 typedef struct {
     mwg_lru_entry lru;
     ep_key key;                 /* port 0 */
+    uint32_t answer_frame;      /* the latest answer that gave it to the name */
+    uint32_t name_hash;
     char name[];
 } addr_owner;
 

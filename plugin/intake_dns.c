@@ -37,12 +37,13 @@ static dns_txn *txn_new(mwg_correlator *c, name_entry *ne, const mwg_facts *f, c
     return t;
 }
 
-static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *name)
+static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *name, uint32_t frame)
 {
     ep_key k;
     addr_key_make(a, &k);
     addr_owner *o = mwg_lru_lookup(&c->owners, &k);
     if (o && strcmp(o->name, name) == 0) {
+        o->answer_frame = frame;
         mwg_lru_touch(&c->owners, &o->lru, c->clock);
         return;
     }
@@ -51,6 +52,8 @@ static void remember_owner(mwg_correlator *c, const mwg_addr *a, const char *nam
     size_t len = strlen(name);
     o = mwg_pool_alloc0(&c->pool, sizeof *o + len + 1);
     o->key = k;
+    o->answer_frame = frame;
+    o->name_hash = g_str_hash(name);
     memcpy(o->name, name, len + 1);
     mwg_lru_insert(&c->owners, &o->lru, c->clock);
 }
@@ -62,7 +65,7 @@ static void remember_addrs(mwg_correlator *c, name_entry *ne, const mwg_facts *f
         const mwg_addr *a = &f->dns_addrs[i];
         if (a->family != 4 && a->family != 6)
             continue;
-        remember_owner(c, a, ne->name);
+        remember_owner(c, a, ne->name, f->frame);
         bool known = false;
         for (unsigned j = 0; j < ne->n_addrs && !known; j++)
             known = mwg_addr_equal(&ne->addrs[j], a);

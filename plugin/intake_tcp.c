@@ -14,6 +14,19 @@ static void remember_attempt(mwg_correlator *c, conn *cn)
         c->n_recent++;
 }
 
+/* Which name's lookup last gave the address the attempt goes to (see
+ * conn.owner_hash). */
+static void note_owner(mwg_correlator *c, conn *cn)
+{
+    ep_key k;
+    addr_key_make(&cn->server.addr, &k);
+    const addr_owner *o = mwg_lru_lookup(&c->owners, &k);
+    if (o) {
+        cn->owner_hash = o->name_hash;
+        cn->owner_frame = o->answer_frame;
+    }
+}
+
 static void syn(mwg_correlator *c, const mwg_facts *f)
 {
     conn *cn = conn_lookup(c, &f->flow);
@@ -35,6 +48,7 @@ static void syn(mwg_correlator *c, const mwg_facts *f)
     if (!cn->first_syn_frame) {
         cn->first_syn_frame = f->frame;
         remember_attempt(c, cn);
+        note_owner(c, cn);
     }
     cn->last_syn_seq = f->tcp_seq;
     cn->last_syn_frame = f->frame;

@@ -587,7 +587,10 @@ static void explain(mwg_correlator *c, judge *j)
          * before the error, while a forward went out for the request (see
          * judge_forward): this request got through, and those attempts
          * were the others'. */
-        if ((found.borrowed || found.late || found.young) && judge_forward(j, cands, true))
+        bool doubtful = found.borrowed || found.late || found.young;
+        if (doubtful)
+            judge_add_kept_connections(j, cands);
+        if (doubtful && judge_forward(j, cands, true))
             judge_release_attempts(j, c->attempts, n);
         else if (judge_cut_answer_hides_attempts(j))
             judge_release_attempts(j, c->attempts, n);

@@ -34,6 +34,11 @@ static inline bool overlaps(uint32_t started, uint32_t ended, uint32_t req, uint
  * own (under a storm, hundreds fewer).  Starts a new list in 'out', in the
  * order the attempts started. */
 void judge_candidates(const judge *j, bool started_after_request, conn_list *out);
+/* The connections opened before the request that carried a request for
+ * the host (the latest MWG_KEPT_CONNECTIONS): the gateway may have sent
+ * this one's on a connection it kept open.  Added to the list
+ * judge_candidates() made last. */
+void judge_add_kept_connections(const judge *j, conn_list *out);
 /* For a host the capture never resolves: the attempts that ran meanwhile
  * to addresses no other name owns, and that no other client's request for
  * such a name could have caused (those are named in the verdict instead),

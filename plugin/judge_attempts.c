@@ -92,6 +92,10 @@ static attempt_kind attempt_kind_of(const judge *j, const conn *cn, int64_t hori
         return ATTEMPT_NONE;
     if (cn->first_syn_frame <= j->req->frame)
         return ATTEMPT_SHARED;
+    /* Another name's lookup gave the address after this request came and
+     * before the attempt began (shared hosting): the attempt followed it. */
+    if (cn->owner_frame > j->req->frame && j->ne && cn->owner_hash != g_str_hash(j->ne->name))
+        return ATTEMPT_NONE;
     /* One SYN moments before the error, unanswered: the gateway cannot have
      * given up on it, so it is another request's, unless it is all there is
      * (Squid fails at once on a parent it marked dead, though it still
@@ -430,6 +434,23 @@ static void host_conns(const judge *j, uint32_t since, conn_list *out)
         add_refs(e ? &e->conns : NULL, since, a + 1, out);
     }
     add_refs(j->ne ? &j->ne->forwards : NULL, since, 0, out);
+}
+
+void judge_add_kept_connections(const judge *j, conn_list *out)
+{
+    const ref_list *r = j->ne ? &j->ne->forwards : NULL;
+    if (!r || !r->n)
+        return;
+    unsigned upto = r->unordered ? r->n : ref_list_lower_bound(r, j->req->frame + 1);
+    unsigned from = upto > MWG_KEPT_CONNECTIONS && !r->unordered ? upto - MWG_KEPT_CONNECTIONS : 0;
+    reserve(out, upto - from);
+    for (unsigned i = from; i < upto; i++) {
+        const conn_ref *ref = ref_list_at(r, i);
+        candidate k = { .started = ref->started, .serial = ref->serial, .slot = ref->slot };
+        note_order(out, &k);
+        out->v[out->n++] = k;
+    }
+    candidates_settle(out);
 }
 
 /* When the capture shows no resolution for the host (the gateway resolved it

@@ -2008,6 +2008,73 @@ static void test_young_syn_of_an_earlier_request(void)
     cap_close(&k);
 }
 
+/* Shared hosting: the request for one name is forwarded and never
+ * answered; 39 s later another client asks for another name on the same
+ * address, whose lookup gives that address and whose SYNs then go
+ * unanswered (the second client gives up).  Those SYNs followed the other
+ * name's lookup: the first request's 502 is its own response timeout. */
+static void test_other_names_attempts(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002);
+    uint32_t req1 = client_asks(&k, &c1, "http://silent.shared.example/a");
+    dns_query(&k, 40000, 1, "silent.shared.example", 1);
+    dns_answer(&k, 40000, 1, "silent.shared.example", 0, &DEST, 1, false);
+    tcp_conn u1 = upstream_conn(DEST, 80);
+    tcp_open(&k, &u1);
+    uint32_t fwd1 = send_msg(&k, &u1, 0, request_text(&k, "GET", "/a", "silent.shared.example"));
+    wait_s(&k, 39);
+    client_asks(&k, &c2, "http://other.shared.example/b");
+    dns_query(&k, 40001, 2, "other.shared.example", 1);
+    dns_answer(&k, 40001, 2, "other.shared.example", 0, &DEST, 1, false);
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 1);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 2);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    tcp_flags_only(&k, &c2, 0, MWG_TCP_FIN | MWG_TCP_ACK);
+    wait_s(&k, 78);
+    gateway_answers(&k, &c1, 502, "<html>Bad Gateway</html>");
+    expect(only_verdict(&k), "bad_response", "http_response_timeout", req1, fwd1);
+    cap_close(&k);
+}
+
+/* The request goes out on a connection the gateway kept open, and the
+ * origin answers 502 itself; meanwhile another client's request for the
+ * host has the gateway open a new connection, whose SYN-ACK comes 30 ms
+ * later, after the relayed 502.  That SYN still waiting is the other
+ * request's: the 502 is the origin's. */
+static void test_forward_on_kept_connection(void)
+{
+    cap k;
+    cap_open(&k);
+    tcp_conn c1 = client_conn(50001), c2 = client_conn(50002), c0 = client_conn(50000);
+    client_asks(&k, &c0, "http://h.example/");
+    dns_query(&k, 40000, 1, "h.example", 1);
+    dns_answer(&k, 40000, 1, "h.example", 0, &DEST, 1, false);
+    tcp_conn u1 = upstream_conn(DEST, 80);
+    tcp_open(&k, &u1);
+    send_msg(&k, &u1, 0, request_text(&k, "GET", "/", "h.example"));
+    send_msg(&k, &u1, 1, response_text(&k, 200, "fine"));
+    gateway_answers(&k, &c0, 200, "fine");
+    wait_s(&k, 2);
+    uint32_t req1 = client_asks(&k, &c1, "http://h.example/api");
+    send_msg(&k, &u1, 0, request_text(&k, "GET", "/api", "h.example"));
+    client_asks(&k, &c2, "http://h.example/other");
+    tcp_conn u2 = tcp_conn_make(UPLINK, 41002, DEST, 80);
+    tcp_flags_only(&k, &u2, 0, MWG_TCP_SYN);
+    wait_s(&k, 0.01);
+    uint32_t origin = send_msg(&k, &u1, 1, response_text(&k, 502, "origin down"));
+    gateway_answers(&k, &c1, 502, "origin down");
+    wait_s(&k, 0.02);
+    tcp_flags_only(&k, &u2, 1, MWG_TCP_SYN | MWG_TCP_ACK);
+    const mwg_verdict *v = only_verdict(&k);
+    expect(v, "upstream_error", "upstream_status", req1, origin);
+    cap_close(&k);
+}
+
 /* The forwarded request's reply is not HTTP; moments before the gateway
  * answers, another client's request for the host sends a SYN.  That SYN,
  * too young to have failed, is no evidence against the first request. */
@@ -3918,6 +3985,8 @@ int main(int argc, char **argv)
     g_test_add_func("/correlate/gateway/pending-attempt-of-a-later-request", test_pending_attempt_of_a_later_request);
     g_test_add_func("/correlate/gateway/pending-attempt-after-many-requests", test_pending_attempt_after_many_requests);
     g_test_add_func("/correlate/gateway/fresh-syn-after-bad-reply", test_fresh_syn_after_bad_reply);
+    g_test_add_func("/correlate/gateway/other-names-attempts", test_other_names_attempts);
+    g_test_add_func("/correlate/gateway/forward-on-kept-connection", test_forward_on_kept_connection);
     g_test_add_func("/correlate/gateway/young-syn-of-an-earlier-request", test_young_syn_of_an_earlier_request);
     g_test_add_func("/correlate/gateway/only-forward-of-its-page", test_only_forward_of_its_page);
     g_test_add_data_func("/correlate/gateway/first-come-first-served", GINT_TO_POINTER(0),
