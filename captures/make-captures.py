@@ -1063,9 +1063,7 @@ def reply_incident(st, site, client, req, dst, after_forward, cause, detail, **k
 
 def origin_error(st, site, client, req, dst, server="nginx/1.2.1"):
     """The origin itself answers 502 and the gateway relays it: upstream_status."""
-    body = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-            "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>%s</center>\r\n"
-            "</body>\r\n</html>\r\n" % server).encode()
+    body = origin_502_body(server)
     c = client_connects(st, site, client)
     request = client_asks(c, req)
     resolve(st, site, req.host, [dst])
@@ -1075,6 +1073,77 @@ def origin_error(st, site, client, req, dst, server="nginx/1.2.1"):
     st.wait(0.5)
     c.close(0, LAN)
     u.close(0, WAN)
+
+
+def origin_502_body(server):
+    return ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+            "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>%s</center>\r\n"
+            "</body>\r\n</html>\r\n" % server).encode()
+
+
+def kept_connection(cap):
+    """A request goes out on the upstream connection the gateway kept open
+    after a 200, and the origin answers 502; meanwhile another client's
+    request for the host has the gateway open a second connection, whose
+    SYN-ACK comes 30 ms later, after the relayed 502.  The 502 is the
+    origin's (upstream_status), not a connection timeout."""
+    st, site, host, dst, server = cap.story(), cap.site, "api.example.com", "10.10.70.60", "nginx/1.2.1"
+    c0 = client_connects(st, site, "10.10.67.140")
+    first = Req(host, "/status")
+    client_asks(c0, first)
+    resolve(st, site, host, [dst])
+    u, _, _ = fetch(st, site, first, dst)
+    gateway_replies(c0, relayed(st.t), close=True)
+    st.wait(2.2)
+    client = "10.10.67.141"
+    c1 = client_connects(st, site, client)
+    req = Req(host, "/api/orders")
+    request = client_asks(c1, req)
+    u.send(0, req.to_origin())
+    st.wait(0.0021)
+    c2 = client_connects(st, site, "10.10.67.142")
+    other = Req(host, "/api/users")
+    client_asks(c2, other)
+    u2 = upstream_conn(st, site, dst, other.port)
+    u2.syn()
+    st.wait(0.0095)
+    body = origin_502_body(server)
+    answer = u.send(1, origin_response(st.t, 502, "Bad Gateway", body, server))
+    st.wait(0.00011)
+    u.ack(0)
+    error = gateway_replies(c1, relayed(st.t, 502, "Bad Gateway", body, server), close=True)
+    cap.expect(error, "upstream_error", "upstream_status", request, answer, host)
+    st.wait(0.03)
+    u2.synack()
+    u2.ack(0)
+    st.wait(THINK)
+    u2.deliver(0, other.to_origin(), WAN)
+    st.wait(0.041)
+    u2.send(1, origin_response(st.t))
+    st.wait(0.00011)
+    u2.ack(0)
+    gateway_replies(c2, relayed(st.t), close=True)
+    st.wait(0.5)
+    u.close(0, WAN)
+    u2.close(0, WAN)
+
+
+def other_name_same_address(cap):
+    """Shared hosting: a request for one name is forwarded and never
+    answered; 39 s later another client asks for another name with the same
+    address, and the gateway's SYNs for it go unanswered until that client
+    gives up.  At 120 s the first client gets its 502: a response timeout,
+    not the other name's connection timeout."""
+    dst = "10.10.70.77"
+    reply_incident(cap.story(), cap.site, "10.10.67.150", Req("shop.hosting.example", "/cart"), dst,
+                   no_reply(120.0), "http_response_timeout", "Server response timeout")
+    st, site = cap.story(39.0), cap.site
+    c = client_connects(st, site, "10.10.67.151")
+    req = Req("blog.hosting.example")
+    client_asks(c, req)
+    resolve(st, site, req.host, [dst])
+    syn_unanswered(st, site, dst, req.port, [1, 2, 1.5])
+    c.close(0, LAN)
 
 
 def client_only(st, site, client, req, category, family, detail="", rebrand=None, gzip_chunks=0):
@@ -1604,6 +1673,19 @@ server refuses, paired with its own request, not the one before.
 The same connection read with tcp.reassemble_out_of_order: Wireshark shows
 the first 502 in its late first segment, and it gets its verdict there.
 """, out_of_order_page(True), options="-o tcp.reassemble_out_of_order:TRUE")
+
+    add("kept-connection-origin-502.pcap", """
+A request goes out on an upstream connection kept open after a 200 and the
+origin answers 502 itself; another client's request for the host opened a
+second connection whose SYN-ACK comes 30 ms after the relayed 502: the
+verdict is the origin's 502, not that SYN.
+""", kept_connection)
+
+    add("shared-address-other-name.pcap", """
+Shared hosting: shop.hosting.example's forwarded request is never answered;
+39 s later blog.hosting.example (same address) gets only unanswered SYNs and
+its client gives up; the 502 at 120 s is shop's response timeout.
+""", other_name_same_address)
 
     add("dns-cached-rst.pcap", """
 Name cached by the gateway: portal.example.local resolves and a client gets a
