@@ -67,6 +67,9 @@ unsigned mwg_correlator_feed(mwg_correlator *c, const mwg_facts *f, GPtrArray *o
 #define MWG_DROP_NAMES 0x2      /* DNS names: the table was full */
 #define MWG_DROP_REQUESTS 0x4   /* requests past a client connection's waiting queue */
 #define MWG_DROP_TRACK 0x8      /* requests whose answers the capture lacks: no longer matched */
+/* a response begun in a segment captured out of order, which Wireshark
+ * does not show (tcp.reassemble_out_of_order off): not explained */
+#define MWG_DROP_LATE_RESPONSE 0x10
 
 /* What the frame just fed left unsaid: the protocols Wireshark dissected
  * in it that mwg502 could not read (MWG_UNREAD_*), and what the engine had

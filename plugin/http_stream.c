@@ -246,8 +246,11 @@ static void read_late(mwg_correlator *c, conn *cn, int dir, const mwg_facts *f, 
 {
     http_dir *d = conn_dir(cn, dir);
     const mwg_bytes *r = &f->reassembled;
-    if (!r->p || !f->http.took_message || f->tcp_seq != d->hole_seq)
+    if (!r->p || !f->http.took_message || f->tcp_seq != d->hole_seq) {
+        if (dir == 1 && !f->http.took_message && f->payload.len && mwg_http_may_start_status(f->payload.p, f->payload.len))
+            c->frame_notes.dropped |= MWG_DROP_LATE_RESPONSE;
         return;
+    }
     uint32_t end_before = d->taken_end;
     bool boundary_before = d->at_boundary, cut_before = d->in_cut;
     d->hole_end = d->hole_seq;

@@ -170,6 +170,8 @@ static int dissect_mwg502(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     mwg_frame_notes notes = stored ? mwg_store_notes(pinfo->num) : (mwg_frame_notes){ 0, 0 };
     if (notes.unread)
         mwg_render_unread(tvb, pinfo, tree, notes.unread);
+    if (notes.dropped & MWG_DROP_LATE_RESPONSE)
+        mwg_render_late_response(tvb, pinfo, tree);
     if (notes.unread || notes.dropped) {
         mwg_tap_record *rec = wmem_new(pinfo->pool, mwg_tap_record);
         *rec = (mwg_tap_record){ NULL, notes };

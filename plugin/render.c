@@ -36,6 +36,7 @@ static int hf_mwg502_in_tunnel = -1;
 static int hf_mwg502_gateway = -1;
 static int hf_mwg502_parent_proxy = -1;
 static int hf_mwg502_unread = -1;
+static int hf_mwg502_out_of_order = -1;
 
 static gint ett_mwg502 = -1;
 static gint ett_mwg502_upstream = -1;
@@ -44,6 +45,7 @@ static expert_field ei_mwg502[MWG_CAT_COUNT] = {
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
 static expert_field ei_mwg502_unread = EI_INIT;
+static expert_field ei_mwg502_out_of_order = EI_INIT;
 
 static proto_item *add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
 {
@@ -226,6 +228,18 @@ void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsi
                            unread_words(kinds));
 }
 
+void mwg_render_late_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_mwg502, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_tree *t = proto_item_add_subtree(ti, ett_mwg502);
+    proto_item *it = add_string(t, hf_mwg502_out_of_order, tvb, "HTTP response");
+    proto_item_append_text(ti, ": an HTTP response captured out of order, not explained");
+    expert_add_info_format(pinfo, it, &ei_mwg502_out_of_order,
+                           "An HTTP response begins in this segment, captured after the ones that follow it: "
+                           "Wireshark shows it only with tcp.reassemble_out_of_order, and mwg502 does not explain it");
+}
+
 void mwg_render_register(int proto)
 {
     static hf_register_info hf[] = {
@@ -308,6 +322,10 @@ void mwg_render_register(int proto)
         { &hf_mwg502_unread,
           { "Not read by mwg502", "mwg502.unread", FT_STRING, BASE_NONE, NULL, 0x0,
             "Protocols Wireshark dissected in this frame that mwg502 could not read", HFILL } },
+        { &hf_mwg502_out_of_order,
+          { "Captured out of order", "mwg502.out_of_order", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A message begins in this segment, captured after those that follow it, which Wireshark does not "
+            "show with its TCP settings: mwg502 does not explain it", HFILL } },
     };
     static gint *ett[] = { &ett_mwg502, &ett_mwg502_upstream };
     static ei_register_info ei[] = {
@@ -324,6 +342,9 @@ void mwg_render_register(int proto)
             EXPFILL } },
         { &ei_mwg502_unread,
           { "mwg502.expert.unread", PI_UNDECODED, PI_NOTE, "Frame mwg502 could not read", EXPFILL } },
+        { &ei_mwg502_out_of_order,
+          { "mwg502.expert.out_of_order", PI_SEQUENCE, PI_WARN, "Response captured out of order, not explained",
+            EXPFILL } },
     };
     proto_mwg502 = proto;
     proto_register_field_array(proto, hf, array_length(hf));

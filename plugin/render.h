@@ -30,6 +30,9 @@ bool mwg_render_shows_summary(proto_tree *tree);
 /* A frame Wireshark dissected as HTTP, DNS or ICMP (MWG_UNREAD_*) that
  * mwg502 could not read: said in the tree and in Expert Information. */
 void mwg_render_unread(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned kinds);
+/* A response begins in a segment captured out of order, which Wireshark
+ * does not show (MWG_DROP_LATE_RESPONSE). */
+void mwg_render_late_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 void mwg_render_links(tvbuff_t *tvb, proto_tree *tree, proto_tree *verdict_tree, const mwg_frame_link *incidents,
                       unsigned n_incidents, const mwg_frame_link *explains, unsigned n_explains);

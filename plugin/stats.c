@@ -24,6 +24,7 @@ static const kind_name dropped_kinds[] = {
     { MWG_DROP_NAMES, "DNS names (table full)" },
     { MWG_DROP_REQUESTS, "requests past a connection's waiting queue" },
     { MWG_DROP_TRACK, "requests not matched: messages missing from the capture" },
+    { MWG_DROP_LATE_RESPONSE, "responses captured out of order, not shown by Wireshark" },
 };
 
 static void stats_init(stats_tree *st)

@@ -6,9 +6,9 @@
 # display filter is typed; one explained error is selected, its mwg502 tree
 # expanded and the Expert Information dialog open.
 #
-# usage: tests/gui/screenshot.sh [PATH/TO/mwg502.so] [CAPTURE] [FRAME] [OUT.png]
+# usage: tests/gui/screenshot.sh [PATH/TO/mwg502.so] [CAPTURE] [FRAME] [OUT.png] [FILTER]
 #   defaults: build/mwg502.so, captures/crafted/mixed-10-clients.pcap,
-#             the first tcp_rst error frame, docs/screenshot.png
+#             the first tcp_rst error frame, docs/screenshot.png, mwg502.cause
 # Installs what it needs with apt-get when run as root.
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/gui-lib.sh"
@@ -17,6 +17,7 @@ plugin=$(readlink -f "${1:-$GUI_ROOT/build/mwg502.so}")
 capture=$(readlink -f "${2:-$GUI_ROOT/captures/crafted/mixed-10-clients.pcap}")
 frame=${3:-}
 out=${4:-$GUI_ROOT/docs/screenshot.png}
+filter=${5:-mwg502.cause}
 
 gui_setup "$plugin" "$capture"
 if [ -z "$frame" ]; then
@@ -33,7 +34,7 @@ win=$GUI_WINDOW
 # The filter, typed into the filter bar; then Go to Packet (Ctrl+G).
 xdotool key --window "$win" ctrl+slash
 sleep 0.5
-xdotool type --delay 30 mwg502.cause 2>/dev/null
+xdotool type --delay 30 "$filter" 2>/dev/null
 xdotool key Return 2>/dev/null
 sleep 3
 # The packet list takes the focus; Go to Packet (Ctrl+G) asks for a number.

@@ -2683,6 +2683,8 @@ static void test_answer_out_of_order(gconstpointer data)
     mwg_ws_http ws = ws_record(&k, page);
     uint32_t late = segment(&k, &cl, 1, MWG_TCP_ACK, page, half, reassembled ? &ws : NULL,
                             reassembled ? page : NULL, reassembled ? len : 0);
+    /* Not shown: the frame says so. */
+    g_assert_cmpuint(mwg_correlator_frame_notes(k.c).dropped, ==, reassembled ? 0 : MWG_DROP_LATE_RESPONSE);
     cl.next[1] = start + (uint32_t)len;
     send_msg(&k, &cl, 0, proxy_get(&k, "second.example"));
     send_msg(&k, &cl, 1, response_text(&k, 200, "fine"));
