@@ -343,7 +343,7 @@ void mwg_render_register(int proto)
         { &ei_mwg502_unread,
           { "mwg502.expert.unread", PI_UNDECODED, PI_NOTE, "Frame mwg502 could not read", EXPFILL } },
         { &ei_mwg502_out_of_order,
-          { "mwg502.expert.out_of_order", PI_SEQUENCE, PI_WARN, "Response captured out of order, not explained",
+          { "mwg502.expert.out_of_order", PI_SEQUENCE, PI_NOTE, "Response captured out of order, not explained",
             EXPFILL } },
     };
     proto_mwg502 = proto;
