@@ -382,6 +382,17 @@ static void add_ref_range(const conn_ref *refs, unsigned n, uint32_t since, unsi
     }
 }
 
+/* The references of 'r' from its 'from'th oldest to before its 'upto'th:
+ * the ring's two runs. */
+static void add_ref_span(const ref_list *r, unsigned from, unsigned upto, uint32_t since, unsigned source,
+                         bool ordered, conn_list *out)
+{
+    unsigned oldest = r->n == r->room ? r->next : 0, start = (oldest + from) % r->room, left = upto - from;
+    unsigned first_run = MIN(left, r->room - start);
+    add_ref_range(r->refs + start, first_run, since, source, ordered, out);
+    add_ref_range(r->refs, left - first_run, since, source, ordered, out);
+}
+
 /* The references of 'r' (all, or since a frame those that started after
  * it), from the oldest. */
 static void add_refs(const ref_list *r, uint32_t since, unsigned source, conn_list *out)
@@ -391,11 +402,8 @@ static void add_refs(const ref_list *r, uint32_t since, unsigned source, conn_li
     unsigned from = since && since < UINT32_MAX ? ref_list_lower_bound(r, since + 1) : 0;
     if (from == r->n)
         return;
-    unsigned oldest = r->n == r->room ? r->next : 0, start = (oldest + from) % r->room, left = r->n - from;
-    unsigned first_run = MIN(left, r->room - start);
     bool ordered = !r->unordered && ref_list_at(r, from)->started;
-    add_ref_range(r->refs + start, first_run, since, source, ordered, out);
-    add_ref_range(r->refs, left - first_run, since, source, ordered, out);
+    add_ref_span(r, from, r->n, since, source, ordered, out);
 }
 
 static int by_start(const void *a, const void *b)
@@ -443,13 +451,7 @@ void judge_add_kept_connections(const judge *j, conn_list *out)
         return;
     unsigned upto = r->unordered ? r->n : ref_list_lower_bound(r, j->req->frame + 1);
     unsigned from = upto > MWG_KEPT_CONNECTIONS && !r->unordered ? upto - MWG_KEPT_CONNECTIONS : 0;
-    reserve(out, upto - from);
-    for (unsigned i = from; i < upto; i++) {
-        const conn_ref *ref = ref_list_at(r, i);
-        candidate k = { .started = ref->started, .serial = ref->serial, .slot = ref->slot };
-        note_order(out, &k);
-        out->v[out->n++] = k;
-    }
+    add_ref_span(r, from, upto, 0, 0, false, out);
     candidates_settle(out);
 }
 
