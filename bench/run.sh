@@ -4,6 +4,7 @@
 #
 # usage: bench/run.sh [-r ROUNDS] [-c CAPTURE] [-a ADVERSARIAL] [PATH/TO/mwg502.so]
 #        bench/run.sh --shapes[=NAME,...] [-r ROUNDS] [PATH/TO/mwg502.so]
+#        bench/run.sh --instructions[=FRAMES] [--shapes[=NAME,...]] [-c CAPTURE] [PATH/TO/mwg502.so]
 #
 # Defaults: 5 rounds, bench/out/gateway.pcap and bench/out/adversarial.pcap
 # (made by bench/make-capture.py and bench/make-adversarial.py when missing),
@@ -32,6 +33,14 @@
 # not like for like: the plugin has Wireshark decode its proxy ports as
 # HTTP, while plain tshark finds HTTP on 9090 by heuristics, which fail on
 # records cut short.
+#
+# --instructions: the instructions tshark executes, counted by valgrind's
+# callgrind (installed when missing), plugin against plain, one pass and
+# two, on the first FRAMES frames (default 100,000) of the realistic capture
+# or of each shape given with --shapes.  Unlike time, the count does not
+# move with the machine's load, so a change of a few percent shows; it
+# misses what waiting for memory costs (see README.md).  Callgrind runs
+# tshark some 50 times slower: a shape takes minutes.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -57,11 +66,14 @@ SHAPES=(
     "dns-outage|--shape dns-outage"
 )
 shapes=""
+instructions=""
 args=()
 for a in "$@"; do
     case $a in
     --shapes) shapes=all ;;
     --shapes=*) shapes=${a#--shapes=} ;;
+    --instructions) instructions=100000 ;;
+    --instructions=*) instructions=${a#--instructions=} ;;
     *) args+=("$a") ;;
     esac
 done
@@ -75,6 +87,7 @@ while getopts r:c:a: opt; do
     esac
 done
 shift $((OPTIND - 1))
+[[ -z "$instructions" || "$instructions" =~ ^[1-9][0-9]*$ ]] || { echo "--instructions=FRAMES: a frame count" >&2; exit 2; }
 plugin=$(readlink -f "${1:-$root/build/mwg502.so}")
 [ -f "$plugin" ] || { echo "no plugin at $plugin (build it first)" >&2; exit 2; }
 
@@ -82,8 +95,9 @@ py=/usr/bin/python3
 mkdir -p "$here/out"
 if [ -z "$shapes" ]; then
     [ -f "$capture" ] || "$py" "$here/make-capture.py" -o "$capture"
-    [ -f "$adversarial" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
-    chmod a+r "$capture" "$adversarial"
+    [ -f "$adversarial" ] || [ -n "$instructions" ] || "$py" "$here/make-adversarial.py" -o "$adversarial"
+    chmod a+r "$capture"
+    [ -n "$instructions" ] || chmod a+r "$adversarial"
 fi
 # tshark runs as nobody when we are root: it must reach the inputs.
 d=$(dirname "$(readlink -f "$capture")")
@@ -98,6 +112,9 @@ real_tshark=$(command -v tshark)
 # A tshark that times itself, except for the wrapper's "tshark -G folders".
 cat >"$work/bin/tshark" <<EOF
 #!/bin/sh
+if [ "\$1" != -G ] && [ -n "\${BENCH_CALLGRIND_OUT:-}" ]; then
+    exec valgrind --tool=callgrind --callgrind-out-file="\$BENCH_CALLGRIND_OUT" "$real_tshark" "\$@"
+fi
 if [ "\$1" = -G ] || [ -z "\${BENCH_TIME_FILE:-}" ]; then exec "$real_tshark" "\$@"; fi
 exec /usr/bin/time -o "\$BENCH_TIME_FILE" -f "\${BENCH_TIME_FORMAT:-%e %M}" "$real_tshark" "\$@"
 EOF
@@ -143,6 +160,77 @@ run() {
     tail -n 1 "$tf" >>"$work/$name.$setup"
 }
 
+# The shapes asked for, made when missing.
+selected=()
+if [ -n "$shapes" ]; then
+    for s in "${SHAPES[@]}"; do
+        IFS='|' read -r name _ <<<"$s"
+        if [ "$shapes" = all ] || [[ ",$shapes," == *",$name,"* ]]; then selected+=("$s"); fi
+    done
+    [ ${#selected[@]} -gt 0 ] || { echo "no such shape: $shapes (shapes: ${SHAPES[*]%%|*})" >&2; exit 2; }
+    for s in "${selected[@]}"; do
+        IFS='|' read -r name gen <<<"$s"
+        cap="$here/out/shape-$name.pcap"
+        # shellcheck disable=SC2086
+        [ -f "$cap" ] || "$py" "$here/make-shapes.py" $gen -o "$cap"
+        chmod a+r "$cap"
+    done
+fi
+
+if [ -n "$instructions" ]; then
+    source "$root/scripts/common.sh"
+    mwg502_install_missing valgrind
+    source "$root/tests/plugin-folder.sh"
+    mwg502_plugin_folder "$plugin" "$work/with"
+    # instructions SETUP ARGS...: what tshark executed, all threads
+    instructions() {
+        local dir=$plain_dir out="$work/callgrind.out"
+        [ "$1" = plugin ] && dir="$work/with/plugins"
+        shift
+        rm -f "$out"
+        as_user WIRESHARK_PLUGIN_DIR="$dir" BENCH_CALLGRIND_OUT="$out" tshark "$@" >/dev/null 2>&1
+        awk '/^summary:/ { print $2 }' "$out"
+    }
+    names=() caps=()
+    if [ ${#selected[@]} -gt 0 ]; then
+        for s in "${selected[@]}"; do
+            names+=("${s%%|*}")
+            caps+=("$here/out/shape-${s%%|*}.pcap")
+        done
+    else
+        names+=("$(basename "$capture" .pcap)")
+        caps+=("$capture")
+    fi
+    echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+    echo "instructions executed (valgrind --tool=callgrind), first $instructions frames"
+    printf '\n%-16s %8s | %-25s | %-25s\n' "" "" "one pass (-r)" "two passes (-2 -r)"
+    printf '%-16s %8s | %9s %9s %5s | %9s %9s %5s\n' capture frames "M plug" "M plain" ratio "M plug" "M plain" ratio
+    status=0
+    for i in "${!caps[@]}"; do
+        slice="$work/slice.pcap"
+        editcap -r "${caps[$i]}" "$slice" "1-$instructions" 2>/dev/null
+        chmod a+r "$slice"
+        frames=$(capinfos -c -M "$slice" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}')
+        line=$(printf '%-16s %8s' "${names[$i]}" "$frames")
+        for mode in "-r" "-2 -r"; do
+            # shellcheck disable=SC2086
+            n_plug=$(instructions plugin $mode "$slice")
+            # shellcheck disable=SC2086
+            n_plain=$(instructions plain $mode "$slice")
+            if [ -z "$n_plug" ] || [ -z "$n_plain" ]; then
+                echo "callgrind gave no count for ${names[$i]} ($mode)" >&2
+                exit 2
+            fi
+            line+=$(awk -v a="$n_plug" -v b="$n_plain" 'BEGIN { printf " | %9.0f %9.0f %5.3f", a / 1e6, b / 1e6, a / b }')
+            awk -v a="$n_plug" -v b="$n_plain" 'BEGIN { exit !(a / b > 1.10) }' && status=1
+        done
+        echo "$line"
+    done
+    echo "(M: millions of instructions; ratio = plugin/plain; target <= 1.10)"
+    [ "$status" = 0 ] && echo "all targets met" || echo "SOME TARGETS MISSED"
+    exit "$status"
+fi
+
 if [ -n "$shapes" ]; then
     # shape_run SETUP NAME tshark-args...: appends "time rss" to $work/NAME.SETUP
     shape_run() {
@@ -159,19 +247,6 @@ if [ -n "$shapes" ]; then
         fi
         tail -n 1 "$tf" >>"$work/$name.$setup"
     }
-    selected=()
-    for s in "${SHAPES[@]}"; do
-        IFS='|' read -r name _ <<<"$s"
-        if [ "$shapes" = all ] || [[ ",$shapes," == *",$name,"* ]]; then selected+=("$s"); fi
-    done
-    [ ${#selected[@]} -gt 0 ] || { echo "no such shape: $shapes (shapes: ${SHAPES[*]%%|*})" >&2; exit 2; }
-    for s in "${selected[@]}"; do
-        IFS='|' read -r name gen <<<"$s"
-        cap="$here/out/shape-$name.pcap"
-        # shellcheck disable=SC2086
-        [ -f "$cap" ] || "$py" "$here/make-shapes.py" $gen -o "$cap"
-        chmod a+r "$cap"
-    done
     echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
     echo "rounds: $rounds (plugin: $plugin; plain: global plugins without mwg502)"
     for ((r = 1; r <= rounds; r++)); do
