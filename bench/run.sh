@@ -109,7 +109,8 @@ chmod 777 "$work"
 mkdir -p "$work/bin" "$work/home"
 chmod 777 "$work/home"
 real_tshark=$(command -v tshark)
-# A tshark that times itself, except for the wrapper's "tshark -G folders".
+# A tshark that times itself or, for --instructions, runs under callgrind;
+# not for the wrapper's "tshark -G folders".
 cat >"$work/bin/tshark" <<EOF
 #!/bin/sh
 if [ "\$1" != -G ] && [ -n "\${BENCH_CALLGRIND_OUT:-}" ]; then
